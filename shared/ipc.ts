@@ -10,7 +10,12 @@ import { z } from 'zod';
 // Records shared by both sides
 // ---------------------------------------------------------------------------------------------
 
-export const checkpointFormatSchema = z.enum(['safetensors', 'pytorch', 'sharded-safetensors', 'sharded-pytorch']);
+export const checkpointFormatSchema = z.enum([
+  'safetensors',
+  'pytorch',
+  'sharded-safetensors',
+  'sharded-pytorch',
+]);
 export type CheckpointFormat = z.infer<typeof checkpointFormatSchema>;
 
 export interface CheckpointRecord {
@@ -84,10 +89,15 @@ export const requestChannels = {
   'checkpoints.list': { request: none, response: {} as CheckpointRecord[] },
   'checkpoints.get': { request: z.object({ id: idSchema }).strict(), response: {} as CheckpointRecord },
   'checkpoints.import': {
-    request: z.object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional() }).strict(),
+    request: z
+      .object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional() })
+      .strict(),
     response: {} as CheckpointRecord,
   },
-  'checkpoints.remove': { request: z.object({ id: idSchema }).strict(), response: {} as { removed: boolean } },
+  'checkpoints.remove': {
+    request: z.object({ id: idSchema }).strict(),
+    response: {} as { removed: boolean },
+  },
   'datasets.list': { request: none, response: {} as DatasetRecord[] },
   'datasets.remove': { request: z.object({ id: idSchema }).strict(), response: {} as { removed: boolean } },
 } as const;
@@ -153,7 +163,11 @@ export function parseRequest<C extends RequestChannel>(channel: C, payload: unkn
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue.path.length ? issue.path.join('.') : '(payload)';
-    throw new IpcError('bad-request', `Invalid request for "${channel}": ${where}: ${issue.message}`, channel);
+    throw new IpcError(
+      'bad-request',
+      `Invalid request for "${channel}": ${where}: ${issue.message}`,
+      channel,
+    );
   }
   return result.data as RequestOf<C>;
 }
@@ -162,11 +176,70 @@ export function isRequestChannel(name: string): name is RequestChannel {
   return Object.prototype.hasOwnProperty.call(requestChannels, name);
 }
 
+/**
+ * The envelope every request comes back in, on both transports (Electron IPC and `POST /api/<channel>`).
+ * Errors travel as data because Electron's contextBridge and JSON both drop an Error's class and code.
+ */
+export type IpcResult<T = unknown> = { ok: true; result: T } | { ok: false; error: IpcErrorPayload };
+
+const errorCodes: ReadonlySet<string> = new Set<IpcErrorPayload['code']>([
+  'bad-request',
+  'forbidden',
+  'not-found',
+  'failed',
+]);
+
+/** Rebuild an IpcError from its payload (for clients on the renderer side). */
+export function ipcErrorFromPayload(payload: IpcErrorPayload): IpcError {
+  return new IpcError(payload.code, payload.message, payload.channel);
+}
+
+/**
+ * Unwrap a transport's envelope: the result, or a thrown IpcError. Anything that is not an envelope
+ * is a transport fault and becomes an IpcError('failed') naming the channel.
+ */
+export function unwrapIpcResult<C extends RequestChannel>(channel: C, envelope: unknown): ResponseOf<C> {
+  if (typeof envelope === 'object' && envelope !== null && 'ok' in envelope) {
+    const value = envelope as { ok: unknown; result?: unknown; error?: unknown };
+    if (value.ok === true) return value.result as ResponseOf<C>;
+    const error = value.error as Partial<IpcErrorPayload> | undefined;
+    if (value.ok === false && error && typeof error.message === 'string') {
+      const code = typeof error.code === 'string' && errorCodes.has(error.code) ? error.code : 'failed';
+      return throwIpcError(
+        new IpcError(code as IpcErrorPayload['code'], error.message, error.channel ?? channel),
+      );
+    }
+  }
+  return throwIpcError(
+    new IpcError('failed', `Malformed response on "${channel}": expected {ok, result|error}`, channel),
+  );
+}
+
+function throwIpcError(error: IpcError): never {
+  throw error;
+}
+
+/**
+ * The path (same on both transports) under which a checkpoint file's bytes are served, with Range support:
+ * `/files/checkpoints/<id>/<file>`. Each segment is URI-encoded; `file` may contain `/` for nested files.
+ */
+export function checkpointFilePath(checkpointId: string, file: string): string {
+  const encodedFile = file.split('/').map(encodeURIComponent).join('/');
+  return `/files/checkpoints/${encodeURIComponent(checkpointId)}/${encodedFile}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The renderer's view: one transport interface, one typed client
 // ---------------------------------------------------------------------------------------------
 
-/** What a transport must provide. Implemented by the Electron preload bridge and the serve host client. */
+/**
+ * What a transport must provide. Implemented by the Electron preload bridge (`window.nezha`) and the
+ * serve-mode HTTP/WebSocket client.
+ *
+ * `request` resolves with the `IpcResult` envelope (`{ok:true,result}` or `{ok:false,error}`) exactly as
+ * the main side sent it; the typed client unwraps it with `unwrapIpcResult`, which throws `IpcError`.
+ * It rejects only when the transport itself fails (connection lost, bridge gone).
+ */
 export interface Transport {
   request(channel: string, payload: unknown): Promise<unknown>;
   subscribe(channel: EventChannel, listener: (payload: unknown) => void): () => void;
