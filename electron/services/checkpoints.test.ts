@@ -1,0 +1,181 @@
+import {
+  cpSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+  readFileSync,
+  unlinkSync,
+  truncateSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServices, type Services } from './services';
+import { resolveCheckpointFile } from './checkpoints';
+
+const fixtures = resolve(__dirname, '../../fixtures/nezha-tiny');
+const resourcesDir = resolve(__dirname, '../../resources');
+
+let dir: string;
+let services: Services;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nezha-ckpt-'));
+  services = createServices({ dataDir: join(dir, 'data'), resourcesDir, host: 'serve' });
+});
+afterEach(() => {
+  services.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function copyFixture(name: string): string {
+  const target = join(dir, name);
+  cpSync(join(fixtures, name), target, { recursive: true });
+  return target;
+}
+
+describe('builtin checkpoints', () => {
+  it('lists the embedded demo as builtin with its labels', () => {
+    const [demo] = services.checkpoints.list();
+    expect(demo).toMatchObject({
+      id: 'builtin-nezha-tiny-token-classification',
+      name: 'NEZHA tiny (random weights, demo)',
+      builtin: true,
+      architecture: 'NezhaForTokenClassification',
+      format: 'safetensors',
+      hiddenSize: 32,
+      numLayers: 2,
+      numLabels: 7,
+      labels: ['B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG', 'O'],
+    });
+    expect(demo.files).toContain('model.safetensors');
+    expect(demo.sizeBytes).toBeGreaterThan(statSync(join(demo.path, 'model.safetensors')).size);
+    expect(() => services.checkpoints.remove(demo.id)).toThrow(/built into the app and cannot be removed/);
+  });
+
+  it('keeps one builtin record across restarts', () => {
+    services.close();
+    services = createServices({ dataDir: join(dir, 'data'), resourcesDir, host: 'serve' });
+    expect(services.checkpoints.list().filter((c) => c.builtin)).toHaveLength(1);
+    expect(services.startupProblems).toEqual([]);
+  });
+});
+
+describe('checkpoint import', () => {
+  it('imports a safetensors folder, refuses it twice, and removes it', () => {
+    const folder = copyFixture('sequence-classification');
+    const record = services.checkpoints.import(folder, 'My classifier');
+    expect(record).toMatchObject({
+      name: 'My classifier',
+      builtin: false,
+      format: 'safetensors',
+      numLabels: 3,
+      path: folder,
+    });
+    expect(record.labels).toEqual(['negative', 'neutral', 'positive']);
+    expect(services.checkpoints.get(record.id)).toEqual(record);
+    expect(() => services.checkpoints.import(folder)).toThrow(/already in the library as "My classifier"/);
+    expect(services.checkpoints.remove(record.id)).toEqual({ removed: true });
+    expect(services.checkpoints.find(record.id)).toBeNull();
+    expect(services.checkpoints.remove(record.id)).toEqual({ removed: false });
+  });
+
+  it('imports a pytorch_model.bin-only folder with a NeZha* architecture and leftover keys', () => {
+    const folder = copyFixture('pretraining');
+    unlinkSync(join(folder, 'model.safetensors'));
+    const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
+    delete config.model_type;
+    config.architectures = ['NeZhaForMaskedLM'];
+    config.use_relative_position = true;
+    writeFileSync(join(folder, 'config.json'), JSON.stringify(config));
+    const record = services.checkpoints.import(folder);
+    expect(record).toMatchObject({
+      format: 'pytorch',
+      architecture: 'NeZhaForMaskedLM',
+      name: 'pretraining',
+    });
+  });
+
+  it('imports a sharded folder and rejects an index naming a missing shard', () => {
+    const folder = copyFixture('base');
+    const index = {
+      metadata: {},
+      weight_map: { 'embeddings.word_embeddings.weight': 'model-00001-of-00001.safetensors' },
+    };
+    writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify(index));
+    cpSync(join(folder, 'model.safetensors'), join(folder, 'model-00001-of-00001.safetensors'));
+    unlinkSync(join(folder, 'model.safetensors'));
+    expect(services.checkpoints.import(folder).format).toBe('sharded-safetensors');
+
+    const broken = copyFixture('multiple-choice');
+    writeFileSync(
+      join(broken, 'model.safetensors.index.json'),
+      JSON.stringify({ weight_map: { a: 'missing.safetensors' } }),
+    );
+    unlinkSync(join(broken, 'model.safetensors'));
+    expect(() => services.checkpoints.import(broken)).toThrow(
+      /model\.safetensors\.index\.json: names shard "missing\.safetensors"/,
+    );
+  });
+
+  const broken: [string, (folder: string) => void, RegExp][] = [
+    ['a missing config.json', (f) => unlinkSync(join(f, 'config.json')), /config\.json: missing/],
+    [
+      'invalid JSON in config.json',
+      (f) => writeFileSync(join(f, 'config.json'), '{"model_type": "nezha",\n  oops}'),
+      /config\.json: invalid JSON/,
+    ],
+    [
+      'a BERT config',
+      (f) =>
+        writeFileSync(
+          join(f, 'config.json'),
+          JSON.stringify({ model_type: 'bert', architectures: ['BertModel'] }),
+        ),
+      /not a NEZHA checkpoint \(model_type "bert"/,
+    ],
+    ['a missing vocab.txt', (f) => unlinkSync(join(f, 'vocab.txt')), /vocab\.txt: missing/],
+    ['no weight file', (f) => unlinkSync(join(f, 'model.safetensors')), /no weight file/],
+    [
+      'a truncated safetensors file',
+      (f) => truncateSync(join(f, 'model.safetensors'), 1000),
+      /model\.safetensors: .*(header length|data_offsets)/,
+    ],
+    [
+      'a bad hidden_size',
+      (f) => {
+        const config = JSON.parse(readFileSync(join(f, 'config.json'), 'utf8'));
+        writeFileSync(join(f, 'config.json'), JSON.stringify({ ...config, hidden_size: 'big' }));
+      },
+      /"hidden_size" must be a positive integer/,
+    ],
+  ];
+  for (const [what, breakIt, message] of broken) {
+    it(`rejects a folder with ${what}, naming the file`, () => {
+      const folder = copyFixture('token-classification');
+      breakIt(folder);
+      expect(() => services.checkpoints.import(folder)).toThrow(message);
+      expect(services.checkpoints.list()).toHaveLength(1);
+    });
+  }
+
+  it('rejects a path that is not a folder', () => {
+    expect(() => services.checkpoints.import(join(dir, 'nope'))).toThrow(/Checkpoint folder not found/);
+    const file = join(dir, 'file.txt');
+    writeFileSync(file, 'x');
+    expect(() => services.checkpoints.import(file)).toThrow(/is a file; choose the checkpoint FOLDER/);
+  });
+});
+
+describe('resolveCheckpointFile', () => {
+  it('resolves only files listed in the record', () => {
+    const demo = services.checkpoints.list()[0];
+    expect(resolveCheckpointFile(services.checkpoints, demo.id, 'config.json')).toBe(
+      join(demo.path, 'config.json'),
+    );
+    expect(() => resolveCheckpointFile(services.checkpoints, demo.id, '../index.json')).toThrow(
+      /has no file "\.\.\/index\.json"/,
+    );
+    expect(() => resolveCheckpointFile(services.checkpoints, 'nope', 'config.json')).toThrow(/No checkpoint/);
+  });
+});

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { openDatabase } from './database';
+import { SettingsService } from './settings';
+import { DatasetService } from './datasets';
+
+const dir = mkdtempSync(join(tmpdir(), 'nezha-settings-'));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+it('settings default, update, persist, reject bad values and survive a stale stored value', () => {
+  const file = join(dir, 's.sqlite');
+  let db = openDatabase(file);
+  let settings = new SettingsService(db);
+  expect(settings.get()).toEqual({ theme: 'system', backend: 'auto' });
+  expect(settings.update({ backend: 'wasm' })).toEqual({ theme: 'system', backend: 'wasm' });
+  expect(() => settings.update({ backend: 'tpu' } as never)).toThrow(/backend/);
+  db.close();
+  db = openDatabase(file);
+  settings = new SettingsService(db);
+  expect(settings.get().backend).toBe('wasm');
+  db.prepare(`UPDATE settings SET value_json = '"plaid"' WHERE key = 'backend'`).run();
+  expect(settings.get()).toEqual({ theme: 'system', backend: 'auto' });
+  settings.setInternal('windowState', { width: 800 });
+  expect(settings.getInternal('windowState')).toEqual({ width: 800 });
+  expect(settings.get()).not.toHaveProperty('internal.windowState');
+  db.close();
+});
+
+it('datasets list and remove, builtins refused', () => {
+  const db = openDatabase(join(dir, 'd.sqlite'));
+  const datasets = new DatasetService(db);
+  expect(datasets.list()).toEqual([]);
+  const base = {
+    task: 'ner',
+    format: 'bio',
+    sourcePath: null,
+    exampleCount: 3,
+    addedAt: '2026-01-01T00:00:00Z',
+  };
+  datasets.add({ id: 'a', name: 'Mine', builtin: false, ...base });
+  datasets.add({ id: 'b', name: 'Sample', builtin: true, ...base });
+  expect(datasets.list().map((d) => d.id)).toEqual(['b', 'a']);
+  expect(() => datasets.remove('b')).toThrow(/cannot be removed/);
+  expect(datasets.remove('a')).toEqual({ removed: true });
+  expect(datasets.remove('a')).toEqual({ removed: false });
+  db.close();
+});
