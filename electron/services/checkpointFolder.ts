@@ -5,6 +5,8 @@
  */
 import { openSync, readSync, closeSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { CheckpointError } from '../../shared/checkpoint/errors';
+import { parseSafetensorsHeader, safetensorsHeaderLength } from '../../shared/checkpoint/safetensors';
 import type { CheckpointFormat } from '../../shared/ipc';
 import { ServiceError } from './errors';
 
@@ -95,48 +97,24 @@ function readLabels(config: Record<string, unknown>, file: string): string[] | n
   return labels;
 }
 
-/** Check the safetensors header: 8-byte little-endian length, then JSON whose offsets lie inside the file. */
+/**
+ * Check the safetensors header with shared/checkpoint's parser (length, JSON, dtypes, offsets inside
+ * the file) reading only the header bytes.
+ */
 function checkSafetensorsHeader(file: string): void {
   const size = statSync(file).size;
-  if (size < 8) fail(`${file}: truncated safetensors file (${size} bytes, the header length alone takes 8).`);
   const fd = openSync(file, 'r');
   try {
-    const lengthBytes = Buffer.alloc(8);
-    readSync(fd, lengthBytes, 0, 8, 0);
-    const headerLength = lengthBytes.readBigUInt64LE(0);
-    if (headerLength > BigInt(size - 8) || headerLength > 100_000_000n) {
-      fail(
-        `${file}: safetensors header length ${headerLength} is larger than the file (${size} bytes): truncated or not safetensors.`,
-      );
-    }
-    const header = Buffer.alloc(Number(headerLength));
-    readSync(fd, header, 0, header.length, 8);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(header.toString('utf8'));
-    } catch (error) {
-      return fail(`${file}: safetensors header is not valid JSON: ${(error as Error).message}.`);
-    }
-    if (typeof parsed !== 'object' || parsed === null)
-      fail(`${file}: safetensors header is not a JSON object.`);
-    const dataSize = size - 8 - Number(headerLength);
-    let tensors = 0;
-    for (const [name, entry] of Object.entries(parsed as Record<string, unknown>)) {
-      if (name === '__metadata__') continue;
-      const offsets = (entry as { data_offsets?: unknown }).data_offsets;
-      if (
-        !Array.isArray(offsets) ||
-        offsets.length !== 2 ||
-        offsets[1] > dataSize ||
-        offsets[0] > offsets[1]
-      ) {
-        fail(
-          `${file}: tensor "${name}" has data_offsets ${JSON.stringify(offsets)} outside the ${dataSize}-byte data section: truncated file?`,
-        );
-      }
-      tensors += 1;
-    }
-    if (tensors === 0) fail(`${file}: safetensors file holds no tensors.`);
+    const first8 = Buffer.alloc(Math.min(8, size));
+    readSync(fd, first8, 0, first8.length, 0);
+    const headerLength = safetensorsHeaderLength(first8, size, file);
+    const prefix = Buffer.alloc(8 + headerLength);
+    readSync(fd, prefix, 0, prefix.length, 0);
+    const header = parseSafetensorsHeader(prefix, size, file);
+    if (header.tensors.length === 0) fail(`${file}: safetensors file holds no tensors.`);
+  } catch (error) {
+    if (error instanceof CheckpointError) fail(error.message);
+    throw error;
   } finally {
     closeSync(fd);
   }

@@ -205,7 +205,7 @@ export function readBuiltinIndex(resourcesDir: string): BuiltinCheckpointEntry[]
   try {
     parsed = JSON.parse(readFileSync(indexFile, 'utf8'));
   } catch (error) {
-    throw new Error(`${indexFile}: invalid JSON: ${(error as Error).message}`);
+    throw new Error(`${indexFile}: invalid JSON: ${(error as Error).message}`, { cause: error });
   }
   const list = (parsed as { checkpoints?: unknown }).checkpoints;
   if (!Array.isArray(list))

@@ -20,6 +20,7 @@ export function openDatabase(file: string): DatabaseSync {
   } catch (error) {
     throw new Error(
       `Cannot open the database ${file}: ${(error as Error).message}. Check the folder exists and is writable.`,
+      { cause: error },
     );
   }
   configureConnection(db);

@@ -100,6 +100,7 @@ export function migrate(db: DatabaseSync, target: number = latestSchemaVersion):
       db.exec('ROLLBACK');
       throw new Error(
         `Database migration ${migration.version} (${migration.description}) failed: ${(error as Error).message}`,
+        { cause: error },
       );
     }
   }
