@@ -1,0 +1,250 @@
+import type { BertTokenizerSettings } from './tokenizerConfig';
+import { charFlags, DROP, isCjkIdeograph, MARK_NONSPACING, PUNCT, SPACE, SPLIT_ONLY } from './unicodeClasses';
+import type { TrackedChars } from './trackedChars';
+import { codePointsToString, emptyTracked, lowercaseTracked, normalizeTracked } from './trackedChars';
+import type { Vocab } from './vocab';
+
+/**
+ * The tokens of one text (no [CLS]/[SEP]), each with the UTF-16 span [start, end) of the original
+ * text it came from, and the index of the pre-tokenizer word it belongs to (a word is what HF's
+ * BasicTokenizer outputs: whitespace- and punctuation-separated, one per CJK ideograph).
+ */
+export interface TokenizedText {
+  text: string;
+  tokens: string[];
+  ids: number[];
+  starts: number[];
+  ends: number[];
+  wordIds: number[];
+  /** True where the token is a special token written in the text (e.g. "[MASK]"). */
+  isSpecial: boolean[];
+}
+
+/** BasicTokenizer + WordpieceTokenizer of HF's slow BertTokenizer, with offsets. */
+export class TextTokenizer {
+  private readonly specialTokens: string[];
+  private readonly specialFirstChars: Set<number>;
+  private readonly neverSplit: Set<string>;
+  private readonly stripAccents: boolean;
+  private readonly unkId: number;
+
+  constructor(
+    readonly vocab: Vocab,
+    readonly settings: BertTokenizerSettings,
+  ) {
+    const specials = new Set<string>([
+      settings.unkToken,
+      settings.sepToken,
+      settings.padToken,
+      settings.clsToken,
+      settings.maskToken,
+      ...settings.additionalSpecialTokens,
+    ]);
+    specials.delete('');
+    // Longest first, so that at one position the longest special token wins (HF's trie does).
+    this.specialTokens = [...specials].sort((a, b) => b.length - a.length);
+    this.specialFirstChars = new Set(this.specialTokens.map((t) => t.charCodeAt(0)));
+    this.neverSplit = new Set(settings.neverSplit);
+    this.stripAccents = settings.stripAccents ?? settings.doLowerCase;
+    const unkId = vocab.id(settings.unkToken);
+    if (unkId === undefined) {
+      throw new Error(
+        `vocab.txt has no entry for the unknown token "${settings.unkToken}" (unk_token in tokenizer_config.json): ` +
+          'add it to the vocabulary or set unk_token to a token the vocabulary has.',
+      );
+    }
+    this.unkId = unkId;
+  }
+
+  tokenize(text: string): TokenizedText {
+    const out: TokenizedText = {
+      text,
+      tokens: [],
+      ids: [],
+      starts: [],
+      ends: [],
+      wordIds: [],
+      isSpecial: [],
+    };
+    const state = { word: 0 };
+    let segmentStart = 0;
+    const n = text.length;
+    if (this.specialTokens.length > 0) {
+      for (let i = 0; i < n; i++) {
+        if (!this.specialFirstChars.has(text.charCodeAt(i))) continue;
+        const special = this.specialTokens.find((t) => text.startsWith(t, i));
+        if (special === undefined) continue;
+        this.tokenizeSegment(text, segmentStart, i, out, state);
+        out.tokens.push(special);
+        out.ids.push(this.vocab.id(special) ?? this.unkId);
+        out.starts.push(i);
+        out.ends.push(i + special.length);
+        out.wordIds.push(state.word++);
+        out.isSpecial.push(true);
+        i += special.length - 1;
+        segmentStart = i + 1;
+      }
+    }
+    this.tokenizeSegment(text, segmentStart, n, out, state);
+    return out;
+  }
+
+  /** _clean_text, _tokenize_chinese_chars and whitespace splitting, in one pass over code points. */
+  private tokenizeSegment(
+    text: string,
+    from: number,
+    to: number,
+    out: TokenizedText,
+    state: { word: number },
+  ): void {
+    let word = emptyTracked();
+    const flush = (): void => {
+      if (word.codePoints.length > 0) {
+        this.tokenizeWord(word, out, state);
+        word = emptyTracked();
+      }
+    };
+    const cjk = this.settings.tokenizeChineseChars;
+    for (let i = from; i < to;) {
+      const cp = text.codePointAt(i) as number;
+      const width = cp > 0xffff ? 2 : 1;
+      const flags = charFlags(cp);
+      if (flags & DROP) {
+        // Dropped characters do not separate words: "a\u200bb" is the word "ab".
+      } else if (flags & (SPACE | SPLIT_ONLY)) {
+        flush();
+      } else if (cjk && isCjkIdeograph(cp)) {
+        flush();
+        word.codePoints.push(cp);
+        word.starts.push(i);
+        word.ends.push(i + width);
+        flush();
+      } else {
+        word.codePoints.push(cp);
+        word.starts.push(i);
+        word.ends.push(i + width);
+      }
+      i += width;
+    }
+    flush();
+  }
+
+  /** One whitespace-separated word: lowercase, NFC, accent stripping, punctuation split, WordPiece. */
+  private tokenizeWord(raw: TrackedChars, out: TokenizedText, state: { word: number }): void {
+    // HF lowercases before cleaning; lowercasing commutes with cleaning and CJK spacing for every
+    // Unicode 14 code point, and doing it after cleaning keeps characters unassigned in Unicode 14
+    // from being lowercased by the engine's newer tables into letters HF would keep.
+    let chars = this.settings.doLowerCase ? lowercaseTracked(raw) : raw;
+    chars = normalizeTracked(chars, 'NFC');
+    if (this.neverSplit.size > 0 && this.neverSplit.has(codePointsToString(chars.codePoints))) {
+      this.emitWordPieces(chars, 0, chars.codePoints.length, out, state, true);
+      return;
+    }
+    if (this.stripAccents) {
+      const decomposed = normalizeTracked(chars, 'NFD');
+      const kept = emptyTracked();
+      for (let k = 0; k < decomposed.codePoints.length; k++) {
+        if (charFlags(decomposed.codePoints[k]) & MARK_NONSPACING) {
+          // A stripped mark (accent, variation selector) still belongs to the character before it,
+          // so that character's span keeps covering it: "❤\uFE0F" → "❤" spans both code points.
+          const last = kept.codePoints.length - 1;
+          if (last >= 0) {
+            kept.starts[last] = Math.min(kept.starts[last], decomposed.starts[k]);
+            kept.ends[last] = Math.max(kept.ends[last], decomposed.ends[k]);
+          }
+          continue;
+        }
+        kept.codePoints.push(decomposed.codePoints[k]);
+        kept.starts.push(decomposed.starts[k]);
+        kept.ends.push(decomposed.ends[k]);
+      }
+      chars = kept;
+    }
+    const cps = chars.codePoints;
+    let pieceStart = 0;
+    for (let k = 0; k < cps.length; k++) {
+      if (charFlags(cps[k]) & PUNCT) {
+        if (k > pieceStart) this.emitWordPieces(chars, pieceStart, k, out, state, false);
+        this.emitWordPieces(chars, k, k + 1, out, state, false);
+        pieceStart = k + 1;
+      }
+    }
+    if (cps.length > pieceStart) this.emitWordPieces(chars, pieceStart, cps.length, out, state, false);
+  }
+
+  /** WordPiece (greedy longest match first) over chars[from, to). */
+  private emitWordPieces(
+    chars: TrackedChars,
+    from: number,
+    to: number,
+    out: TokenizedText,
+    state: { word: number },
+    verbatim: boolean,
+  ): void {
+    const wordId = state.word++;
+    const { codePoints, starts, ends } = chars;
+    const length = to - from;
+    const push = (token: string, id: number, a: number, b: number): void => {
+      let start = starts[a];
+      let end = ends[a];
+      for (let k = a + 1; k < b; k++) {
+        if (starts[k] < start) start = starts[k];
+        if (ends[k] > end) end = ends[k];
+      }
+      out.tokens.push(token);
+      out.ids.push(id);
+      out.starts.push(start);
+      out.ends.push(end);
+      out.wordIds.push(wordId);
+      out.isSpecial.push(false);
+    };
+    const unk = this.settings.unkToken;
+    if (length === 1) {
+      const token = String.fromCodePoint(codePoints[from]);
+      const id = this.vocab.id(token);
+      if (id === undefined) push(verbatim ? token : unk, this.unkId, from, to);
+      else push(token, id, from, to);
+      return;
+    }
+    const word = codePointsToString(codePoints, from, to);
+    if (verbatim) {
+      push(word, this.vocab.id(word) ?? this.unkId, from, to);
+      return;
+    }
+    if (length > this.settings.maxInputCharsPerWord) {
+      push(unk, this.unkId, from, to);
+      return;
+    }
+    // UTF-16 offset of each code point inside `word`, to slice candidate pieces cheaply.
+    const unitOffsets = new Array<number>(length + 1);
+    unitOffsets[0] = 0;
+    for (let k = 0; k < length; k++)
+      unitOffsets[k + 1] = unitOffsets[k] + (codePoints[from + k] > 0xffff ? 2 : 1);
+    const maxPiece = this.vocab.longestPieceCodePoints;
+    const pieces: [string, number, number, number][] = [];
+    let start = 0;
+    while (start < length) {
+      let end = Math.min(length, start + maxPiece);
+      let found: string | undefined;
+      let foundId = -1;
+      while (start < end) {
+        let candidate = word.slice(unitOffsets[start], unitOffsets[end]);
+        if (start > 0) candidate = '##' + candidate;
+        const id = this.vocab.id(candidate);
+        if (id !== undefined) {
+          found = candidate;
+          foundId = id;
+          break;
+        }
+        end--;
+      }
+      if (found === undefined) {
+        push(unk, this.unkId, from, to);
+        return;
+      }
+      pieces.push([found, foundId, from + start, from + end]);
+      start = end;
+    }
+    for (const [token, id, a, b] of pieces) push(token, id, a, b);
+  }
+}
