@@ -1,0 +1,355 @@
+/**
+ * Serve mode: the same UI in a browser, over HTTP + WebSocket on 127.0.0.1 only, guarded by a
+ * per-start random token. Protocol:
+ *   GET  /?token=T               sets the HttpOnly cookie nezha_token and serves index.html
+ *   any request                  must carry the token (cookie, Authorization: Bearer, or ?token=) → else 401
+ *   GET  /<file>                 the built renderer (rendererDir)
+ *   POST /api/<channel>          JSON body → {ok:true,result} | {ok:false,error} (400/403/404/500)
+ *   GET  /files/checkpoints/<id>/<file>   checkpoint bytes, with Range (206/416)
+ *   WS   /events                 {channel, payload} messages for event channels
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { IpcErrorPayload, IpcResult } from '../../shared/ipc';
+import { checkpointFileResponse, parseCheckpointFilePath } from '../files/checkpointFiles';
+import { mimeTypeFor } from '../files/mime';
+import { dispatchRequest, httpStatusFor, toErrorPayload } from '../ipc/dispatch';
+import { createHandlers } from '../ipc/handlers';
+import { contentSecurityPolicy, securityHeaders } from '../security/csp';
+import { createServices, type Services } from '../services/services';
+
+export interface ServeHostOptions {
+  dataDir: string;
+  /** The built renderer (out/renderer), holding index.html. */
+  rendererDir: string;
+  /** Default: a random free port. */
+  port?: number;
+  /** Default: 32 random bytes, hex. */
+  token?: string;
+  /** Folder with checkpoints/index.json (builtins). Default: the repo's resources/. */
+  resourcesDir?: string;
+}
+
+export interface ServeHost {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  /** What the listening socket is bound to (server.address()): always 127.0.0.1. */
+  address: AddressInfo;
+  /** The services behind the host (tests and in-process tools use them, e.g. to emit events). */
+  services: Services;
+  close(): Promise<void>;
+}
+
+export const tokenCookie = 'nezha_token';
+const maxBodyBytes = 1024 * 1024;
+const loopback = '127.0.0.1';
+
+/** The repo's resources/ folder, next to electron/ (dev and tests; the packaged app passes its own). */
+export function defaultResourcesDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../resources');
+}
+
+function sameToken(candidate: string | null | undefined, token: string): boolean {
+  if (!candidate) return false;
+  const a = Buffer.from(candidate);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+/** Where the request carries the token, if anywhere. */
+function presentedTokens(request: IncomingMessage, url: URL): string[] {
+  const tokens: string[] = [];
+  const fromQuery = url.searchParams.get('token');
+  if (fromQuery) tokens.push(fromQuery);
+  const authorization = request.headers.authorization;
+  if (authorization?.startsWith('Bearer ')) tokens.push(authorization.slice('Bearer '.length).trim());
+  const fromCookie = cookieValue(request.headers.cookie, tokenCookie);
+  if (fromCookie) tokens.push(fromCookie);
+  return tokens;
+}
+
+export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
+  const rendererDir = resolve(options.rendererDir);
+  const token = options.token ?? randomBytes(32).toString('hex');
+  const services: Services = createServices({
+    dataDir: options.dataDir,
+    resourcesDir: options.resourcesDir !== undefined ? resolve(options.resourcesDir) : defaultResourcesDir(),
+    host: 'serve',
+  });
+  for (const problem of services.startupProblems) console.warn(`[serve] ${problem}`);
+  const handlers = createHandlers(services);
+
+  const server = createServer();
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+
+  // The port is known only after listen; headers and checks read these.
+  let port = 0;
+  let origin = '';
+  let headers: Record<string, string> = {};
+  const allowedHosts = () => new Set([`${loopback}:${port}`, `localhost:${port}`]);
+
+  function send(
+    response: ServerResponse,
+    status: number,
+    body: string | Buffer,
+    contentType: string,
+    extra: Record<string, string> = {},
+  ) {
+    response.writeHead(status, {
+      ...headers,
+      'Content-Type': contentType,
+      'Content-Length': String(Buffer.byteLength(body)),
+      'Cache-Control': 'no-store',
+      ...extra,
+    });
+    response.end(body);
+  }
+
+  function sendJson(
+    response: ServerResponse,
+    status: number,
+    value: unknown,
+    extra: Record<string, string> = {},
+  ) {
+    send(response, status, JSON.stringify(value), 'application/json; charset=utf-8', extra);
+  }
+
+  function sendError(
+    response: ServerResponse,
+    status: number,
+    code: IpcErrorPayload['code'],
+    message: string,
+    channel = '',
+  ) {
+    const envelope: IpcResult = { ok: false, error: { code, message, channel } };
+    sendJson(response, status, envelope);
+  }
+
+  function serveStatic(
+    request: IncomingMessage,
+    response: ServerResponse,
+    pathname: string,
+    extra: Record<string, string>,
+  ) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return sendError(response, 400, 'bad-request', `Malformed URL path ${pathname}`);
+    }
+    if (decoded.includes('\0')) return sendError(response, 400, 'bad-request', 'NUL byte in URL path');
+    let file = resolve(rendererDir, '.' + decoded);
+    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) {
+      return sendError(response, 403, 'forbidden', `Path ${pathname} is outside the app's files`);
+    }
+    if (file === rendererDir || (existsSync(file) && statSync(file).isDirectory()))
+      file = join(file, 'index.html');
+    if (!existsSync(file)) {
+      // Client-side routes have no extension; anything else missing is a real 404.
+      if (/\.[a-z0-9]+$/i.test(decoded))
+        return sendError(response, 404, 'not-found', `No file ${pathname} in the app`);
+      file = join(rendererDir, 'index.html');
+      if (!existsSync(file)) {
+        return sendError(
+          response,
+          404,
+          'not-found',
+          `${file} is missing: build the renderer with \`npm run build:renderer\``,
+        );
+      }
+    }
+    const size = statSync(file).size;
+    const isHtml = file.endsWith('.html');
+    response.writeHead(200, {
+      ...headers,
+      ...extra,
+      'Content-Type': mimeTypeFor(file),
+      'Content-Length': String(size),
+      // index.html names hashed assets, so it must be revalidated; the assets themselves may be cached.
+      'Cache-Control': isHtml ? 'no-store' : 'no-cache',
+    });
+    if (request.method === 'HEAD') return response.end();
+    createReadStream(file).pipe(response);
+  }
+
+  async function handleApi(request: IncomingMessage, response: ServerResponse, channel: string) {
+    if (request.method !== 'POST') {
+      return sendError(response, 405, 'bad-request', `Use POST for /api/${channel}`, channel);
+    }
+    // Browsers send Origin on POST; a page elsewhere must not drive the API even if it guessed the port.
+    const requestOrigin = request.headers.origin;
+    if (requestOrigin !== undefined && requestOrigin !== origin) {
+      return sendError(response, 403, 'forbidden', `Requests from ${requestOrigin} are not allowed`, channel);
+    }
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of request) {
+      length += (chunk as Buffer).length;
+      if (length > maxBodyBytes)
+        return sendError(response, 413, 'bad-request', `Request body over ${maxBodyBytes} bytes`, channel);
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    let payload: unknown = undefined;
+    if (text.trim() !== '') {
+      try {
+        payload = JSON.parse(text);
+      } catch (error) {
+        return sendError(
+          response,
+          400,
+          'bad-request',
+          `Body of /api/${channel} is not JSON: ${(error as Error).message}`,
+          channel,
+        );
+      }
+    }
+    const result = await dispatchRequest(handlers, channel, payload);
+    sendJson(response, result.ok ? 200 : httpStatusFor(result.error.code), result);
+  }
+
+  function handleFile(request: IncomingMessage, response: ServerResponse, rest: string) {
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return sendError(response, 405, 'bad-request', 'Use GET for files');
+    const parsed = parseCheckpointFilePath(rest);
+    if (!parsed)
+      return sendError(response, 404, 'not-found', `No checkpoint file at /files/checkpoints/${rest}`);
+    try {
+      const file = checkpointFileResponse(
+        services.checkpoints,
+        parsed.id,
+        parsed.file,
+        request.headers.range,
+        request.method,
+      );
+      response.writeHead(file.status, { ...headers, ...file.headers, 'Cache-Control': 'no-cache' });
+      if (file.body) file.body.pipe(response);
+      else response.end();
+    } catch (error) {
+      const payload = toErrorPayload('files', error);
+      sendError(response, httpStatusFor(payload.code), payload.code, payload.message);
+    }
+  }
+
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', origin);
+      if (!allowedHosts().has(request.headers.host ?? '')) {
+        return sendError(
+          response,
+          403,
+          'forbidden',
+          `Host ${request.headers.host ?? '(none)'} is not this server; open ${origin}`,
+        );
+      }
+      const tokens = presentedTokens(request, url);
+      if (!tokens.some((candidate) => sameToken(candidate, token))) {
+        return sendError(
+          response,
+          401,
+          'forbidden',
+          tokens.length === 0
+            ? 'Missing token: open the URL printed by `npm run serve` (it carries ?token=...)'
+            : 'Wrong token: this server was restarted or the link is old; open the URL it printed',
+        );
+      }
+      // A valid ?token= becomes the cookie, so later requests (fetch, workers, WebSocket) carry it.
+      const extra: Record<string, string> = sameToken(url.searchParams.get('token'), token)
+        ? { 'Set-Cookie': `${tokenCookie}=${token}; HttpOnly; SameSite=Strict; Path=/` }
+        : {};
+      const path = url.pathname;
+      if (path.startsWith('/api/'))
+        return handleApi(request, response, decodeURIComponent(path.slice('/api/'.length)));
+      if (path.startsWith('/files/checkpoints/'))
+        return handleFile(request, response, path.slice('/files/checkpoints/'.length));
+      if (path === '/events')
+        return sendError(response, 426, 'bad-request', '/events is a WebSocket endpoint');
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        return sendError(response, 405, 'bad-request', `Use GET for ${path}`);
+      serveStatic(request, response, path, extra);
+    })().catch((error: unknown) => {
+      console.error('[serve] request failed:', error);
+      if (!response.headersSent)
+        sendError(response, 500, 'failed', `Internal error: ${(error as Error).message}`);
+      else response.destroy();
+    });
+  });
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, reason: string) => {
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    const url = new URL(request.url ?? '/', origin);
+    if (url.pathname !== '/events') return refuse(404, 'Not Found');
+    if (!allowedHosts().has(request.headers.host ?? '')) return refuse(403, 'Forbidden');
+    if (request.headers.origin !== origin) return refuse(403, 'Forbidden');
+    if (!presentedTokens(request, url).some((candidate) => sameToken(candidate, token)))
+      return refuse(401, 'Unauthorized');
+    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
+  });
+
+  const stopForwarding = services.events.listen((channel, payload) => {
+    const message = JSON.stringify({ channel, payload });
+    for (const client of sockets.clients as Set<WebSocket>) {
+      if (client.readyState === client.OPEN) client.send(message);
+    }
+  });
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      services.close();
+      rejectListen(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `Port ${options.port} on ${loopback} is in use; pick another with --port or leave it out for a free one`,
+              { cause: error },
+            )
+          : error,
+      );
+    });
+    server.listen(options.port ?? 0, loopback, () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+  origin = `http://${loopback}:${port}`;
+  headers = securityHeaders(contentSecurityPolicy({ connectSrc: [`ws://${loopback}:${port}`] }));
+
+  let closed: Promise<void> | null = null;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    services,
+    address: server.address() as AddressInfo,
+    close: () => {
+      closed ??= new Promise<void>((resolveClose) => {
+        stopForwarding();
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+        server.close(() => {
+          services.close();
+          resolveClose();
+        });
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
