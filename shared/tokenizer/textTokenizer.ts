@@ -1,5 +1,14 @@
 import type { BertTokenizerSettings } from './tokenizerConfig';
-import { charFlags, DROP, isCjkIdeograph, MARK_NONSPACING, PUNCT, SPACE, SPLIT_ONLY } from './unicodeClasses';
+import {
+  charFlags,
+  DROP,
+  isCjkCompatibilityIdeograph,
+  isCjkIdeograph,
+  MARK_NONSPACING,
+  PUNCT,
+  SPACE,
+  SPLIT_ONLY,
+} from './unicodeClasses';
 import type { TrackedChars } from './trackedChars';
 import { codePointsToString, emptyTracked, lowercaseTracked, normalizeTracked } from './trackedChars';
 import type { Vocab } from './vocab';
@@ -97,14 +106,17 @@ export class TextTokenizer {
     out: TokenizedText,
     state: { word: number },
   ): void {
-    let word = emptyTracked();
+    const word = emptyTracked();
     const flush = (): void => {
       if (word.codePoints.length > 0) {
         this.tokenizeWord(word, out, state);
-        word = emptyTracked();
+        word.codePoints.length = 0;
+        word.starts.length = 0;
+        word.ends.length = 0;
       }
     };
     const cjk = this.settings.tokenizeChineseChars;
+    const fastCjk = cjk && this.neverSplit.size === 0;
     for (let i = from; i < to;) {
       const cp = text.codePointAt(i) as number;
       const width = cp > 0xffff ? 2 : 1;
@@ -115,10 +127,22 @@ export class TextTokenizer {
         flush();
       } else if (cjk && isCjkIdeograph(cp)) {
         flush();
-        word.codePoints.push(cp);
-        word.starts.push(i);
-        word.ends.push(i + width);
-        flush();
+        if (fastCjk && !isCjkCompatibilityIdeograph(cp)) {
+          // Fast path (most of a Chinese corpus): one ideograph is one word that lowercasing, NFC
+          // and accent stripping leave alone, and a single-character WordPiece lookup.
+          const id = this.singleCharId(cp);
+          out.tokens.push(id === this.unkId ? this.settings.unkToken : String.fromCodePoint(cp));
+          out.ids.push(id);
+          out.starts.push(i);
+          out.ends.push(i + width);
+          out.wordIds.push(state.word++);
+          out.isSpecial.push(false);
+        } else {
+          word.codePoints.push(cp);
+          word.starts.push(i);
+          word.ends.push(i + width);
+          flush();
+        }
       } else {
         word.codePoints.push(cp);
         word.starts.push(i);
@@ -127,6 +151,17 @@ export class TextTokenizer {
       i += width;
     }
     flush();
+  }
+
+  private readonly singleCharIds = new Map<number, number>();
+
+  private singleCharId(cp: number): number {
+    let id = this.singleCharIds.get(cp);
+    if (id === undefined) {
+      id = this.vocab.id(String.fromCodePoint(cp)) ?? this.unkId;
+      this.singleCharIds.set(cp, id);
+    }
+    return id;
   }
 
   /** One whitespace-separated word: lowercase, NFC, accent stripping, punctuation split, WordPiece. */

@@ -59,3 +59,8 @@ export function isCjkIdeograph(cp: number): boolean {
     (cp >= 0x2f800 && cp <= 0x2fa1f)
   );
 }
+
+/** CJK compatibility ideographs: NFC maps each to a unified ideograph (e.g. U+F900 → U+8C48). */
+export function isCjkCompatibilityIdeograph(cp: number): boolean {
+  return (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x2f800 && cp <= 0x2fa1f);
+}
