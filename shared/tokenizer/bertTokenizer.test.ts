@@ -251,3 +251,27 @@ describe('configuration and errors', () => {
     );
   });
 });
+
+describe('Unicode 14 semantics (oracle: tools/hf_slow_bert_port.py under Python 3.11)', () => {
+  const fuzz: { text: string; tokens: string[] }[] = JSON.parse(
+    readFileSync(new URL('testdata/fuzz-unicode14.json', import.meta.url), 'utf8'),
+  );
+
+  it('matches the Python port on 1500 strings of version-sensitive characters, with valid spans', () => {
+    expect(fuzz.length).toBe(1500);
+    for (const c of fuzz) {
+      const t = tokenizer.tokenizeWithOffsets(c.text);
+      expect(t.tokens, JSON.stringify(c.text)).toEqual(c.tokens);
+      for (let k = 1; k < t.starts.length; k++) {
+        expect(t.starts[k - 1] < t.ends[k - 1] && t.ends[k - 1] <= c.text.length).toBe(true);
+        expect(t.starts[k]).toBeGreaterThanOrEqual(t.starts[k - 1]);
+      }
+    }
+  });
+
+  it('drops characters unassigned in Unicode 14 before lowercasing (U+A7CB would become ɤ in Node)', () => {
+    expect('\ua7cb'.toLowerCase()).toBe('\u0264');
+    expect(tokenizer.tokenize('\ua7cb\u0264')).toEqual(tokenizer.tokenize('\u0264'));
+    expect(tokenizer.tokenize('a\u2028b')).toEqual(['a', 'b']); // Python's str.split() splits on U+2028
+  });
+});
