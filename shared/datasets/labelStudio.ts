@@ -1,0 +1,266 @@
+/**
+ * Label Studio JSON exports of NER projects (a `<Labels>` control on a `<Text>` object):
+ *
+ *   [{"id": 1, "data": {"text": "..."}, "annotations": [{"result": [
+ *       {"type": "labels", "from_name": "label", "to_name": "text",
+ *        "value": {"start": 0, "end": 3, "text": "...", "labels": ["PER"]}}]}]}]
+ *
+ * Label Studio runs in the browser, so `start`/`end` count UTF-16 code units (JS string indexes);
+ * they are converted to code points here. The JSON-MIN export (`{"text", "label": [{start, end, text,
+ * labels}]}`) reads too. One annotation per task is used: the ground truth one, else the first that
+ * was not cancelled; predictions are used only when the task has no annotation and `usePredictions`.
+ */
+import { DatasetExportError, DatasetFormatError } from './errors';
+import { OffsetMap } from './offsets';
+import { bump, checkLength, DatasetReader, type ReaderOptions } from './reader';
+import { hasOverlap } from './cluener';
+import { applyLayout, checkSuspiciousChars, parseJson, type DatasetInput } from './source';
+import type { EntitySpan, NerExample, TextLayout } from './types';
+
+export interface LabelStudioOptions extends ReaderOptions {
+  /** Key of the text in each task's `data`; default "text", else the only string value. */
+  textKey?: string;
+  /** Use the first prediction for tasks that have no annotation. Default false. */
+  usePredictions?: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function parseLabelStudio(
+  input: DatasetInput,
+  options: LabelStudioOptions = {},
+): DatasetReader<'ner'> {
+  return new DatasetReader<'ner'>('label-studio', input, options, function* (context) {
+    const { source, warnings, counts } = context;
+    const { file, text } = source;
+    const entityCounts: Record<string, number> = {};
+    counts.tokens = 0;
+    counts.entities = entityCounts;
+    const parsed = parseJson(text, file);
+    const tasks = Array.isArray(parsed) ? parsed : [parsed];
+    for (let index = 0; index < tasks.length; index++) {
+      context.position = Math.floor((text.length * index) / tasks.length);
+      const task = tasks[index];
+      const name =
+        isObject(task) && (typeof task.id === 'number' || typeof task.id === 'string')
+          ? `task ${task.id}`
+          : `task #${index + 1}`;
+      const fail = (expected: string, found?: string): never => {
+        throw new DatasetFormatError({
+          file,
+          line: 0,
+          expected: `${name} (array item ${index}): ${expected}`,
+          found,
+        });
+      };
+      if (!isObject(task)) fail('a task object', JSON.stringify(task)?.slice(0, 40));
+      const t = task as Json;
+      let sentence: unknown;
+      let results: unknown[] | null = null;
+      let minFormat = false;
+      if (isObject(t.data)) {
+        const data = t.data;
+        if (options.textKey) sentence = data[options.textKey];
+        else if (typeof data.text === 'string') sentence = data.text;
+        else {
+          const strings = Object.values(data).filter((v) => typeof v === 'string');
+          sentence = strings.length === 1 ? strings[0] : undefined;
+        }
+        if (typeof sentence !== 'string') {
+          fail(
+            `data.${options.textKey ?? 'text'} to be the task text (set the text key if your project names it differently)`,
+            `keys ${Object.keys(data).join(', ')}`,
+          );
+        }
+        const annotations = Array.isArray(t.annotations) ? t.annotations.filter(isObject) : [];
+        const usable = annotations.filter((a) => a.was_cancelled !== true);
+        const chosen = usable.find((a) => a.ground_truth === true) ?? usable[0];
+        if (usable.length > 1) {
+          warnings.add(
+            'multiple-annotations',
+            0,
+            (n) =>
+              `${n} tasks have several annotations; the ground-truth one (else the first) was used (first: ${name})`,
+            'info',
+          );
+        }
+        if (annotations.length > usable.length) {
+          warnings.add(
+            'cancelled-annotations',
+            0,
+            (n) => `${n} tasks have cancelled (skipped) annotations; those were ignored (first: ${name})`,
+            'info',
+          );
+        }
+        if (chosen) {
+          if (!Array.isArray(chosen.result)) fail('annotations[].result to be a list');
+          results = chosen.result as unknown[];
+        } else if (
+          options.usePredictions &&
+          Array.isArray(t.predictions) &&
+          isObject(t.predictions[0]) &&
+          Array.isArray(t.predictions[0].result)
+        ) {
+          results = t.predictions[0].result as unknown[];
+          warnings.add(
+            'from-predictions',
+            0,
+            (n) => `${n} tasks had no annotation; their first prediction was used (first: ${name})`,
+            'info',
+          );
+        }
+      } else if (typeof t.text === 'string') {
+        minFormat = true;
+        sentence = t.text;
+        results = Array.isArray(t.label)
+          ? t.label
+          : t.label === undefined
+            ? []
+            : fail('"label" to be a list of regions (JSON-MIN export)');
+      } else {
+        fail(
+          'a "data" object with the task text (Label Studio JSON export)',
+          `keys ${Object.keys(t).join(', ')}`,
+        );
+      }
+      const str = sentence as string;
+      const map = new OffsetMap(str);
+      const spans: EntitySpan[] = [];
+      if (results === null) {
+        warnings.add(
+          'unannotated',
+          0,
+          (n) =>
+            `${n} task${n > 1 ? 's have' : ' has'} no annotation; imported with no entities (first: ${name})`,
+          'info',
+        );
+      }
+      for (const [k, item] of (results ?? []).entries()) {
+        if (!isObject(item)) fail(`result[${k}] to be an object`);
+        const region = item as Json;
+        const value = (minFormat ? region : region.value) as unknown;
+        if (!minFormat && region.type !== 'labels') {
+          warnings.add(
+            'other-result-type',
+            0,
+            (n) =>
+              `${n} result${n > 1 ? 's' : ''} are not "labels" regions (e.g. relations, choices); ignored (first: ${name}, type ${JSON.stringify(region.type)})`,
+            'info',
+          );
+          continue;
+        }
+        if (!isObject(value)) fail(`result[${k}].value to be an object`);
+        const v = value as Json;
+        const labels = Array.isArray(v.labels) ? (v.labels as unknown[]) : [];
+        if (
+          !Number.isInteger(v.start) ||
+          !Number.isInteger(v.end) ||
+          labels.length === 0 ||
+          !labels.every((l) => typeof l === 'string')
+        ) {
+          fail(
+            `result[${k}].value with integer start/end and a non-empty "labels" list`,
+            JSON.stringify(v).slice(0, 80),
+          );
+        }
+        if (labels.length > 1) {
+          warnings.add(
+            'multi-label-region',
+            0,
+            (n) => `${n} regions carry several labels; one span per label was imported (first: ${name})`,
+          );
+        }
+        let start: number;
+        let end: number;
+        try {
+          start = map.toCodePoint(v.start as number);
+          end = map.toCodePoint(v.end as number);
+        } catch (error) {
+          return fail(
+            `result[${k}].value offsets inside the text, in UTF-16 units (${str.length})`,
+            (error as Error).message,
+          );
+        }
+        if (end <= start) fail(`result[${k}].value with start < end`, `[${v.start}, ${v.end})`);
+        if (typeof v.text === 'string' && map.slice(start, end) !== v.text) {
+          warnings.add(
+            'span-text-mismatch',
+            0,
+            (n) =>
+              `${n} region${n > 1 ? 's' : ''}' "text" differ${n > 1 ? '' : 's'} from the task text at start..end (first: ${name}, ${JSON.stringify(v.text)}); offsets were kept`,
+          );
+        }
+        for (const label of labels as string[]) {
+          spans.push({ start, end, label });
+          bump(entityCounts, label);
+        }
+      }
+      if (hasOverlap(spans)) {
+        warnings.add(
+          'overlapping-spans',
+          0,
+          (n) =>
+            `${n} task${n > 1 ? 's have' : ' has'} overlapping regions; kept, but BIO/BIOES export cannot write them (first: ${name})`,
+        );
+      }
+      checkSuspiciousChars(str, 0, warnings);
+      checkLength(context, map.codePointLength, 0);
+      counts.tokens += map.codePointLength;
+      const record: NerExample = { text: str, spans };
+      if (typeof t.id === 'number' || typeof t.id === 'string') record.id = String(t.id);
+      yield record;
+    }
+  });
+}
+
+export interface LabelStudioExportOptions extends Partial<TextLayout> {
+  /** `from_name` of the Labels control; default "label". */
+  fromName?: string;
+  /** `to_name` of the Text object; default "text". */
+  toName?: string;
+}
+
+/**
+ * Writes a Label Studio JSON import/export file: one task per record with the spans as one annotation
+ * (offsets converted to UTF-16 units). Records with an id keep it as the task id; others get none
+ * (Label Studio numbers tasks itself).
+ */
+export function exportLabelStudio(
+  records: readonly NerExample[],
+  options: LabelStudioExportOptions = {},
+): string {
+  const fromName = options.fromName ?? 'label';
+  const toName = options.toName ?? 'text';
+  const tasks = records.map((record, index) => {
+    const map = new OffsetMap(record.text);
+    const result = record.spans.map((span, k) => {
+      let start: number;
+      let end: number;
+      try {
+        start = map.toUtf16(span.start);
+        end = map.toUtf16(span.end);
+      } catch (error) {
+        throw new DatasetExportError(index, `span #${k + 1}: ${(error as Error).message}`);
+      }
+      return {
+        value: { start, end, text: record.text.slice(start, end), labels: [span.label] },
+        id: `r${index + 1}_${k + 1}`,
+        from_name: fromName,
+        to_name: toName,
+        type: 'labels',
+        origin: 'manual',
+      };
+    });
+    const task: Record<string, unknown> = {};
+    // Label Studio assigns ids on import; an id is written only when the record has one.
+    if (record.id !== undefined) task.id = /^\d+$/.test(record.id) ? Number(record.id) : record.id;
+    task.data = { text: record.text };
+    task.annotations = [{ result }];
+    return task;
+  });
+  return applyLayout(`${JSON.stringify(tasks, null, 2)}\n`, options);
+}
