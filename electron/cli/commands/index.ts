@@ -1,0 +1,14 @@
+/**
+ * The command registry: name → loader. Add a command by adding its file and ONE line here.
+ * Loaders are lazy so a quick command (version, doctor) never loads another's heavy imports.
+ */
+import type { Command } from '../command';
+
+export type CommandModule = { command: Command };
+
+export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
+  version: () => import('./version'),
+  doctor: () => import('./doctor'),
+  serve: () => import('./serve'),
+  tokenize: () => import('./tokenize'),
+};
