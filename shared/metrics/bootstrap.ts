@@ -24,11 +24,14 @@ export interface BootstrapOptions {
   confidence?: number;
 }
 
-/** Row-major per-example statistics: `values[i * columns + j]` is statistic j of example i. */
-export interface ExampleStats {
-  values: Float64Array;
-  columns: number;
-}
+/**
+ * Per-example statistics. Dense: row-major `values[i * columns + j]` is statistic j of example i.
+ * Sparse: `addRow(i, sums)` adds example i's row into `sums` (for wide rows that are mostly zero, such as
+ * per-class counts of a single-label example).
+ */
+export type ExampleStats =
+  | { values: Float64Array; columns: number }
+  | { rows: number; columns: number; addRow: (example: number, sums: Float64Array) => void };
 
 /** Maps column sums over a (re)sample of `n` examples to the metric. Must not keep `sums`: it is reused. */
 export type SumStatistic = (sums: Float64Array, n: number) => number;
@@ -57,6 +60,19 @@ function checkOptions(options: BootstrapOptions): Required<BootstrapOptions> {
 }
 
 function checkStats(stats: ExampleStats, what: string): number {
+  if ('addRow' in stats) {
+    if (
+      !Number.isInteger(stats.rows) ||
+      stats.rows < 0 ||
+      !Number.isInteger(stats.columns) ||
+      stats.columns < 1
+    ) {
+      throw new RangeError(
+        `${what}: sparse statistics need integer rows >= 0 and columns >= 1 (got ${stats.rows} x ${stats.columns}).`,
+      );
+    }
+    return stats.rows;
+  }
   if (!Number.isInteger(stats.columns) || stats.columns < 1 || stats.values.length % stats.columns !== 0) {
     throw new RangeError(
       `${what}: ${stats.values.length} values do not form rows of ${stats.columns} columns.`,
@@ -69,6 +85,10 @@ function checkStats(stats: ExampleStats, what: string): number {
 export function columnSums(stats: ExampleStats): Float64Array {
   const k = stats.columns;
   const sums = new Float64Array(k);
+  if ('addRow' in stats) {
+    for (let i = 0; i < stats.rows; i++) stats.addRow(i, sums);
+    return sums;
+  }
   for (let i = 0; i < stats.values.length; i++) sums[i % k] += stats.values[i];
   return sums;
 }
@@ -108,9 +128,15 @@ function resampleStatistic(
   for (let b = 0; b < resamples; b++) {
     for (let i = 0; i < n; i++) index[i] = rng.nextInt(n);
     for (let s = 0; s < sets.length; s++) {
-      const { values, columns: k } = sets[s].stats;
+      const stats = sets[s].stats;
       const acc = sums[s];
       acc.fill(0);
+      if ('addRow' in stats) {
+        for (let i = 0; i < n; i++) stats.addRow(index[i], acc);
+        out[s][b] = sets[s].statistic(acc, n);
+        continue;
+      }
+      const { values, columns: k } = stats;
       if (k === 1) {
         let total = 0;
         for (let i = 0; i < n; i++) total += values[index[i]];
