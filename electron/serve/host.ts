@@ -9,16 +9,17 @@
  *   WS   /events                 {channel, payload} messages for event channels
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { IpcErrorPayload, IpcResult } from '../../shared/ipc';
 import { checkpointFileResponse, parseCheckpointFilePath } from '../files/checkpointFiles';
 import { mimeTypeFor } from '../files/mime';
+import { resolveStaticFile } from '../files/staticFiles';
 import { dispatchRequest, httpStatusFor, toErrorPayload } from '../ipc/dispatch';
 import { createHandlers } from '../ipc/handlers';
 import { contentSecurityPolicy, securityHeaders } from '../security/csp';
@@ -148,33 +149,16 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     pathname: string,
     extra: Record<string, string>,
   ) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(pathname);
-    } catch {
-      return sendError(response, 400, 'bad-request', `Malformed URL path ${pathname}`);
+    const resolved = resolveStaticFile(rendererDir, pathname);
+    if (resolved.kind === 'error') {
+      return sendError(
+        response,
+        resolved.status,
+        resolved.status === 403 ? 'forbidden' : resolved.status === 404 ? 'not-found' : 'bad-request',
+        resolved.message,
+      );
     }
-    if (decoded.includes('\0')) return sendError(response, 400, 'bad-request', 'NUL byte in URL path');
-    let file = resolve(rendererDir, '.' + decoded);
-    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) {
-      return sendError(response, 403, 'forbidden', `Path ${pathname} is outside the app's files`);
-    }
-    if (file === rendererDir || (existsSync(file) && statSync(file).isDirectory()))
-      file = join(file, 'index.html');
-    if (!existsSync(file)) {
-      // Client-side routes have no extension; anything else missing is a real 404.
-      if (/\.[a-z0-9]+$/i.test(decoded))
-        return sendError(response, 404, 'not-found', `No file ${pathname} in the app`);
-      file = join(rendererDir, 'index.html');
-      if (!existsSync(file)) {
-        return sendError(
-          response,
-          404,
-          'not-found',
-          `${file} is missing: build the renderer with \`npm run build:renderer\``,
-        );
-      }
-    }
+    const file = resolved.path;
     const size = statSync(file).size;
     const isHtml = file.endsWith('.html');
     response.writeHead(200, {
