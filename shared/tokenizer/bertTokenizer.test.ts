@@ -18,6 +18,23 @@ interface GoldenCase {
   decoded_skip_special: string;
 }
 const cases: GoldenCase[] = golden.cases;
+interface GoldenPair {
+  name: string;
+  text_a: string;
+  text_b: string | null;
+  kwargs: {
+    max_length?: number;
+    truncation?: boolean | 'longest_first' | 'only_second';
+    padding?: 'max_length';
+  };
+  tokens: string[];
+  input_ids: number[];
+  token_type_ids: number[];
+  attention_mask: number[];
+  untruncated_input_ids: number[];
+}
+const pairs: GoldenPair[] = golden.pairs;
+const truncations: GoldenPair[] = golden.truncation;
 
 /** What BasicTokenizer makes of a slice, written independently: lowercase, drop C*, NFD, strip Mn. */
 function normalizeSlice(slice: string): string {
@@ -46,7 +63,7 @@ describe('BertTokenizer against HF slow BertTokenizer goldens', () => {
     expect(tokenizer.decode(enc.inputIds, { skipSpecialTokens: true })).toBe(c.decoded_skip_special);
   });
 
-  it.each(golden.pairs.map((p: { name: string }) => [p.name, p]))('pair %s', (_name, p) => {
+  it.each(pairs.map((p) => [p.name, p] as const))('pair %s', (_name, p) => {
     const enc = tokenizer.encode(p.text_a, p.text_b);
     expect(enc.tokens).toEqual(p.tokens);
     expect(enc.inputIds).toEqual(p.input_ids);
@@ -54,7 +71,7 @@ describe('BertTokenizer against HF slow BertTokenizer goldens', () => {
     expect(enc.attentionMask).toEqual(p.attention_mask);
   });
 
-  it.each(golden.truncation.map((t: { name: string }) => [t.name, t]))('truncation %s', (_name, t) => {
+  it.each(truncations.map((t) => [t.name, t] as const))('truncation %s', (_name, t) => {
     const options = {
       maxLength: t.kwargs.max_length,
       truncation: t.kwargs.truncation,

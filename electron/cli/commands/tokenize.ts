@@ -56,7 +56,7 @@ const casesFileSchema = z
       )
       .default([]),
     batch_padding: z
-      .object({ texts: z.array(z.string()), kwargs: kwargsSchema, ...encodingFields })
+      .object({ texts: z.array(z.string()), kwargs: kwargsSchema })
       .passthrough()
       .optional(),
   })
