@@ -1,0 +1,28 @@
+/** Checkpoint reading and writing over bytes: the public entry points. */
+export type { StateDict, TensorRecord } from './types';
+export { CheckpointError } from './errors';
+export type { CheckpointSource, RangeReader } from './source';
+export { memoryCheckpointSource, bytesRangeReader, sourceRangeReader } from './source';
+export {
+  readSafetensors,
+  readSafetensorsWithMetadata,
+  safetensorsHeaderLength,
+  parseSafetensorsHeader,
+  decodeSafetensorsTensor,
+  writeSafetensors,
+  planSafetensors,
+  encodeTensorData,
+  MAX_SAFETENSORS_HEADER_BYTES,
+} from './safetensors';
+export type { SafetensorsHeader, SafetensorsTensorInfo, SafetensorsPlan } from './safetensors';
+export { readPytorchBin, readPytorchBinIndex, inspectPytorchBin } from './pytorchBin';
+export { loadCheckpointFolder, inspectCheckpointFolder, parseJsonFile } from './folder';
+export type {
+  CheckpointFormat,
+  LoadedCheckpoint,
+  InspectedCheckpoint,
+  LoadProgress,
+  TensorInfo,
+} from './folder';
+export { writeHfFolder, dropTiedAliases, configJsonText } from './hfFolder';
+export type { HfFolderInput } from './hfFolder';
