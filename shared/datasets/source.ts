@@ -42,7 +42,8 @@ export class WarningCollector {
       this.entries.set(code, entry);
     }
     entry.count++;
-    if (line > 0 && entry.lines.length < MAX_WARNING_LINES) entry.lines.push(line);
+    if (line > 0 && entry.lines.length < MAX_WARNING_LINES && entry.lines[entry.lines.length - 1] !== line)
+      entry.lines.push(line);
   }
 
   count(code: string): number {
@@ -233,7 +234,9 @@ export function parseJson(text: string, file: string, lineBase = 0): unknown {
     return JSON.parse(text);
   } catch (error) {
     const where = jsonErrorLocation(error, text);
-    const detail = where.message.replace(/\s*\(line \d+ column \d+\)/, '');
+    const detail = where.message
+      .replace(/\s*\(line \d+ column \d+\)/, '')
+      .replace(/ in JSON at position \d+/, '');
     throw new DatasetFormatError({
       file,
       line: lineBase + (where.line || 1),
