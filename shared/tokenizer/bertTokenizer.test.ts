@@ -205,6 +205,8 @@ describe('offsets', () => {
     windows.forEach((w, i) => {
       expect(w.inputIds.length).toBeLessThanOrEqual(32);
       expect(w.windowIndex).toBe(i);
+      const firstContext = w.sequenceIds.indexOf(1);
+      expect(w.offsets[firstContext]).toEqual([all.starts[w.windowTokenStart], all.ends[w.windowTokenStart]]);
       const ctx = w.offsets.filter((_, k) => w.sequenceIds[k] === 1) as [number, number][];
       // The question is repeated whole in every window.
       expect(w.tokens.slice(1, w.sequenceIds.indexOf(null, 1))).toEqual(tokenizer.tokenize(question));

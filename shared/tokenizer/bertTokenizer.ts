@@ -199,7 +199,7 @@ export class BertTokenizer {
       const end = Math.min(total, start + budget);
       windowed.from = start;
       windowed.to = end;
-      const enc = this.assemble(a, b, addSpecial, sampleIndex, windows.length);
+      const enc = this.assemble(a, b, addSpecial, sampleIndex, windows.length, start);
       windows.push(enc);
       if (end >= total) break;
       start = end - stride;
@@ -319,6 +319,7 @@ export class BertTokenizer {
     addSpecial: boolean,
     sampleIndex: number,
     windowIndex: number,
+    windowTokenStart = 0,
   ): Encoding {
     const enc: Encoding = {
       inputIds: [],
@@ -332,6 +333,7 @@ export class BertTokenizer {
       wordIds: [],
       overflowToSampleMapping: sampleIndex,
       windowIndex,
+      windowTokenStart,
     };
     const added = (id: number, token: string, type: number): void => {
       enc.inputIds.push(id);

@@ -25,6 +25,11 @@ export interface Encoding {
   overflowToSampleMapping: number;
   /** For windows: the window's index among the windows of its input (0 for the first). */
   windowIndex: number;
+  /**
+   * Index, among all tokens of the windowed text (BertTokenizer.tokenizeWithOffsets), of this
+   * window's first token from that text; 0 when nothing was windowed. Lets callers merge windows.
+   */
+  windowTokenStart: number;
 }
 
 export type CharUnit = 'utf16' | 'codePoint';
