@@ -1,0 +1,82 @@
+/**
+ * The app:// protocol: the app's pages (out/renderer) and checkpoint file bytes
+ * (`app://nezha/files/checkpoints/<id>/<file>`, with Range) from one privileged origin, so the page,
+ * its WASM and the weights are all same-origin under COOP/COEP.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { checkpointFileResponse, parseCheckpointFilePath } from '../files/checkpointFiles';
+import { mimeTypeFor } from '../files/mime';
+import { resolveStaticFile } from '../files/staticFiles';
+import { appHost, appScheme } from '../ipc/channels';
+import { toErrorPayload, httpStatusFor } from '../ipc/dispatch';
+import { securityHeaders } from '../security/csp';
+import type { CheckpointLibrary } from '../services/checkpoints';
+import { electronContentSecurityPolicy } from './windowOptions';
+
+/** What protocol.registerSchemesAsPrivileged needs, before `ready`. */
+export const appSchemePrivileges = {
+  scheme: appScheme,
+  privileges: {
+    standard: true,
+    secure: true,
+    supportFetchAPI: true,
+    stream: true,
+    codeCache: true,
+    corsEnabled: false,
+  },
+};
+
+const filesPrefix = '/files/checkpoints/';
+
+function errorResponse(status: number, message: string, headers: Record<string, string>): Response {
+  return new Response(message, {
+    status,
+    headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' },
+  });
+}
+
+/** Answer one app:// request. Pure apart from file reads, so it is tested with plain Requests. */
+export function appProtocolResponse(
+  request: Request,
+  context: { rendererDir: string; library: CheckpointLibrary },
+): Response {
+  const headers = securityHeaders(electronContentSecurityPolicy);
+  const url = new URL(request.url);
+  if (url.protocol !== `${appScheme}:` || url.host !== appHost) {
+    return errorResponse(404, `Unknown app URL ${request.url}`, headers);
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return errorResponse(405, `Use GET for ${url.pathname}`, headers);
+
+  if (url.pathname.startsWith(filesPrefix)) {
+    const parsed = parseCheckpointFilePath(url.pathname.slice(filesPrefix.length));
+    if (!parsed) return errorResponse(404, `No checkpoint file at ${url.pathname}`, headers);
+    try {
+      const file = checkpointFileResponse(
+        context.library,
+        parsed.id,
+        parsed.file,
+        request.headers.get('range'),
+        request.method,
+      );
+      const body = file.body ? (Readable.toWeb(file.body) as ReadableStream<Uint8Array>) : null;
+      return new Response(body, { status: file.status, headers: { ...headers, ...file.headers } });
+    } catch (error) {
+      const payload = toErrorPayload('files', error);
+      return errorResponse(httpStatusFor(payload.code), payload.message, headers);
+    }
+  }
+
+  const resolved = resolveStaticFile(context.rendererDir, url.pathname);
+  if (resolved.kind === 'error') return errorResponse(resolved.status, resolved.message, headers);
+  const size = statSync(resolved.path).size;
+  const body =
+    request.method === 'HEAD'
+      ? null
+      : (Readable.toWeb(createReadStream(resolved.path)) as ReadableStream<Uint8Array>);
+  return new Response(body, {
+    status: 200,
+    headers: { ...headers, 'Content-Type': mimeTypeFor(resolved.path), 'Content-Length': String(size) },
+  });
+}
