@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { torchCosf, torchExpf, torchSinf } from './torchFloat32';
+import { torchUnaryFloat32 } from './torchFloat32';
 
 /*
  * NEZHA's functional relative positions (HF NezhaRelativePositionsEncoding, FACTS §1), without the
@@ -26,17 +26,21 @@ import { torchCosf, torchExpf, torchSinf } from './torchFloat32';
 export function relativePositionTable(maxRelativePosition: number, depth: number): Float32Array {
   if (depth % 2 !== 0) throw new Error(`relative-position depth must be even, got ${depth}`);
   const rows = 2 * maxRelativePosition + 1;
-  const table = new Float32Array(rows * depth);
+  const half = depth / 2;
   // torch: arange(0, depth, 2).float() * python_float → the scalar is rounded to float32 first.
   const scale = Math.fround(-Math.log(10000.0) / depth);
-  const divTerm: number[] = [];
-  for (let t = 0; t < depth / 2; t++) divTerm.push(torchExpf(Math.fround(2 * t * scale)));
-  for (let m = 0; m < rows; m++) {
-    for (let t = 0; t < depth / 2; t++) {
-      const angle = Math.fround(m * divTerm[t]);
-      table[m * depth + 2 * t] = torchSinf(angle);
-      table[m * depth + 2 * t + 1] = torchCosf(angle);
-    }
+  const exponents = new Float32Array(half);
+  for (let t = 0; t < half; t++) exponents[t] = 2 * t * scale;
+  const divTerm = torchUnaryFloat32('exp', exponents);
+  // position * div_term is a contiguous [rows, depth/2] tensor; sin and cos run over it flat.
+  const angles = new Float32Array(rows * half);
+  for (let m = 0; m < rows; m++) for (let t = 0; t < half; t++) angles[m * half + t] = m * divTerm[t];
+  const sines = torchUnaryFloat32('sin', angles);
+  const cosines = torchUnaryFloat32('cos', angles);
+  const table = new Float32Array(rows * depth);
+  for (let i = 0; i < rows * half; i++) {
+    table[2 * i] = sines[i];
+    table[2 * i + 1] = cosines[i];
   }
   return table;
 }
