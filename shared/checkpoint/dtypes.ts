@@ -135,7 +135,8 @@ export function decodeTensorData(
       const src = aligned(bytes, 2);
       const halves = new Uint16Array(src.buffer, src.byteOffset, numel);
       const out = new Float32Array(numel);
-      const outBits = new Uint32Array(out.buffer);
+      // Int32Array: `h << 16` is already an int32, so the store needs no conversion
+      const outBits = new Int32Array(out.buffer);
       for (let i = 0; i < numel; i++) outBits[i] = halves[i] << 16;
       return out;
     }
