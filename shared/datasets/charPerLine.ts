@@ -46,22 +46,29 @@ function detectLayout(
   const unit = options.unit ?? (seen > 0 && multi / seen > 0.2 ? 'token' : 'char');
   let scheme = options.scheme;
   if (!scheme) {
+    // Prefixes anywhere in the file decide BMES/BIOES (a native regex scan is cheap on large files);
+    // BIO vs IOB1 vs IO needs tag order, which the first sentences show.
     const sep = separator ?? ' ';
-    scheme = detectTagScheme(
-      (function* () {
-        let tags: string[] = [];
-        for (const { content } of lines(text)) {
-          if (content.trim() === '') {
-            if (tags.length) yield tags;
-            tags = [];
-            continue;
-          }
-          const parsed = splitLine(content, sep);
-          if (parsed) tags.push(parsed.tag);
-        }
-        if (tags.length) yield tags;
-      })(),
-    );
+    const sample: string[][] = [];
+    let tags: string[] = [];
+    let sampled = 0;
+    for (const { content } of lines(text)) {
+      if (content.trim() === '') {
+        if (tags.length) sample.push(tags);
+        tags = [];
+        if (sampled >= 5000) break;
+        continue;
+      }
+      const parsed = splitLine(content, sep);
+      if (parsed) tags.push(parsed.tag);
+      sampled++;
+    }
+    if (tags.length) sample.push(tags);
+    const sampleScheme = detectTagScheme(sample);
+    if (/[ \t]M-[^ \t\n]+$/m.test(text)) scheme = 'BMES';
+    else if (/[ \t][ES]-[^ \t\n]+$/m.test(text)) scheme = 'BIOES';
+    else if (sampleScheme === 'IO' && /[ \t]B-[^ \t\n]+$/m.test(text)) scheme = 'IOB1';
+    else scheme = sampleScheme;
   }
   return { separator: separator ?? ' ', unit, scheme };
 }
@@ -158,7 +165,13 @@ function* readSentences(
     return { text: sentence, spans };
   };
 
-  for (const { line, offset, content } of lines(text)) {
+  let line = 0;
+  let next: number;
+  for (let offset = 0; offset < text.length; offset = next + 1) {
+    next = text.indexOf('\n', offset);
+    if (next < 0) next = text.length;
+    const content = text.slice(offset, next);
+    line++;
     context.position = offset;
     if (content === '' || content.trim() === '') {
       if (content !== '') {
@@ -232,7 +245,9 @@ function* readSentences(
           `${n} token${n > 1 ? 's contain' : ' contains'} a space; tokens are joined with spaces, so an export splits ${n > 1 ? 'them' : 'it'}`,
       );
     }
-    checkSuspiciousChars(token, line, warnings);
+    const code = token.charCodeAt(0);
+    if (token.length > 1 || code < 0x20 || code === 0x200b || code === 0xfeff)
+      checkSuspiciousChars(token, line, warnings);
     bump(tagCounts, tag);
     tokens.push(token);
     tags.push(tag);

@@ -120,7 +120,7 @@ export function detectFormat(input: string | Uint8Array, fileName = 'dataset'): 
 
   const nonBlank = lines.filter((l) => l.trim() !== '').slice(0, 200);
   const tagged = nonBlank.filter((l) => TAG_LINE.test(l) || SPACE_CHAR_TAG_LINE.test(l)).length;
-  if (nonBlank.length > 0 && tagged / nonBlank.length >= 0.95 && !lines[0].includes('\t\t')) {
+  if (nonBlank.length > 0 && tagged / nonBlank.length >= 0.6 && !lines[0].includes('\t\t')) {
     return result('char-per-line', 'lines of "<char or token> <tag>" with blank lines between sentences');
   }
   const header = (lines[0] ?? '').split('\t');
