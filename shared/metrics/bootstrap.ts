@@ -10,7 +10,7 @@
  * Confidence intervals use the percentile method: the (1-level)/2 and (1+level)/2 quantiles of the resampled
  * statistic, with numpy's default linear interpolation between order statistics.
  */
-import { DEFAULT_SEED, mulberry32 } from './random';
+import { DEFAULT_SEED } from './random';
 
 export const DEFAULT_RESAMPLES = 1000;
 export const DEFAULT_CONFIDENCE = 0.95;
@@ -31,7 +31,52 @@ export interface BootstrapOptions {
  */
 export type ExampleStats =
   | { values: Float64Array; columns: number }
-  | { rows: number; columns: number; addRow: (example: number, sums: Float64Array) => void };
+  | {
+      rows: number;
+      columns: number;
+      addRow: (example: number, sums: Float64Array) => void;
+      csr?: SparseRowStorage;
+    };
+
+/** Compressed sparse rows: row r's non-zeros are cols/vals[offsets[r] .. offsets[r + 1]). */
+export interface SparseRowStorage {
+  offsets: Int32Array;
+  cols: Int32Array;
+  vals: Float64Array;
+}
+
+/**
+ * Sparse rows from a dense per-example matrix: only non-zero entries are visited when resampling, so wide
+ * per-type rows (3 columns per entity type) cost no more than the entities they hold.
+ */
+export function sparseRows(values: ArrayLike<number>, columns: number): ExampleStats {
+  if (!Number.isInteger(columns) || columns < 1 || values.length % columns !== 0) {
+    throw new RangeError(`sparseRows: ${values.length} values do not form rows of ${columns} columns.`);
+  }
+  const rows = values.length / columns;
+  const offsets = new Int32Array(rows + 1);
+  const cols: number[] = [];
+  const vals: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      const v = values[r * columns + c];
+      if (v !== 0) {
+        cols.push(c);
+        vals.push(v);
+      }
+    }
+    offsets[r + 1] = cols.length;
+  }
+  const csr: SparseRowStorage = { offsets, cols: Int32Array.from(cols), vals: Float64Array.from(vals) };
+  return {
+    rows,
+    columns,
+    csr,
+    addRow: (example, sums) => {
+      for (let i = csr.offsets[example]; i < csr.offsets[example + 1]; i++) sums[csr.cols[i]] += csr.vals[i];
+    },
+  };
+}
 
 /** Maps column sums over a (re)sample of `n` examples to the metric. Must not keep `sums`: it is reused. */
 export type SumStatistic = (sums: Float64Array, n: number) => number;
@@ -114,40 +159,69 @@ function percentileInterval(
   };
 }
 
-/** Draws `resamples` bootstrap index sets and returns the statistic on each (one pass, reused buffers). */
-function resampleStatistic(
-  sets: { stats: ExampleStats; statistic: SumStatistic }[],
+/**
+ * Draws `resamples` bootstrap index sets (mulberry32 seeded with `seed`, the same stream as `mulberry32(seed)`)
+ * and evaluates every statistic of every set on each; out[set][statistic][resample].
+ */
+function resampleStatistics(
+  sets: { stats: ExampleStats; statistics: readonly SumStatistic[] }[],
   n: number,
   resamples: number,
   seed: number,
-): Float64Array[] {
-  const rng = mulberry32(seed);
-  const out = sets.map(() => new Float64Array(resamples));
+): Float64Array[][] {
+  const out = sets.map((s) => s.statistics.map(() => new Float64Array(resamples)));
   const sums = sets.map((s) => new Float64Array(s.stats.columns));
   const index = new Int32Array(n);
+  let state = seed >>> 0;
   for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < n; i++) index[i] = rng.nextInt(n);
+    for (let i = 0; i < n; i++) {
+      // mulberry32, inlined: this loop runs n × resamples times.
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      index[i] = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+    }
     for (let s = 0; s < sets.length; s++) {
       const stats = sets[s].stats;
       const acc = sums[s];
       acc.fill(0);
-      if ('addRow' in stats) {
-        for (let i = 0; i < n; i++) stats.addRow(index[i], acc);
-        out[s][b] = sets[s].statistic(acc, n);
-        continue;
-      }
-      const { values, columns: k } = stats;
-      if (k === 1) {
-        let total = 0;
-        for (let i = 0; i < n; i++) total += values[index[i]];
-        acc[0] = total;
-      } else {
+      if ('addRow' in stats && stats.csr) {
+        const { offsets, cols, vals } = stats.csr;
         for (let i = 0; i < n; i++) {
-          const base = index[i] * k;
-          for (let j = 0; j < k; j++) acc[j] += values[base + j];
+          const row = index[i];
+          for (let j = offsets[row]; j < offsets[row + 1]; j++) acc[cols[j]] += vals[j];
+        }
+      } else if ('addRow' in stats) {
+        for (let i = 0; i < n; i++) stats.addRow(index[i], acc);
+      } else {
+        const { values, columns: k } = stats;
+        if (k === 1) {
+          let total = 0;
+          for (let i = 0; i < n; i++) total += values[index[i]];
+          acc[0] = total;
+        } else if (k === 3) {
+          let x = 0;
+          let y = 0;
+          let z = 0;
+          for (let i = 0; i < n; i++) {
+            const base = index[i] * 3;
+            x += values[base];
+            y += values[base + 1];
+            z += values[base + 2];
+          }
+          acc[0] = x;
+          acc[1] = y;
+          acc[2] = z;
+        } else {
+          for (let i = 0; i < n; i++) {
+            const base = index[i] * k;
+            for (let j = 0; j < k; j++) acc[j] += values[base + j];
+          }
         }
       }
-      out[s][b] = sets[s].statistic(acc, n);
+      const statistics = sets[s].statistics;
+      for (let m = 0; m < statistics.length; m++) out[s][m][b] = statistics[m](acc, n);
     }
   }
   return out;
@@ -162,14 +236,38 @@ export function bootstrapCi(
   statistic: SumStatistic,
   options: BootstrapOptions = {},
 ): BootstrapResult {
+  return bootstrapCis(stats, [statistic], options)[0];
+}
+
+/**
+ * Several statistics of the same examples from ONE set of resamples (e.g. micro P, R, F1 and macro-F1 from
+ * per-type counts). Each result is identical to `bootstrapCi` with the same seed; this only saves time.
+ */
+export function bootstrapCis(
+  stats: ExampleStats,
+  statistics: readonly SumStatistic[],
+  options: BootstrapOptions = {},
+): BootstrapResult[] {
   const { resamples, seed, confidence } = checkOptions(options);
   const n = checkStats(stats, 'bootstrapCi');
-  const value = statistic(columnSums(stats), n);
-  if (n === 0)
-    return { value, ci: [NaN, NaN], confidence, resamples, seed, n, undefinedResamples: resamples };
-  const [dist] = resampleStatistic([{ stats, statistic }], n, resamples, seed);
-  const { ci, undefinedCount } = percentileInterval(dist, confidence);
-  return { value, ci, confidence, resamples, seed, n, undefinedResamples: undefinedCount };
+  const totals = columnSums(stats);
+  const values = statistics.map((statistic) => statistic(totals, n));
+  if (n === 0) {
+    return values.map((value) => ({
+      value,
+      ci: [NaN, NaN],
+      confidence,
+      resamples,
+      seed,
+      n,
+      undefinedResamples: resamples,
+    }));
+  }
+  const [dists] = resampleStatistics([{ stats, statistics }], n, resamples, seed);
+  return values.map((value, m) => {
+    const { ci, undefinedCount } = percentileInterval(dists[m], confidence);
+    return { value, ci, confidence, resamples, seed, n, undefinedResamples: undefinedCount };
+  });
 }
 
 export interface PairedBootstrapResult {
@@ -214,10 +312,10 @@ export function pairedBootstrap(
   const b = statistic(columnSums(statsB), n);
   const delta = a - b;
   if (n === 0) return { a, b, delta, deltaCi: [NaN, NaN], pValue: NaN, confidence, resamples, seed, n };
-  const [distA, distB] = resampleStatistic(
+  const [[distA], [distB]] = resampleStatistics(
     [
-      { stats: statsA, statistic },
-      { stats: statsB, statistic },
+      { stats: statsA, statistics: [statistic] },
+      { stats: statsB, statistics: [statistic] },
     ],
     n,
     resamples,
