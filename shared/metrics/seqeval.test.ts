@@ -716,3 +716,44 @@ describe('span-list input', () => {
     expect(() => nerCountsFromSpans([[['PER', 3, 3]]], [[]])).toThrow(/gold sentence 0, span 0/);
   });
 });
+
+describe('agreement with seqeval itself on random tag sequences (testdata/seqeval-python.json)', () => {
+  const doc = JSON.parse(
+    readFileSync(new URL('./testdata/seqeval-python.json', import.meta.url), 'utf8'),
+  ) as {
+    cases: {
+      mode: string;
+      yTrue: string[][];
+      yPred: string[][];
+      types: string[];
+      tp: number[];
+      pred: number[];
+      gold: number[];
+      micro: (number | null)[];
+      macro: (number | null)[];
+      weighted: (number | null)[];
+    }[];
+  };
+  it.each(doc.cases.map((c, i) => [i, c.mode, c] as const))('case %i (%s)', (_i, mode, c) => {
+    const options = mode === 'default' ? {} : { mode: 'strict' as const, scheme: mode as SeqevalScheme };
+    const counts = nerCounts(c.yTrue, c.yPred, options);
+    expect(counts.types).toEqual(c.types);
+    const T = counts.types.length;
+    const sum = (k: number): number[] =>
+      counts.types.map((_, t) => {
+        let total = 0;
+        for (let s = 0; s < counts.sentences; s++) total += counts.counts[(s * T + t) * 3 + k];
+        return total;
+      });
+    expect([sum(0), sum(1), sum(2)]).toEqual([c.tp, c.pred, c.gold]);
+    for (const average of ['micro', 'macro', 'weighted'] as const) {
+      const r = seqevalPrecisionRecallFscoreSupport(c.yTrue, c.yPred, average, options);
+      const expected = c[average];
+      [r.precision, r.recall, r.fscore].forEach((value, k) => {
+        if (expected[k] === null) expect(value).toBeNaN();
+        else expect(value).toBeCloseTo(expected[k]!, 12);
+      });
+      expect(r.support).toBe(expected[3]);
+    }
+  });
+});
