@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../services/database';
 import { defaultDataDir } from '../services/dataDir';
+import { latestSchemaVersion } from '../services/migrations';
 import type { DoctorReport } from './commands/doctor';
 import { commandLoaders } from './commands/index';
 import { extractGlobalOptions, runCli } from './main';
@@ -43,7 +44,11 @@ describe('CLI', () => {
       detail: "not available in Node; the app's renderer uses WebGPU when a hardware adapter exists",
     });
     expect(report.dataDir).toEqual({ path: dataDir, exists: true });
-    expect(report.database).toMatchObject({ exists: true, schemaVersion: 2, latestSchemaVersion: 2 });
+    expect(report.database).toMatchObject({
+      exists: true,
+      schemaVersion: latestSchemaVersion,
+      latestSchemaVersion,
+    });
   });
 
   it('fails with one line on stderr and exit code 1 for an unknown command or bad option', async () => {

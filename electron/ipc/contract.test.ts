@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IpcError, requestChannels, unwrapIpcResult, type IpcResult } from '../../shared/ipc';
+import { latestSchemaVersion } from '../services/migrations';
 import { createServices, type Services } from '../services/services';
 import { requestIpcChannel } from './channels';
 import { dispatchRequest } from './dispatch';
@@ -15,9 +16,9 @@ const resourcesDir = resolve(__dirname, '../../resources');
 let dataDir: string;
 let services: Services;
 
-beforeEach(() => {
+beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'nezha-contract-'));
-  services = createServices({ dataDir, resourcesDir, host: 'serve' });
+  services = await createServices({ dataDir, resourcesDir, host: 'serve' });
 });
 afterEach(() => {
   services.close();
@@ -38,7 +39,12 @@ describe('handler registry', () => {
       expect(result.ok, `${channel}: ${JSON.stringify(result)}`).toBe(true);
     }
     const info = unwrapIpcResult('app.info', await dispatchRequest(handlers, 'app.info', {}));
-    expect(info).toMatchObject({ name: 'Nezha Studio', host: 'serve', dataDir, schemaVersion: 2 });
+    expect(info).toMatchObject({
+      name: 'Nezha Studio',
+      host: 'serve',
+      dataDir,
+      schemaVersion: latestSchemaVersion,
+    });
   });
 
   it('rejects a bad payload with an error naming the key', async () => {

@@ -81,12 +81,12 @@ describe('app:// protocol', () => {
     resolve(__dirname, '../../resources/checkpoints/nezha-tiny-token-classification/model.safetensors'),
   );
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nezha-protocol-'));
     mkdirSync(join(dir, 'renderer'));
     writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><title>app</title>');
     writeFileSync(join(dir, 'secret.txt'), 'secret');
-    services = createServices({
+    services = await createServices({
       dataDir: join(dir, 'data'),
       resourcesDir: resolve(__dirname, '../../resources'),
       host: 'electron',

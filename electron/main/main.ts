@@ -82,7 +82,7 @@ async function startApp(): Promise<void> {
 
   await app.whenReady();
   const paths = buildPaths();
-  const services = createServices({
+  const services = await createServices({
     dataDir: app.getPath('userData'),
     resourcesDir: paths.resources,
     host: 'electron',

@@ -89,7 +89,7 @@ function presentedTokens(request: IncomingMessage, url: URL): string[] {
 export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
   const rendererDir = resolve(options.rendererDir);
   const token = options.token ?? randomBytes(32).toString('hex');
-  const services: Services = createServices({
+  const services: Services = await createServices({
     dataDir: options.dataDir,
     resourcesDir: options.resourcesDir !== undefined ? resolve(options.resourcesDir) : defaultResourcesDir(),
     host: 'serve',

@@ -1,12 +1,18 @@
 /**
  * Validation of an HF checkpoint folder on disk, before it enters the library: config.json parses and
- * names a NEZHA model, vocab.txt exists, and a weight file (single or sharded) exists and is sane.
- * Only headers are read, never the weights.
+ * names a NEZHA model, vocab.txt exists, a weight file (single or sharded) exists and its tensor
+ * names and shapes agree with config.json. Only headers are read (shared/checkpoint's inspector),
+ * never the weights.
  */
-import { openSync, readSync, closeSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../../shared/checkpoint/errors';
-import { parseSafetensorsHeader, safetensorsHeaderLength } from '../../shared/checkpoint/safetensors';
+import {
+  inspectCheckpointFolder,
+  parseJsonFile,
+  type InspectedCheckpoint,
+} from '../../shared/checkpoint/folder';
+import { fsCheckpointSource } from './fsCheckpointSource';
 import type { CheckpointFormat } from '../../shared/ipc';
 import { ServiceError } from './errors';
 
@@ -58,9 +64,9 @@ function readJsonFile(file: string): unknown {
     );
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonFile(text, file);
   } catch (error) {
-    return fail(`${file}: invalid JSON: ${(error as Error).message}.`);
+    return fail((error as Error).message);
   }
 }
 
@@ -97,72 +103,64 @@ function readLabels(config: Record<string, unknown>, file: string): string[] | n
   return labels;
 }
 
+const formats: Record<InspectedCheckpoint['format'], CheckpointFormat> = {
+  safetensors: 'safetensors',
+  'safetensors-sharded': 'sharded-safetensors',
+  'pytorch-bin': 'pytorch',
+  'pytorch-bin-sharded': 'sharded-pytorch',
+};
+
 /**
- * Check the safetensors header with shared/checkpoint's parser (length, JSON, dtypes, offsets inside
- * the file) reading only the header bytes.
+ * Weight names and shapes must agree with config.json: the word embeddings' width is hidden_size,
+ * there is one encoder.layer.N per hidden layer, and a classifier has num_labels rows.
  */
-function checkSafetensorsHeader(file: string): void {
-  const size = statSync(file).size;
-  const fd = openSync(file, 'r');
-  try {
-    const first8 = Buffer.alloc(Math.min(8, size));
-    readSync(fd, first8, 0, first8.length, 0);
-    const headerLength = safetensorsHeaderLength(first8, size, file);
-    const prefix = Buffer.alloc(8 + headerLength);
-    readSync(fd, prefix, 0, prefix.length, 0);
-    const header = parseSafetensorsHeader(prefix, size, file);
-    if (header.tensors.length === 0) fail(`${file}: safetensors file holds no tensors.`);
-  } catch (error) {
-    if (error instanceof CheckpointError) fail(error.message);
-    throw error;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A pytorch_model.bin saved by torch.save is a zip (starts with "PK"); the legacy tar/pickle format is not supported. */
-function checkTorchZip(file: string): void {
-  const size = statSync(file).size;
-  const fd = openSync(file, 'r');
-  try {
-    const magic = Buffer.alloc(4);
-    readSync(fd, magic, 0, 4, 0);
-    if (size < 22 || magic[0] !== 0x50 || magic[1] !== 0x4b) {
-      fail(
-        `${file}: not a torch zip archive (torch.save since PyTorch 1.6 writes one). Re-save it with torch.save, or convert it to model.safetensors.`,
-      );
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function checkShardIndex(folder: string, indexName: string, files: Set<string>): void {
-  const indexFile = join(folder, indexName);
-  const index = readJsonFile(indexFile) as { weight_map?: unknown };
-  if (
-    typeof index !== 'object' ||
-    index === null ||
-    typeof index.weight_map !== 'object' ||
-    index.weight_map === null
-  ) {
+function checkWeightsAgainstConfig(
+  inspected: InspectedCheckpoint,
+  folder: string,
+  config: { hiddenSize: number; numLayers: number; vocabSize: number | null; numLabels: number | null },
+): void {
+  const embeddings = inspected.tensors.find((t) => /(^|\.)embeddings\.word_embeddings\.weight$/.test(t.name));
+  if (!embeddings) {
     fail(
-      `${indexFile}: missing "weight_map" (a sharded checkpoint index maps each weight name to its shard file).`,
+      `${join(folder, inspected.files[0])}: no "embeddings.word_embeddings.weight" tensor among ${inspected.tensors.length}; this is not a NEZHA encoder checkpoint.`,
     );
   }
-  const shards = new Set(Object.values(index.weight_map as Record<string, unknown>));
-  if (shards.size === 0) fail(`${indexFile}: "weight_map" is empty.`);
-  for (const shard of shards) {
-    if (typeof shard !== 'string' || !files.has(shard)) {
-      fail(`${indexFile}: names shard ${JSON.stringify(shard)}, which is not in ${folder}.`);
-    }
-    if (shard.endsWith('.safetensors')) checkSafetensorsHeader(join(folder, shard));
-    else checkTorchZip(join(folder, shard));
+  const where = join(folder, embeddings.file);
+  if (embeddings.shape.length !== 2 || embeddings.shape[1] !== config.hiddenSize) {
+    fail(
+      `${where}: "${embeddings.name}" has shape [${embeddings.shape.join(', ')}] but config.json hidden_size is ${config.hiddenSize}.`,
+    );
+  }
+  if (config.vocabSize !== null && embeddings.shape[0] !== config.vocabSize) {
+    fail(
+      `${where}: "${embeddings.name}" has ${embeddings.shape[0]} rows but config.json vocab_size is ${config.vocabSize}.`,
+    );
+  }
+  const layers = new Set<number>();
+  for (const tensor of inspected.tensors) {
+    const match = /(?:^|\.)encoder\.layer\.(\d+)\./.exec(tensor.name);
+    if (match) layers.add(Number(match[1]));
+  }
+  if (layers.size !== config.numLayers) {
+    fail(
+      `${join(folder, inspected.files[0])}: the weights hold ${layers.size} encoder layers (encoder.layer.N) but config.json num_hidden_layers is ${config.numLayers}.`,
+    );
+  }
+  const classifier = inspected.tensors.find((t) => t.name === 'classifier.weight');
+  if (
+    classifier &&
+    config.numLabels !== null &&
+    classifier.shape[0] !== config.numLabels &&
+    classifier.shape[0] !== 1
+  ) {
+    fail(
+      `${join(folder, classifier.file)}: "classifier.weight" has ${classifier.shape[0]} rows but config.json has ${config.numLabels} labels (id2label / num_labels).`,
+    );
   }
 }
 
 /** Validate `folder` as a NEZHA HF checkpoint; throws a ServiceError naming the file and problem. */
-export function inspectCheckpointFolderOnDisk(folder: string): CheckpointFolderInfo {
+export async function inspectCheckpointFolderOnDisk(folder: string): Promise<CheckpointFolderInfo> {
   let stats;
   try {
     stats = statSync(folder);
@@ -201,35 +199,30 @@ export function inspectCheckpointFolderOnDisk(folder: string): CheckpointFolderI
   if (!present.has('vocab.txt'))
     fail(`${join(folder, 'vocab.txt')}: missing. NEZHA uses a BERT WordPiece vocab.txt next to config.json.`);
 
-  let format: CheckpointFormat;
-  if (present.has('model.safetensors')) {
-    checkSafetensorsHeader(join(folder, 'model.safetensors'));
-    format = 'safetensors';
-  } else if (present.has('model.safetensors.index.json')) {
-    checkShardIndex(folder, 'model.safetensors.index.json', present);
-    format = 'sharded-safetensors';
-  } else if (present.has('pytorch_model.bin')) {
-    checkTorchZip(join(folder, 'pytorch_model.bin'));
-    format = 'pytorch';
-  } else if (present.has('pytorch_model.bin.index.json')) {
-    checkShardIndex(folder, 'pytorch_model.bin.index.json', present);
-    format = 'sharded-pytorch';
-  } else {
-    return fail(
-      `${folder}: no weight file. Expected model.safetensors, pytorch_model.bin, or a sharded model.safetensors.index.json / pytorch_model.bin.index.json.`,
-    );
+  // config.json parsed; now the weights, from their headers only (shared/checkpoint's readers).
+  let inspected: InspectedCheckpoint;
+  try {
+    inspected = await inspectCheckpointFolder(fsCheckpointSource(folder));
+  } catch (error) {
+    if (error instanceof CheckpointError) fail(`${error.message}.`.replace(/\.\.$/, '.'));
+    throw error;
   }
 
   const labels = readLabels(config, configFile);
   const numLabels =
     typeof config.num_labels === 'number' ? config.num_labels : labels !== null ? labels.length : null;
+  const hiddenSize = positiveInteger(config, 'hidden_size', 768, configFile);
+  const numLayers = positiveInteger(config, 'num_hidden_layers', 12, configFile);
+  const vocabSize =
+    config.vocab_size === undefined ? null : positiveInteger(config, 'vocab_size', 21128, configFile);
+  checkWeightsAgainstConfig(inspected, folder, { hiddenSize, numLayers, vocabSize, numLabels });
   return {
     architecture: nezhaArch ?? (architectures[0] as string | undefined) ?? null,
     modelType: modelType || 'nezha',
-    format,
+    format: formats[inspected.format],
     files,
-    hiddenSize: positiveInteger(config, 'hidden_size', 768, configFile),
-    numLayers: positiveInteger(config, 'num_hidden_layers', 12, configFile),
+    hiddenSize,
+    numLayers,
     numLabels,
     labels,
     sizeBytes,

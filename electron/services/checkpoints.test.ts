@@ -19,9 +19,9 @@ const resourcesDir = resolve(__dirname, '../../resources');
 
 let dir: string;
 let services: Services;
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'nezha-ckpt-'));
-  services = createServices({ dataDir: join(dir, 'data'), resourcesDir, host: 'serve' });
+  services = await createServices({ dataDir: join(dir, 'data'), resourcesDir, host: 'serve' });
 });
 afterEach(() => {
   services.close();
@@ -35,7 +35,7 @@ function copyFixture(name: string): string {
 }
 
 describe('builtin checkpoints', () => {
-  it('lists the embedded demo as builtin with its labels', () => {
+  it('lists the embedded demo as builtin with its labels', async () => {
     const [demo] = services.checkpoints.list();
     expect(demo).toMatchObject({
       id: 'builtin-nezha-tiny-token-classification',
@@ -53,18 +53,18 @@ describe('builtin checkpoints', () => {
     expect(() => services.checkpoints.remove(demo.id)).toThrow(/built into the app and cannot be removed/);
   });
 
-  it('keeps one builtin record across restarts', () => {
+  it('keeps one builtin record across restarts', async () => {
     services.close();
-    services = createServices({ dataDir: join(dir, 'data'), resourcesDir, host: 'serve' });
+    services = await createServices({ dataDir: join(dir, 'data'), resourcesDir, host: 'serve' });
     expect(services.checkpoints.list().filter((c) => c.builtin)).toHaveLength(1);
     expect(services.startupProblems).toEqual([]);
   });
 });
 
 describe('checkpoint import', () => {
-  it('imports a safetensors folder, refuses it twice, and removes it', () => {
+  it('imports a safetensors folder, refuses it twice, and removes it', async () => {
     const folder = copyFixture('sequence-classification');
-    const record = services.checkpoints.import(folder, 'My classifier');
+    const record = await services.checkpoints.import(folder, 'My classifier');
     expect(record).toMatchObject({
       name: 'My classifier',
       builtin: false,
@@ -74,13 +74,15 @@ describe('checkpoint import', () => {
     });
     expect(record.labels).toEqual(['negative', 'neutral', 'positive']);
     expect(services.checkpoints.get(record.id)).toEqual(record);
-    expect(() => services.checkpoints.import(folder)).toThrow(/already in the library as "My classifier"/);
+    await expect(services.checkpoints.import(folder)).rejects.toThrow(
+      /already in the library as "My classifier"/,
+    );
     expect(services.checkpoints.remove(record.id)).toEqual({ removed: true });
     expect(services.checkpoints.find(record.id)).toBeNull();
     expect(services.checkpoints.remove(record.id)).toEqual({ removed: false });
   });
 
-  it('imports a pytorch_model.bin-only folder with a NeZha* architecture and leftover keys', () => {
+  it('imports a pytorch_model.bin-only folder with a NeZha* architecture and leftover keys', async () => {
     const folder = copyFixture('pretraining');
     unlinkSync(join(folder, 'model.safetensors'));
     const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
@@ -88,7 +90,7 @@ describe('checkpoint import', () => {
     config.architectures = ['NeZhaForMaskedLM'];
     config.use_relative_position = true;
     writeFileSync(join(folder, 'config.json'), JSON.stringify(config));
-    const record = services.checkpoints.import(folder);
+    const record = await services.checkpoints.import(folder);
     expect(record).toMatchObject({
       format: 'pytorch',
       architecture: 'NeZhaForMaskedLM',
@@ -96,7 +98,7 @@ describe('checkpoint import', () => {
     });
   });
 
-  it('imports a sharded folder and rejects an index naming a missing shard', () => {
+  it('imports a sharded folder and rejects an index naming a missing shard', async () => {
     const folder = copyFixture('base');
     const index = {
       metadata: {},
@@ -105,7 +107,7 @@ describe('checkpoint import', () => {
     writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify(index));
     cpSync(join(folder, 'model.safetensors'), join(folder, 'model-00001-of-00001.safetensors'));
     unlinkSync(join(folder, 'model.safetensors'));
-    expect(services.checkpoints.import(folder).format).toBe('sharded-safetensors');
+    expect((await services.checkpoints.import(folder)).format).toBe('sharded-safetensors');
 
     const broken = copyFixture('multiple-choice');
     writeFileSync(
@@ -113,8 +115,8 @@ describe('checkpoint import', () => {
       JSON.stringify({ weight_map: { a: 'missing.safetensors' } }),
     );
     unlinkSync(join(broken, 'model.safetensors'));
-    expect(() => services.checkpoints.import(broken)).toThrow(
-      /model\.safetensors\.index\.json: names shard "missing\.safetensors"/,
+    await expect(services.checkpoints.import(broken)).rejects.toThrow(
+      /model\.safetensors\.index\.json: weight_map names shard 'missing\.safetensors'/,
     );
   });
 
@@ -123,7 +125,7 @@ describe('checkpoint import', () => {
     [
       'invalid JSON in config.json',
       (f) => writeFileSync(join(f, 'config.json'), '{"model_type": "nezha",\n  oops}'),
-      /config\.json: invalid JSON/,
+      /config\.json:2:3: invalid JSON/,
     ],
     [
       'a BERT config',
@@ -142,6 +144,33 @@ describe('checkpoint import', () => {
       /model\.safetensors: .*(header length|data_offsets)/,
     ],
     [
+      'a hidden_size that does not match the weights',
+      (f) => {
+        const config = JSON.parse(readFileSync(join(f, 'config.json'), 'utf8'));
+        writeFileSync(join(f, 'config.json'), JSON.stringify({ ...config, hidden_size: 64 }));
+      },
+      /model\.safetensors: "nezha\.embeddings\.word_embeddings\.weight" has shape \[21128, 32\] but config\.json hidden_size is 64/,
+    ],
+    [
+      'more layers in config.json than in the weights',
+      (f) => {
+        const config = JSON.parse(readFileSync(join(f, 'config.json'), 'utf8'));
+        writeFileSync(join(f, 'config.json'), JSON.stringify({ ...config, num_hidden_layers: 3 }));
+      },
+      /model\.safetensors: the weights hold 2 encoder layers .* num_hidden_layers is 3/,
+    ],
+    [
+      'labels that do not match the classifier',
+      (f) => {
+        const config = JSON.parse(readFileSync(join(f, 'config.json'), 'utf8'));
+        writeFileSync(
+          join(f, 'config.json'),
+          JSON.stringify({ ...config, id2label: { 0: 'O', 1: 'B-PER' }, label2id: undefined }),
+        );
+      },
+      /"classifier\.weight" has 7 rows but config\.json has 2 labels/,
+    ],
+    [
       'a bad hidden_size',
       (f) => {
         const config = JSON.parse(readFileSync(join(f, 'config.json'), 'utf8'));
@@ -151,24 +180,28 @@ describe('checkpoint import', () => {
     ],
   ];
   for (const [what, breakIt, message] of broken) {
-    it(`rejects a folder with ${what}, naming the file`, () => {
+    it(`rejects a folder with ${what}, naming the file`, async () => {
       const folder = copyFixture('token-classification');
       breakIt(folder);
-      expect(() => services.checkpoints.import(folder)).toThrow(message);
+      await expect(services.checkpoints.import(folder)).rejects.toThrow(message);
       expect(services.checkpoints.list()).toHaveLength(1);
     });
   }
 
-  it('rejects a path that is not a folder', () => {
-    expect(() => services.checkpoints.import(join(dir, 'nope'))).toThrow(/Checkpoint folder not found/);
+  it('rejects a path that is not a folder', async () => {
+    await expect(services.checkpoints.import(join(dir, 'nope'))).rejects.toThrow(
+      /Checkpoint folder not found/,
+    );
     const file = join(dir, 'file.txt');
     writeFileSync(file, 'x');
-    expect(() => services.checkpoints.import(file)).toThrow(/is a file; choose the checkpoint FOLDER/);
+    await expect(services.checkpoints.import(file)).rejects.toThrow(
+      /is a file; choose the checkpoint FOLDER/,
+    );
   });
 });
 
 describe('resolveCheckpointFile', () => {
-  it('resolves only files listed in the record', () => {
+  it('resolves only files listed in the record', async () => {
     const demo = services.checkpoints.list()[0];
     expect(resolveCheckpointFile(services.checkpoints, demo.id, 'config.json')).toBe(
       join(demo.path, 'config.json'),

@@ -10,7 +10,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { CheckpointRecord } from '../../shared/ipc';
 import { transaction } from './database';
 import { ServiceError } from './errors';
-import { inspectCheckpointFolderOnDisk } from './checkpointFolder';
+import { inspectCheckpointFolderOnDisk, type CheckpointFolderInfo } from './checkpointFolder';
 
 interface CheckpointRow {
   id: string;
@@ -87,9 +87,9 @@ export class CheckpointLibrary {
   }
 
   /** Validate the folder at `path` and add it to the library. */
-  import(path: string, name?: string): CheckpointRecord {
+  async import(path: string, name?: string): Promise<CheckpointRecord> {
     const folder = resolve(expandHome(path.trim()));
-    const info = inspectCheckpointFolderOnDisk(folder);
+    const info = await inspectCheckpointFolderOnDisk(folder);
     const existing = this.db.prepare('SELECT id, name FROM checkpoints WHERE path = ?').get(folder) as
       { id: string; name: string } | undefined;
     if (existing) {
@@ -127,17 +127,30 @@ export class CheckpointLibrary {
    * in index.json (re-validated, since an app update may change it), drop builtins that are gone.
    * Returns the problems found (a broken builtin is reported, not fatal).
    */
-  syncBuiltins(resourcesDir: string | null): string[] {
+  async syncBuiltins(resourcesDir: string | null): Promise<string[]> {
     const entries = resourcesDir ? readBuiltinIndex(resourcesDir) : [];
     const problems: string[] = [];
     const now = new Date().toISOString();
+    // Inspect first (async file reads), then write everything in one transaction.
+    const inspected = new Map<string, CheckpointFolderInfo>();
+    for (const entry of entries) {
+      try {
+        inspected.set(
+          entry.folder,
+          await inspectCheckpointFolderOnDisk(join(resourcesDir as string, 'checkpoints', entry.folder)),
+        );
+      } catch (error) {
+        problems.push(`Builtin checkpoint ${entry.folder}: ${(error as Error).message}`);
+      }
+    }
     transaction(this.db, () => {
       const keep = new Set<string>();
       for (const entry of entries) {
         const folder = join(resourcesDir as string, 'checkpoints', entry.folder);
         const id = builtinIdPrefix + entry.folder;
-        try {
-          const info = inspectCheckpointFolderOnDisk(folder);
+        const info = inspected.get(entry.folder);
+        if (!info) continue;
+        {
           const previous = this.find(id);
           // A person may have imported this same folder by hand before; the builtin record replaces it.
           this.db.prepare('DELETE FROM checkpoints WHERE path = ? AND id != ?').run(folder, id);
@@ -151,8 +164,6 @@ export class CheckpointLibrary {
             addedAt: previous?.addedAt ?? now,
           });
           keep.add(id);
-        } catch (error) {
-          problems.push(`Builtin checkpoint ${entry.folder}: ${(error as Error).message}`);
         }
       }
       const builtins = this.db.prepare('SELECT id FROM checkpoints WHERE builtin = 1').all() as {

@@ -45,10 +45,16 @@ export function packageVersion(): string {
   }
 }
 
-export function createServices(options: ServicesOptions): Services {
+export async function createServices(options: ServicesOptions): Promise<Services> {
   const db = openDatabase(join(options.dataDir, databaseFileName));
   const checkpoints = new CheckpointLibrary(db);
-  const startupProblems = checkpoints.syncBuiltins(options.resourcesDir);
+  let startupProblems: string[];
+  try {
+    startupProblems = await checkpoints.syncBuiltins(options.resourcesDir);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const version = options.version ?? packageVersion();
   return {
     dataDir: options.dataDir,
