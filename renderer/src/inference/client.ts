@@ -1,0 +1,53 @@
+/**
+ * The UI thread's handle on the inference worker. Views call `inference.call('init', ...)` etc.;
+ * nothing on the UI thread imports tfjs.
+ */
+import type { BackendStatus } from './backendSelection';
+import type { WorkerMethod, WorkerRequestOf, WorkerResponseOf } from './protocol';
+import { createWorkerCaller, type CallOptions, type MessageEndpoint } from './rpc';
+
+export interface InferenceClient {
+  call<M extends WorkerMethod>(
+    method: M,
+    payload: WorkerRequestOf<M>,
+    options?: CallOptions,
+  ): Promise<WorkerResponseOf<M>>;
+  onBackend(listener: (status: BackendStatus) => void): () => void;
+  /** Called when the worker itself crashes (script error, out of memory). */
+  onCrash(listener: (message: string) => void): () => void;
+  terminate(): void;
+}
+
+export function createInferenceClient(): InferenceClient {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'nezha-inference',
+  });
+  const caller = createWorkerCaller(worker as MessageEndpoint);
+  const crashListeners = new Set<(message: string) => void>();
+  const crash = (message: string) => {
+    caller.failAll(message);
+    for (const listener of crashListeners) listener(message);
+  };
+  worker.addEventListener('error', (event) => {
+    const where = event.filename ? ` (${event.filename}:${event.lineno})` : '';
+    crash(
+      `The inference worker crashed: ${event.message || 'script error'}${where}. Reload the window to restart it.`,
+    );
+  });
+  worker.addEventListener('messageerror', () =>
+    crash('The inference worker sent a message that could not be read.'),
+  );
+  return {
+    call: (method, payload, options) => caller.call(method, payload, options),
+    onBackend: (listener) => caller.onBackend(listener),
+    onCrash(listener) {
+      crashListeners.add(listener);
+      return () => crashListeners.delete(listener);
+    },
+    terminate() {
+      caller.dispose();
+      worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * The inference worker: a dedicated module worker that owns tfjs. The UI thread talks to it only
+ * through the typed protocol (protocol.ts) via client.ts; long work never runs on the UI thread.
+ */
+import { selectBackend } from './backends';
+import type { BackendStatus } from './backendSelection';
+import { serveWorkerRequests, type MessageEndpoint, type WorkerHandlers } from './rpc';
+
+let current: BackendStatus | null = null;
+// Backend switches are serialised: a second init waits for the first to finish.
+let queue: Promise<unknown> = Promise.resolve();
+
+const handlers: WorkerHandlers = {
+  init: ({ preference }, context) => {
+    const run = queue.then(async () => {
+      current = await selectBackend(preference);
+      context.announceBackend(current);
+      return current;
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  },
+  status: () => current,
+};
+
+serveWorkerRequests(self as unknown as MessageEndpoint, handlers);
