@@ -2,7 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckpointError } from './errors';
-import { inspectCheckpointFolder, loadCheckpointFolder, type LoadProgress } from './folder';
+import {
+  inspectCheckpointFolder,
+  loadCheckpointFolder,
+  streamCheckpointFolder,
+  type LoadProgress,
+} from './folder';
 import { readSafetensors, writeSafetensors } from './safetensors';
 import { memoryCheckpointSource, type CheckpointSource } from './source';
 import type { StateDict } from './types';
@@ -167,6 +172,42 @@ describe('loadCheckpointFolder', () => {
     await expect(
       loadCheckpointFolder(memoryCheckpointSource(folderFiles('base')), { signal: controller.signal }),
     ).rejects.toThrow(/abort/i);
+  });
+});
+
+describe('streamCheckpointFolder', () => {
+  it.each([
+    ['pretraining', [] as string[], 45],
+    ['pretraining', ['model.safetensors'], 47],
+  ])('%s without %j: hands over every tensor once, awaiting an async sink', async (folder, skip, count) => {
+    const files = folderFiles(folder, skip);
+    const reference = await loadCheckpointFolder(memoryCheckpointSource(files));
+    const seen: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const streamed = await streamCheckpointFolder(
+      memoryCheckpointSource(files),
+      async (name, record, file) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        expect(bits(record.data).equals(bits(reference.stateDict.get(name)!.data)), name).toBe(true);
+        expect(file).toBe(reference.files[0]);
+        seen.push(name);
+        inFlight--;
+      },
+    );
+    expect(maxInFlight).toBe(1);
+    expect(streamed.tensorCount).toBe(count);
+    expect([...seen].sort()).toEqual([...reference.stateDict.keys()].sort());
+    expect(streamed.format).toBe(reference.format);
+    if (skip.length) {
+      // storage order: the tied alias follows the word embeddings it shares storage with
+      expect(seen.slice(0, 2)).toEqual([
+        'nezha.embeddings.word_embeddings.weight',
+        'cls.predictions.decoder.weight',
+      ]);
+    }
   });
 });
 

@@ -5,7 +5,7 @@
  * is faster and involves no pickle.
  */
 import { CheckpointError, formatBytes } from './errors';
-import { readPytorchBin, readPytorchBinIndex } from './pytorchBin';
+import { readPytorchBinIndex, streamPytorchBin } from './pytorchBin';
 import {
   decodeSafetensorsTensor,
   parseSafetensorsHeader,
@@ -209,14 +209,18 @@ function checkShardKeys(
   }
 }
 
-/**
- * Loads config.json and every tensor. Errors are CheckpointErrors whose one-line message names
- * the file and the problem.
- */
-export async function loadCheckpointFolder(
+/** What streamCheckpointFolder resolves to: everything loadCheckpointFolder returns but the tensors. */
+export type StreamedCheckpoint = Omit<LoadedCheckpoint, 'stateDict'> & { tensorCount: number };
+
+/** Receives each tensor as it is decoded, with the weight file it came from; may be async. */
+export type CheckpointTensorSink = (name: string, record: TensorRecord, file: string) => void | Promise<void>;
+
+async function visitCheckpointFolder(
   source: CheckpointSource,
-  options: LoadOptions = {},
-): Promise<LoadedCheckpoint> {
+  onTensor: CheckpointTensorSink,
+  options: LoadOptions,
+  onShardOrder?: (names: string[]) => void,
+): Promise<StreamedCheckpoint> {
   const { onProgress, signal } = options;
   const files = new Set(await source.listFiles());
   try {
@@ -225,13 +229,13 @@ export async function loadCheckpointFolder(
     const sizes = await Promise.all(plan.shards.map((shard) => source.size(shard)));
     const bytesTotal = sizes.reduce((a, b) => a + b, 0);
     let bytesBefore = 0;
-    const stateDict: StateDict = new Map();
+    const seen = new Set<string>();
     let metadata: Record<string, string> | null = null;
     const report = (file: string, bytesDone: number): void => onProgress?.({ bytesDone, bytesTotal, file });
-    const add = (shard: string, name: string, record: TensorRecord): void => {
-      if (stateDict.has(name))
-        throw folderError(source, shard, `tensor '${name}' also appears in another shard`);
-      stateDict.set(name, record);
+    const emit = async (shard: string, name: string, record: TensorRecord): Promise<void> => {
+      if (seen.has(name)) throw folderError(source, shard, `tensor '${name}' also appears in another shard`);
+      seen.add(name);
+      await onTensor(name, record, shard);
     };
 
     for (let s = 0; s < plan.shards.length; s++) {
@@ -241,9 +245,16 @@ export async function loadCheckpointFolder(
       if (plan.format === 'safetensors' || plan.format === 'safetensors-sharded') {
         const { header } = await readSafetensorsHeaderFrom(source, shard);
         if (header.metadata) metadata = { ...(metadata ?? {}), ...header.metadata };
+        checkShardKeys(
+          source,
+          plan,
+          shard,
+          header.tensors.map((t) => t.name),
+        );
         let i = 0;
         while (i < header.tensors.length) {
           signal?.throwIfAborted();
+          // one read for a run of consecutive tensors of up to READ_CHUNK_BYTES (or one big tensor)
           let j = i + 1;
           while (
             j < header.tensors.length &&
@@ -251,43 +262,38 @@ export async function loadCheckpointFolder(
           )
             j++;
           const start = header.tensors[i].fileStart;
-          const chunk = await source.read(shard, start, header.tensors[j - 1].fileEnd);
-          if (chunk.byteLength !== header.tensors[j - 1].fileEnd - start) {
+          const end = header.tensors[j - 1].fileEnd;
+          const chunk = await source.read(shard, start, end);
+          if (chunk.byteLength !== end - start) {
             throw folderError(
               source,
               shard,
-              `read ${formatBytes(chunk.byteLength)} at offset ${start} but expected ${formatBytes(header.tensors[j - 1].fileEnd - start)}; the file changed or is truncated`,
+              `read ${formatBytes(chunk.byteLength)} at offset ${start} but expected ${formatBytes(end - start)}; the file changed or is truncated`,
             );
           }
           for (let t = i; t < j; t++) {
             const info = header.tensors[t];
-            add(
-              shard,
-              info.name,
-              decodeSafetensorsTensor(
-                info,
-                chunk.subarray(info.fileStart - start, info.fileEnd - start),
-                shard,
-              ),
-            );
+            const bytes = chunk.subarray(info.fileStart - start, info.fileEnd - start);
+            await emit(shard, info.name, decodeSafetensorsTensor(info, bytes, shard));
           }
-          report(shard, bytesBefore + header.tensors[j - 1].fileEnd);
+          report(shard, bytesBefore + end);
           i = j;
         }
-        checkShardKeys(
-          source,
-          plan,
-          shard,
-          header.tensors.map((t) => t.name),
-        );
+        onShardOrder?.(header.tensors.map((t) => t.name));
       } else {
         const reader = await sourceRangeReader(source, shard);
-        const shardState = await readPytorchBin(reader, ({ bytesDone }) => {
-          signal?.throwIfAborted();
-          report(shard, bytesBefore + bytesDone);
-        });
-        for (const [name, record] of shardState) add(shard, name, record);
-        checkShardKeys(source, plan, shard, shardState.keys());
+        const index = await readPytorchBinIndex(reader);
+        checkShardKeys(source, plan, shard, index.tensors.keys());
+        await streamPytorchBin(
+          reader,
+          (name, record) => emit(shard, name, record),
+          ({ bytesDone }) => {
+            signal?.throwIfAborted();
+            report(shard, bytesBefore + bytesDone);
+          },
+          index,
+        );
+        onShardOrder?.([...index.tensors.keys()]);
       }
       bytesBefore += sizes[s];
       report(shard, bytesBefore);
@@ -296,13 +302,50 @@ export async function loadCheckpointFolder(
       config,
       configFile: CONFIG_FILE,
       format: plan.format,
-      stateDict,
       files: plan.indexFile ? [plan.indexFile, ...plan.shards] : plan.shards,
       metadata,
+      tensorCount: seen.size,
     };
   } catch (error) {
     throw withFolder(source, error);
   }
+}
+
+/**
+ * Streams every tensor of a checkpoint folder to `onTensor`, one read chunk (safetensors) or one
+ * storage record (.bin) at a time, so the renderer worker can upload each tensor to the GPU and
+ * drop it instead of holding the whole state dict. Same files, checks and errors as
+ * loadCheckpointFolder. Tensors of a .bin arrive in storage order (an alias right after the
+ * tensor it shares storage with).
+ */
+export function streamCheckpointFolder(
+  source: CheckpointSource,
+  onTensor: CheckpointTensorSink,
+  options: LoadOptions = {},
+): Promise<StreamedCheckpoint> {
+  return visitCheckpointFolder(source, onTensor, options);
+}
+
+/**
+ * Loads config.json and every tensor, in the checkpoint's key order. Errors are CheckpointErrors
+ * whose one-line message names the file and the problem.
+ */
+export async function loadCheckpointFolder(
+  source: CheckpointSource,
+  options: LoadOptions = {},
+): Promise<LoadedCheckpoint> {
+  const received = new Map<string, TensorRecord>();
+  const stateDict: StateDict = new Map();
+  const { tensorCount: _count, ...loaded } = await visitCheckpointFolder(
+    source,
+    (name, record) => void received.set(name, record),
+    options,
+    (names) => {
+      for (const name of names) stateDict.set(name, received.get(name)!);
+      received.clear();
+    },
+  );
+  return { ...loaded, stateDict };
 }
 
 /**

@@ -15,14 +15,21 @@ export {
   MAX_SAFETENSORS_HEADER_BYTES,
 } from './safetensors';
 export type { SafetensorsHeader, SafetensorsTensorInfo, SafetensorsPlan } from './safetensors';
-export { readPytorchBin, readPytorchBinIndex, inspectPytorchBin } from './pytorchBin';
-export { loadCheckpointFolder, inspectCheckpointFolder, parseJsonFile } from './folder';
+export { readPytorchBin, streamPytorchBin, readPytorchBinIndex, inspectPytorchBin } from './pytorchBin';
+export {
+  loadCheckpointFolder,
+  streamCheckpointFolder,
+  inspectCheckpointFolder,
+  parseJsonFile,
+} from './folder';
 export type {
   CheckpointFormat,
   LoadedCheckpoint,
   InspectedCheckpoint,
   LoadProgress,
   TensorInfo,
+  StreamedCheckpoint,
+  CheckpointTensorSink,
 } from './folder';
 export { writeHfFolder, dropTiedAliases, configJsonText } from './hfFolder';
 export type { HfFolderInput } from './hfFolder';

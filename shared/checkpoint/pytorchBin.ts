@@ -112,17 +112,25 @@ export interface ReadProgress {
   bytesTotal: number;
 }
 
+/** Receives each tensor as it is decoded; may be async (e.g. to upload it and let it go). */
+export type TensorSink = (name: string, record: TensorRecord) => void | Promise<void>;
+
 /**
- * Reads every tensor of a pytorch_model.bin. Tensors sharing a storage (the tied MLM decoder
- * weight and the word embeddings) share one data array; strided and offset views are gathered
- * into contiguous arrays.
+ * Streams every tensor of a pytorch_model.bin to `onTensor`, one storage record at a time, so a
+ * caller that uploads and drops tensors never holds the whole checkpoint. Order: by storage
+ * (first use in the pickle), which for torch.save files is the state_dict order except that
+ * aliases follow the tensor they share storage with. Tensors sharing a storage view (the tied
+ * MLM decoder weight and the word embeddings) are given the same data array; strided and offset
+ * views are gathered into contiguous arrays. Pass `index` when you already read it.
  */
-export async function readPytorchBin(
+export async function streamPytorchBin(
   reader: RangeReader,
+  onTensor: TensorSink,
   onProgress?: (progress: ReadProgress) => void,
-): Promise<StateDict> {
+  index?: PytorchBinIndex,
+): Promise<PytorchBinIndex> {
   const file = reader.file;
-  const index = await readPytorchBinIndex(reader);
+  index ??= await readPytorchBinIndex(reader);
   const prefix = index.archive ? `${index.archive}/` : '';
 
   // Storage keys in first-use order, each read once.
@@ -148,7 +156,6 @@ export async function readPytorchBin(
   let bytesDone = 0;
   onProgress?.({ bytesDone, bytesTotal });
 
-  const records = new Map<string, TensorRecord>();
   for (const [key, names] of users) {
     const raw = await readZipEntry(reader, index.directory, recordName(key));
     const decoded = new Map<string, TensorRecord['data']>();
@@ -160,12 +167,21 @@ export async function readPytorchBin(
         data = materialize(tensor, raw, file, name);
         decoded.set(signature, data);
       }
-      records.set(name, { storedDtype: tensor.dtype, shape: [...tensor.shape], data });
+      await onTensor(name, { storedDtype: tensor.dtype, shape: [...tensor.shape], data });
     }
     bytesDone += index.directory.entries.get(recordName(key))!.compressedSize;
     onProgress?.({ bytesDone, bytesTotal });
   }
-  // Keep the pickle's key order.
+  return index;
+}
+
+/** Reads every tensor of a pytorch_model.bin into a StateDict in state_dict (pickle) order. */
+export async function readPytorchBin(
+  reader: RangeReader,
+  onProgress?: (progress: ReadProgress) => void,
+): Promise<StateDict> {
+  const records = new Map<string, TensorRecord>();
+  const index = await streamPytorchBin(reader, (name, record) => void records.set(name, record), onProgress);
   const stateDict: StateDict = new Map();
   for (const name of index.tensors.keys()) stateDict.set(name, records.get(name)!);
   return stateDict;
