@@ -9,3 +9,4 @@ export * from './classification';
 export * from './nltkTreebank';
 export * from './cmrc2018';
 export * from './evaluate';
+export * from './schema';
