@@ -98,6 +98,21 @@ describe('default-mode scores (test_metrics.py)', () => {
     expect(seqevalAccuracy(MISC_TRUE, MISC_PRED)).toBeCloseTo(0.8, 12);
   });
 
+  it('averages like the f1_score docstring (micro 2/3, macro 0.75, weighted 2/3, per type [0.5, 1])', () => {
+    const t = [
+      ['O', 'O', 'B-MISC', 'I-MISC', 'B-MISC', 'O', 'O'],
+      ['B-PER', 'I-PER', 'O'],
+    ];
+    const p = [
+      ['O', 'O', 'B-MISC', 'I-MISC', 'B-MISC', 'I-MISC', 'O'],
+      ['B-PER', 'I-PER', 'O'],
+    ];
+    expect(seqevalF1(t, p)).toBeCloseTo(2 / 3, 12);
+    expect(seqevalF1(t, p, { average: 'macro' })).toBeCloseTo(0.75, 12);
+    expect(seqevalF1(t, p, { average: 'weighted' })).toBeCloseTo(2 / 3, 12);
+    expect(seqevalPrecisionRecallFscoreSupport(t, p, null).fscore).toEqual([0.5, 1]);
+  });
+
   it('reports per type, micro, macro and weighted (classification_report docstring)', () => {
     const report = seqevalClassificationReport(MISC_TRUE, MISC_PRED);
     expect(Object.keys(report.perType)).toEqual(['MISC', 'PER']);

@@ -11,6 +11,10 @@
  * an undefined ratio (0/0) becomes 0 (`zeroDivision: 'warn'`, the default, also records a warning; seqeval raises
  * an UndefinedMetricWarning) or 1 (`zeroDivision: 1`). Warnings come back in the result instead of being printed.
  *
+ * One API difference: here `mode: 'strict'` without a scheme auto-detects it from the gold tags (as seqeval's
+ * `classification_report` does); seqeval's `f1_score(mode='strict')` without a scheme silently falls back to
+ * default mode instead. Sample weights are not supported.
+ *
  * Everything is computed from per-sentence, per-type counts (true positives, predicted, gold), so the bootstrap in
  * ./bootstrap can resample sentences and recompute exactly the same statistic.
  */
