@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core's main entry registers no gradients; NEZHA must be trainable on every backend.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 /*
  * The few torch.nn pieces NEZHA needs (Linear, LayerNorm, Embedding, Dropout) and a Module base

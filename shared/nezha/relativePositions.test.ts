@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import './gradients';
 import { TinyFixtures } from './fixtureReader';
 import type { GoldenTensor } from './goldenCase';
 import { flattenGoldenData } from './goldenCase';

@@ -96,7 +96,7 @@ function dfMulToFloat(x: Pair, y: Pair): number {
   return fmaf(x[0], y[0], fmaf(x[1], y[0], mul(x[0], y[1])));
 }
 
-const M_1_PI_F = f(0.318309886183790671538);
+const M_1_PI_F = f(1 / Math.PI);
 const PI_A2F = f(3.1414794921875);
 const PI_B2F = f(0.00011315941810607910156);
 const PI_C2F = f(1.9841872589410058936e-9);
@@ -134,7 +134,7 @@ function sleefCosfSmall(d: number): number {
   return (dq & 2) === 0 ? -r : r;
 }
 
-const R_LN2_F = f(1.442695040888963407359924681001892137426645954152985934135449406931);
+const R_LN2_F = f(Math.LOG2E);
 const L2U_F = f(0.693145751953125);
 const L2L_F = f(1.428606765330187045e-6);
 

@@ -11,4 +11,5 @@ export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
   doctor: () => import('./doctor'),
   serve: () => import('./serve'),
   tokenize: () => import('./tokenize'),
+  infer: () => import('./infer'),
 };

@@ -1,0 +1,163 @@
+/**
+ * `infer --checkpoint DIR --case CASE.json --out OUT.json [--backend cpu|wasm]`
+ *
+ * Loads the NEZHA class named by a golden case file's `model_class` (schema `nezha-golden/1`) from
+ * an HF checkpoint folder, runs it on the case's `inputs` and `labels` with hidden states and
+ * attentions on, and writes every output the case lists under HF's names, as full
+ * {dtype, shape, data} tensors (vocab-sized logits included) and `loss` as a scalar, so the file can
+ * be compared with the golden field by field.
+ */
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError } from '../../../shared/checkpoint/errors';
+import { loadCheckpointFolder } from '../../../shared/checkpoint/folder';
+import {
+  disposeBatch,
+  goldenBatch,
+  GoldenCaseError,
+  HF_OUTPUT_NAMES,
+  loadNezha,
+  NEZHA_CLASS_NAMES,
+  NezhaConfig,
+  NezhaConfigError,
+  NezhaWeightsError,
+  OUTPUT_ORDER,
+  outputToGoldenJson,
+  parseGoldenCase,
+  type NezhaClassName,
+  type NezhaTaskOutput,
+} from '../../../shared/nezha';
+import { fsCheckpointSource } from '../../services/fsCheckpointSource';
+import { CliError, parseCommandArgs, type Command } from '../command';
+
+const BACKENDS = ['cpu', 'wasm'] as const;
+
+async function useBackend(name: string): Promise<void> {
+  // PROD silences tfjs's console banner ("install tfjs-node"), which would mix into the CLI's output.
+  tf.env().set('PROD', true);
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // In Node the WASM backend reads its .wasm binaries from disk: point it at the package's dist folder.
+    const require = createRequire(import.meta.url);
+    wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+  } else {
+    await import('@tensorflow/tfjs-backend-cpu');
+  }
+  if (!(await tf.setBackend(name))) throw new CliError(`infer: the tfjs ${name} backend failed to start`);
+  await tf.ready();
+}
+
+/** Turns the model's and the readers' errors into one line naming the file and the problem. */
+function asCliError(error: unknown, checkpoint: string): never {
+  if (error instanceof CliError) throw error;
+  if (error instanceof CheckpointError || error instanceof GoldenCaseError) {
+    throw new CliError(`infer: ${error.message}`, { cause: error });
+  }
+  if (error instanceof NezhaConfigError || error instanceof NezhaWeightsError) {
+    throw new CliError(`infer: ${checkpoint}: ${error.message}`, { cause: error });
+  }
+  throw error;
+}
+
+export const command: Command = {
+  name: 'infer',
+  summary: 'run a NEZHA model from an HF folder on a golden case file and write its outputs',
+  usage: [
+    'Usage: infer --checkpoint DIR --case CASE.json --out OUT.json [--backend cpu|wasm]',
+    '',
+    "Loads the case's model_class (NezhaModel, NezhaForMaskedLM, ...) from the HF checkpoint folder",
+    "DIR (config.json + model.safetensors or pytorch_model.bin), runs it on the case's inputs and",
+    'labels with hidden states and attentions, and writes every output the case lists (HF names,',
+    '{dtype, shape, data} tensors in full, loss as a scalar) to OUT.json. Default backend: cpu.',
+  ].join('\n'),
+  async run(args, context) {
+    const { values } = parseCommandArgs(command, args, {
+      checkpoint: { type: 'string' },
+      case: { type: 'string' },
+      out: { type: 'string' },
+      backend: { type: 'string', default: 'cpu' },
+      help: { type: 'boolean' },
+    });
+    if (values.help) {
+      context.out(command.usage);
+      return 0;
+    }
+    for (const required of ['checkpoint', 'case', 'out'] as const) {
+      if (!values[required])
+        throw new CliError(`infer: --${required} is required. ${command.usage.split('\n')[0]}`);
+    }
+    const backend = values.backend as string;
+    if (!(BACKENDS as readonly string[]).includes(backend)) {
+      throw new CliError(`infer: --backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
+    }
+    const checkpoint = values.checkpoint as string;
+    const casePath = values.case as string;
+
+    let caseText: string;
+    try {
+      caseText = await readFile(casePath, 'utf8');
+    } catch (error) {
+      throw new CliError(`infer: cannot read the case file ${casePath}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    try {
+      const golden = parseGoldenCase(caseText, casePath);
+      if (!(NEZHA_CLASS_NAMES as readonly string[]).includes(golden.model_class)) {
+        throw new CliError(
+          `infer: ${casePath}: model_class "${golden.model_class}" is not a NEZHA class (${NEZHA_CLASS_NAMES.join(', ')})`,
+        );
+      }
+      const className = golden.model_class as NezhaClassName;
+      await useBackend(backend);
+
+      const folder = await stat(checkpoint).catch(() => null);
+      if (folder === null || !folder.isDirectory()) {
+        throw new CliError(`infer: checkpoint folder ${checkpoint} does not exist or is not a folder`);
+      }
+      const loaded = await loadCheckpointFolder(fsCheckpointSource(checkpoint));
+      const config = new NezhaConfig(loaded.config as ConstructorParameters<typeof NezhaConfig>[0]);
+      const { model, missingKeys, unexpectedKeys } = loadNezha(className, config, loaded.stateDict);
+      if (missingKeys.length > 0) {
+        context.err(
+          `infer: ${checkpoint} has no weights for ${missingKeys.length} parameter(s) of ${className} (${missingKeys.join(', ')}); they were initialised randomly`,
+        );
+      }
+      if (unexpectedKeys.length > 0) {
+        context.err(`infer: ignored ${unexpectedKeys.length} checkpoint key(s) ${className} does not use`);
+      }
+      const batch = goldenBatch(golden.inputs, golden.labels, casePath);
+      let output: NezhaTaskOutput;
+      try {
+        output = model.forward(batch, { outputHiddenStates: true, outputAttentions: true });
+      } finally {
+        disposeBatch(batch);
+      }
+      // Keep the fields the case lists (all of them when it lists none), in HF's order.
+      const listed = new Set(Object.keys(golden.outputs ?? {}));
+      const selected: NezhaTaskOutput = {};
+      for (const field of OUTPUT_ORDER[className]) {
+        if (listed.size === 0 || listed.has(HF_OUTPUT_NAMES[field])) {
+          (selected as Record<string, unknown>)[field] = output[field];
+        }
+      }
+      const json = await outputToGoldenJson(className, selected);
+      tf.dispose(output as unknown as tf.TensorContainer);
+      model.dispose();
+      const text = `{"schema":"nezha-infer/1","case":${JSON.stringify(golden.name)},"model_class":${JSON.stringify(className)},"backend":${JSON.stringify(backend)},"outputs":${json}}\n`;
+      try {
+        await writeFile(values.out as string, text);
+      } catch (error) {
+        throw new CliError(`infer: cannot write ${values.out}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      context.out(`infer: ${className} on ${golden.name} (${backend}) → ${values.out}`);
+      return 0;
+    } catch (error) {
+      asCliError(error, checkpoint);
+    }
+  },
+};
