@@ -10,6 +10,7 @@ import {
 } from './folder';
 import { readSafetensors, writeSafetensors } from './safetensors';
 import { memoryCheckpointSource, type CheckpointSource } from './source';
+import { buildZip, stateDictPickle } from './testing/torchArchive';
 import type { StateDict } from './types';
 
 const TINY = join(import.meta.dirname, '../../fixtures/nezha-tiny');
@@ -164,6 +165,53 @@ describe('loadCheckpointFolder', () => {
     const loaded = await loadCheckpointFolder(memoryCheckpointSource(files));
     expect(loaded.format).toBe('pytorch-bin-sharded');
     expect([...loaded.stateDict.keys()]).toEqual(keys);
+  });
+
+  it('loads a .bin checkpoint split into 2 torch-zip shards (built in the test)', async () => {
+    const whole = folderFiles('sequence-classification');
+    const state = readSafetensors(whole.get('model.safetensors')!);
+    const names = [...state.keys()];
+    const weightMap: Record<string, string> = {};
+    const files = new Map([['config.json', whole.get('config.json')!]]);
+    for (let s = 0; s < 2; s++) {
+      const shard = `pytorch_model-0000${s + 1}-of-00002.bin`;
+      const part = names.filter((_, i) => i % 2 === s);
+      const pickle = stateDictPickle(
+        part.map((name, key) => {
+          const shape = state.get(name)!.shape;
+          const stride = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+          const numel = shape.reduce((a, b) => a * b, 1);
+          return {
+            name,
+            storageType: 'FloatStorage',
+            key: String(key),
+            numel,
+            offset: 0,
+            size: shape,
+            stride,
+          };
+        }),
+      );
+      const records: [string, Uint8Array][] = [['shard/data.pkl', pickle]];
+      part.forEach((name, key) => {
+        const data = state.get(name)!.data;
+        records.push([`shard/data/${key}`, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)]);
+        weightMap[name] = shard;
+      });
+      files.set(shard, buildZip(records, { zip64: s === 1 }));
+    }
+    files.set(
+      'pytorch_model.bin.index.json',
+      new TextEncoder().encode(JSON.stringify({ weight_map: weightMap })),
+    );
+    const loaded = await loadCheckpointFolder(memoryCheckpointSource(files));
+    expect(loaded.format).toBe('pytorch-bin-sharded');
+    expect(loaded.files).toEqual([
+      'pytorch_model.bin.index.json',
+      'pytorch_model-00001-of-00002.bin',
+      'pytorch_model-00002-of-00002.bin',
+    ]);
+    expectSameTensors(loaded.stateDict, state);
   });
 
   it('can be cancelled', async () => {

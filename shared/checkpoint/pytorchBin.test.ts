@@ -276,6 +276,15 @@ describe('hand-built torch archives', () => {
     expect(cut.message).toMatch(/zip record 'archive\/data\/0' needs 4,000 bytes .* truncated or corrupt/);
   });
 
+  it('a legacy (pre-1.6) torch.save file is named as such', async () => {
+    const legacy = new Uint8Array(200);
+    legacy.set([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
+    const error = await rejection(readPytorchBin(bytesRangeReader(legacy, 'pytorch_model.bin')));
+    expect(error.message).toMatch(
+      /^pytorch_model\.bin: is in the legacy torch serialization format \(torch\.save before PyTorch 1\.6\)/,
+    );
+  });
+
   it('a big-endian archive is refused', async () => {
     const zip = buildZip([
       ['archive/data.pkl', stateDictPickle([])],

@@ -33,6 +33,10 @@ const ZIP64_EOCD_SIGNATURE = 0x06064b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const MAX_COMMENT = 0xffff;
+/** Start of a pre-1.6 torch.save file: PROTO 2, then LONG1 of the magic number 0x1950a86a20f9469cfc6c. */
+const LEGACY_TORCH_MAGIC = [
+  0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19,
+];
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -70,7 +74,16 @@ export async function readZipDirectory(reader: RangeReader): Promise<ZipDirector
       break;
     }
   }
-  if (eocd < 0) throw notZip('no zip end-of-central-directory record at the end of the file');
+  if (eocd < 0) {
+    const head = await reader.read(0, Math.min(size, LEGACY_TORCH_MAGIC.length));
+    if (LEGACY_TORCH_MAGIC.every((byte, i) => head[i] === byte)) {
+      throw new CheckpointError(
+        file,
+        'is in the legacy torch serialization format (torch.save before PyTorch 1.6), which Nezha Studio does not read; re-save it with a newer torch (torch.save(torch.load(f), f)) or convert it to model.safetensors',
+      );
+    }
+    throw notZip('no zip end-of-central-directory record at the end of the file');
+  }
 
   let entryCount: number = tailView.getUint16(eocd + 10, true);
   let directorySize: number = tailView.getUint32(eocd + 12, true);
