@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -86,6 +86,51 @@ describe('CLI', () => {
       code: 1,
       err: 'nezha-studio: serve: --port must be an integer 1..65535, got "eighty"',
     });
+  });
+
+  it('serve starts the host, prints a working URL and stops cleanly on SIGTERM (spawned)', async () => {
+    const rendererDir = join(dir, 'renderer');
+    mkdirSync(rendererDir, { recursive: true });
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>served</title>');
+    // One process (node --import tsx), so SIGTERM reaches the CLI itself rather than a wrapper.
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'electron/cli/main.ts',
+        'serve',
+        '--no-open',
+        '--renderer-dir',
+        rendererDir,
+        '--data-dir',
+        join(dir, 'serve-data'),
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/.exec(output);
+          if (match) done(match[1]);
+        });
+        child.once('exit', (code) =>
+          fail(new Error(`serve exited with ${code} before printing its URL: ${output}`)),
+        );
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>served</title>');
+      expect((await fetch(new URL('/', url))).status).toBe(401);
+    } finally {
+      const exited = new Promise<number | string | null>((done) =>
+        child.once('exit', (code, signal) => done(code ?? signal)),
+      );
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
   });
 
   it('takes --data-dir anywhere, then NEZHA_DATA_DIR, then the platform folder', async () => {

@@ -31,13 +31,15 @@ export const command: Command = {
   name: 'serve',
   summary: 'serve the app to a browser on 127.0.0.1 (token-protected)',
   usage:
-    'serve [--port N] [--no-open]\n\n' +
+    'serve [--port N] [--no-open] [--renderer-dir DIR]\n\n' +
     'Serves the built renderer (out/renderer) and the app API on http://127.0.0.1:PORT with a per-start token.\n' +
-    'Opens the default browser unless --no-open or CI is set. Stop with Ctrl+C.',
+    'Opens the default browser unless --no-open or CI is set. Stop with Ctrl+C.\n' +
+    '--renderer-dir serves another renderer build (default: out/renderer).',
   async run(args, context) {
     const { values } = parseCommandArgs(this, args, {
       port: { type: 'string' },
       open: { type: 'boolean', default: true },
+      'renderer-dir': { type: 'string' },
     });
     let port: number | undefined;
     if (values.port !== undefined) {
@@ -46,7 +48,7 @@ export const command: Command = {
         throw new CliError(`serve: --port must be an integer 1..65535, got "${values.port}"`);
       }
     }
-    const rendererDir = join(repoRoot, 'out', 'renderer');
+    const rendererDir = resolve(values['renderer-dir'] ?? join(repoRoot, 'out', 'renderer'));
     if (!existsSync(join(rendererDir, 'index.html'))) {
       throw new CliError(
         `serve: ${join(rendererDir, 'index.html')} is missing; run \`npm run build:renderer\` first`,
