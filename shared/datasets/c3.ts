@@ -6,8 +6,7 @@
 import { DatasetFormatError } from './errors';
 import { codePointLength } from './offsets';
 import { bump, checkLength, DatasetReader, type ReaderOptions } from './reader';
-import { LineLocator } from './squad';
-import { checkSuspiciousChars, parseJson, type DatasetInput } from './source';
+import { checkSuspiciousChars, LineLocator, parseJson, type DatasetInput } from './source';
 import type { McExample } from './types';
 
 export function parseC3(input: DatasetInput, options: ReaderOptions = {}): DatasetReader<'mc'> {

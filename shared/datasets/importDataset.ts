@@ -11,7 +11,7 @@ import type { DatasetReader } from './reader';
 import type { DatasetInput } from './source';
 import { parseSquad } from './squad';
 import { parseTsv, type TsvOptions } from './tsvRecords';
-import type { DatasetFormat, DatasetImportResult, DatasetTask } from './types';
+import type { AnyDatasetImportResult, DatasetFormat, DatasetTask } from './types';
 
 export type ImportOptions = CharPerLineOptions &
   JsonlSpansOptions &
@@ -49,6 +49,6 @@ export function openDataset(input: DatasetInput, options: ImportOptions = {}): D
 }
 
 /** Reads a whole file: every record, counts and warnings, or a DatasetFormatError and nothing. */
-export function importDataset(input: DatasetInput, options: ImportOptions = {}): DatasetImportResult {
-  return openDataset(input, options).readAll() as DatasetImportResult;
+export function importDataset(input: DatasetInput, options: ImportOptions = {}): AnyDatasetImportResult {
+  return openDataset(input, options).readAll() as AnyDatasetImportResult;
 }

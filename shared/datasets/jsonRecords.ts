@@ -8,7 +8,7 @@ import { planColumns } from './columns';
 import { DatasetFormatError, quoteSnippet } from './errors';
 import { codePointLength } from './offsets';
 import { bump, checkLength, DatasetReader, lines, type ReaderOptions } from './reader';
-import { checkSuspiciousChars, parseJson, type DatasetInput } from './source';
+import { checkSuspiciousChars, LineLocator, parseJson, type DatasetInput } from './source';
 import type { ClassificationExample, PairExample } from './types';
 
 /** Labels meaning "no gold label" (OCNLI/SNLI/MNLI "-"). */
@@ -33,9 +33,17 @@ export function parseJsonRecords(
       const start = text.search(/\S/);
       if (start >= 0 && text[start] === '[') {
         const array = parseJson(text, file) as unknown[];
+        const locator = new LineLocator(text);
         for (let i = 0; i < array.length; i++) {
-          context.position = Math.floor((text.length * i) / array.length);
-          yield { value: array[i], line: 0, name: `item #${i + 1}` };
+          const item = array[i];
+          // Best-effort line: the item's first string value, searched in document order.
+          const firstString =
+            item && typeof item === 'object'
+              ? Object.values(item).find((v) => typeof v === 'string')
+              : undefined;
+          const line = typeof firstString === 'string' ? locator.next(firstString) : 0;
+          context.position = Math.max(locator.cursor, Math.floor((text.length * i) / array.length));
+          yield { value: item, line, name: `item #${i + 1}` };
         }
         return;
       }

@@ -14,7 +14,7 @@ import { DatasetExportError, DatasetFormatError } from './errors';
 import { OffsetMap } from './offsets';
 import { bump, checkLength, DatasetReader, type ReaderOptions } from './reader';
 import { hasOverlap } from './cluener';
-import { applyLayout, checkSuspiciousChars, parseJson, type DatasetInput } from './source';
+import { applyLayout, checkSuspiciousChars, LineLocator, parseJson, type DatasetInput } from './source';
 import type { EntitySpan, NerExample, TextLayout } from './types';
 
 export interface LabelStudioOptions extends ReaderOptions {
@@ -42,6 +42,9 @@ export function parseLabelStudio(
     counts.entities = entityCounts;
     const parsed = parseJson(text, file);
     const tasks = Array.isArray(parsed) ? parsed : [parsed];
+    // Lines are found by searching each task's text in the file, in order (best effort: 0 if the file
+    // escapes the text differently).
+    const locator = new LineLocator(text);
     for (let index = 0; index < tasks.length; index++) {
       context.position = Math.floor((text.length * index) / tasks.length);
       const task = tasks[index];
@@ -49,10 +52,11 @@ export function parseLabelStudio(
         isObject(task) && (typeof task.id === 'number' || typeof task.id === 'string')
           ? `task ${task.id}`
           : `task #${index + 1}`;
+      let line = 0;
       const fail = (expected: string, found?: string): never => {
         throw new DatasetFormatError({
           file,
-          line: 0,
+          line,
           expected: `${name} (array item ${index}): ${expected}`,
           found,
         });
@@ -76,13 +80,15 @@ export function parseLabelStudio(
             `keys ${Object.keys(data).join(', ')}`,
           );
         }
+        line = locator.next(sentence as string);
+        context.position = Math.max(context.position, locator.cursor);
         const annotations = Array.isArray(t.annotations) ? t.annotations.filter(isObject) : [];
         const usable = annotations.filter((a) => a.was_cancelled !== true);
         const chosen = usable.find((a) => a.ground_truth === true) ?? usable[0];
         if (usable.length > 1) {
           warnings.add(
             'multiple-annotations',
-            0,
+            line,
             (n) =>
               `${n} tasks have several annotations; the ground-truth one (else the first) was used (first: ${name})`,
             'info',
@@ -91,7 +97,7 @@ export function parseLabelStudio(
         if (annotations.length > usable.length) {
           warnings.add(
             'cancelled-annotations',
-            0,
+            line,
             (n) => `${n} tasks have cancelled (skipped) annotations; those were ignored (first: ${name})`,
             'info',
           );
@@ -108,7 +114,7 @@ export function parseLabelStudio(
           results = t.predictions[0].result as unknown[];
           warnings.add(
             'from-predictions',
-            0,
+            line,
             (n) => `${n} tasks had no annotation; their first prediction was used (first: ${name})`,
             'info',
           );
@@ -116,6 +122,8 @@ export function parseLabelStudio(
       } else if (typeof t.text === 'string') {
         minFormat = true;
         sentence = t.text;
+        line = locator.next(t.text);
+        context.position = Math.max(context.position, locator.cursor);
         results = Array.isArray(t.label)
           ? t.label
           : t.label === undefined
@@ -133,7 +141,7 @@ export function parseLabelStudio(
       if (results === null) {
         warnings.add(
           'unannotated',
-          0,
+          line,
           (n) =>
             `${n} task${n > 1 ? 's have' : ' has'} no annotation; imported with no entities (first: ${name})`,
           'info',
@@ -146,7 +154,7 @@ export function parseLabelStudio(
         if (!minFormat && region.type !== 'labels') {
           warnings.add(
             'other-result-type',
-            0,
+            line,
             (n) =>
               `${n} result${n > 1 ? 's' : ''} are not "labels" regions (e.g. relations, choices); ignored (first: ${name}, type ${JSON.stringify(region.type)})`,
             'info',
@@ -170,7 +178,7 @@ export function parseLabelStudio(
         if (labels.length > 1) {
           warnings.add(
             'multi-label-region',
-            0,
+            line,
             (n) => `${n} regions carry several labels; one span per label was imported (first: ${name})`,
           );
         }
@@ -189,7 +197,7 @@ export function parseLabelStudio(
         if (typeof v.text === 'string' && map.slice(start, end) !== v.text) {
           warnings.add(
             'span-text-mismatch',
-            0,
+            line,
             (n) =>
               `${n} region${n > 1 ? 's' : ''}' "text" differ${n > 1 ? '' : 's'} from the task text at start..end (first: ${name}, ${JSON.stringify(v.text)}); offsets were kept`,
           );
@@ -202,13 +210,13 @@ export function parseLabelStudio(
       if (hasOverlap(spans)) {
         warnings.add(
           'overlapping-spans',
-          0,
+          line,
           (n) =>
             `${n} task${n > 1 ? 's have' : ' has'} overlapping regions; kept, but BIO/BIOES export cannot write them (first: ${name})`,
         );
       }
-      checkSuspiciousChars(str, 0, warnings);
-      checkLength(context, map.codePointLength, 0);
+      checkSuspiciousChars(str, line, warnings);
+      checkLength(context, map.codePointLength, line);
       counts.tokens += map.codePointLength;
       const record: NerExample = { text: str, spans };
       if (typeof t.id === 'number' || typeof t.id === 'string') record.id = String(t.id);

@@ -154,13 +154,17 @@ describe('span JSON formats', () => {
       },
       { id: 8, data: { text: '没有标注' }, annotations: [] },
     ];
-    const result = parseLabelStudio(JSON.stringify(tasks), { file: 'ls.json' }).readAll();
+    const source = JSON.stringify(tasks, null, 2);
+    const result = parseLabelStudio(source, { file: 'ls.json' }).readAll();
     expect(result.records).toEqual([
       { id: '7', text, spans: [{ start: 3, end: 5, label: 'LOC' }] },
       { id: '8', text: '没有标注', spans: [] },
     ]);
     expect(warning(result, 'other-result-type')?.count).toBe(1);
     expect(warning(result, 'unannotated')?.count).toBe(1);
+    // Warnings point at the task's text in the file.
+    const line = warning(result, 'unannotated')!.lines[0];
+    expect(source.split('\n')[line - 1]).toContain('"text": "没有标注"');
     expect(warning(result, 'cancelled-annotations')?.count).toBe(1);
     const exported = JSON.parse(exportLabelStudio(result.records));
     expect(exported[0].annotations[0].result[0].value).toEqual({
@@ -190,7 +194,7 @@ describe('span JSON formats', () => {
       },
     ];
     expect(() => parseLabelStudio(JSON.stringify(tasks), { file: 'ls.json' }).readAll()).toThrow(
-      /ls\.json: expected task 3 .*UTF-16 offset 1 splits a surrogate pair/,
+      /^ls\.json:1: expected task 3 .*UTF-16 offset 1 splits a surrogate pair/,
     );
   });
 

@@ -246,3 +246,34 @@ export function parseJson(text: string, file: string, lineBase = 0): unknown {
     });
   }
 }
+
+/** 1-based line of a UTF-16 offset, and a cursor that finds JSON strings in document order. */
+export class LineLocator {
+  private readonly newlines: number[] = [];
+  /** UTF-16 offset just after the last string found. */
+  cursor = 0;
+
+  constructor(private readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.newlines.push(i);
+  }
+
+  lineAt(offset: number): number {
+    let lo = 0;
+    let hi = this.newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.newlines[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  }
+
+  /** Line of the next occurrence of `value` as a JSON string after the previous find; 0 if not found. */
+  next(value: string): number {
+    const needle = JSON.stringify(value);
+    const at = this.text.indexOf(needle, this.cursor);
+    if (at < 0) return 0;
+    this.cursor = at + needle.length;
+    return this.lineAt(at);
+  }
+}

@@ -194,6 +194,9 @@ export interface DatasetImportResult<T extends DatasetTask = DatasetTask> {
   layout: SourceLayout;
 }
 
+/** An import result whose `task` narrows `records` (switch on `result.task`). */
+export type AnyDatasetImportResult = { [T in DatasetTask]: DatasetImportResult<T> }[DatasetTask];
+
 /** Progress of a streaming import, in UTF-16 code units of the decoded input. */
 export interface ImportProgress {
   done: number;
