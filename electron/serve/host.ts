@@ -104,7 +104,9 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   let port = 0;
   let origin = '';
   let headers: Record<string, string> = {};
-  const allowedHosts = () => new Set([`${loopback}:${port}`, `localhost:${port}`]);
+  // Only the exact origin the page was given: a page on localhost:PORT would fail the WebSocket Origin
+  // check anyway, and refusing other Host names defeats DNS rebinding.
+  const allowedHosts = () => new Set([`${loopback}:${port}`]);
 
   function send(
     response: ServerResponse,
@@ -286,7 +288,12 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     if (request.headers.origin !== origin) return refuse(403, 'Forbidden');
     if (!presentedTokens(request, url).some((candidate) => sameToken(candidate, token)))
       return refuse(401, 'Unauthorized');
-    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      // Problems found at start (e.g. a broken builtin checkpoint) reach every new page as errors.
+      for (const message of services.startupProblems)
+        ws.send(JSON.stringify({ channel: 'main.error', payload: { message } }));
+      sockets.emit('connection', ws, request);
+    });
   });
 
   const stopForwarding = services.events.listen((channel, payload) => {
