@@ -66,9 +66,10 @@ describe("evaluateNer on People's Daily dev", () => {
 
   it("has the README counts and gives seqeval's numbers with an interval around them, quickly", () => {
     expect(gold.length).toBe(2318);
-    const t0 = performance.now();
+    const before = process.cpuUsage();
     const result = evaluateNer(gold, pred);
-    const ms = performance.now() - t0;
+    const used = process.cpuUsage(before);
+    const ms = (used.user + used.system) / 1000; // CPU time: robust to a busy shared machine
     const micro = byName(result.metrics, 'micro-f1');
     expect(micro.value).toBeCloseTo(seqevalF1(gold, pred), 12);
     expect(micro.value).toBeGreaterThan(0.7);
@@ -86,7 +87,7 @@ describe("evaluateNer on People's Daily dev", () => {
       ['ORG', 984],
       ['PER', 884],
     ]);
-    // Tag parsing, counting and five bootstraps of 1000 resamples over 2318 sentences.
+    // Chunking 110k tags, counting, and 1000 resamples of 2318 sentences for five statistics.
     expect(ms).toBeLessThan(1500);
     expect(JSON.parse(JSON.stringify(result.metrics))).toEqual(result.metrics);
   });
