@@ -33,3 +33,5 @@ export type {
 } from './folder';
 export { writeHfFolder, dropTiedAliases, configJsonText } from './hfFolder';
 export type { HfFolderInput } from './hfFolder';
+export { writePytorchBin, planTorchSave, torchStateDictPickle, TorchZipWriter, crc32 } from './torchSave';
+export type { TorchSaveTensor } from './torchSave';
