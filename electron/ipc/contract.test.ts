@@ -7,7 +7,7 @@ import { latestSchemaVersion } from '../services/migrations';
 import { createServices, type Services } from '../services/services';
 import { requestIpcChannel } from './channels';
 import { dispatchRequest } from './dispatch';
-import { handleRequests } from './electronIpc';
+import { forwardEvents, handleRequests } from './electronIpc';
 import { createHandlers } from './handlers';
 import { isAppUrl } from './sender';
 
@@ -141,6 +141,29 @@ describe('electron handle wrapper', () => {
       'checkpoints.list',
     );
     expect(result).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+});
+
+describe('event forwarding', () => {
+  it('sends bus events only to live contents showing the app page', () => {
+    const sent: [string, string, unknown][] = [];
+    const contents = (name: string, url: string, destroyed = false) => ({
+      isDestroyed: () => destroyed,
+      getURL: () => url,
+      send: (channel: string, message: unknown) => sent.push([name, channel, message]),
+    });
+    const targets = [
+      contents('app', 'app://nezha/index.html'),
+      contents('foreign', 'https://evil.example/'),
+      contents('closed', 'app://nezha/index.html', true),
+    ];
+    const stop = forwardEvents(services.events, () => targets as never);
+    services.events.emit('main.error', { message: 'disk full' });
+    stop();
+    services.events.emit('main.error', { message: 'after stop' });
+    expect(sent).toEqual([
+      ['app', 'nezha:event', { channel: 'main.error', payload: { message: 'disk full' } }],
+    ]);
   });
 });
 
