@@ -32,7 +32,8 @@ export interface TokenizedText {
 /** BasicTokenizer + WordpieceTokenizer of HF's slow BertTokenizer, with offsets. */
 export class TextTokenizer {
   private readonly specialTokens: string[];
-  private readonly specialFirstChars: Set<number>;
+  /** 1 for UTF-16 code units that start some special token: a cheap pre-check per character. */
+  private readonly specialFirstChars = new Uint8Array(0x10000);
   private readonly neverSplit: Set<string>;
   private readonly stripAccents: boolean;
   private readonly unkId: number;
@@ -52,7 +53,7 @@ export class TextTokenizer {
     specials.delete('');
     // Longest first, so that at one position the longest special token wins (HF's trie does).
     this.specialTokens = [...specials].sort((a, b) => b.length - a.length);
-    this.specialFirstChars = new Set(this.specialTokens.map((t) => t.charCodeAt(0)));
+    for (const t of this.specialTokens) this.specialFirstChars[t.charCodeAt(0)] = 1;
     this.neverSplit = new Set(settings.neverSplit);
     this.stripAccents = settings.stripAccents ?? settings.doLowerCase;
     const unkId = vocab.id(settings.unkToken);
@@ -80,7 +81,7 @@ export class TextTokenizer {
     const n = text.length;
     if (this.specialTokens.length > 0) {
       for (let i = 0; i < n; i++) {
-        if (!this.specialFirstChars.has(text.charCodeAt(i))) continue;
+        if (this.specialFirstChars[text.charCodeAt(i)] === 0) continue;
         const special = this.specialTokens.find((t) => text.startsWith(t, i));
         if (special === undefined) continue;
         this.tokenizeSegment(text, segmentStart, i, out, state);
@@ -107,14 +108,6 @@ export class TextTokenizer {
     state: { word: number },
   ): void {
     const word = emptyTracked();
-    const flush = (): void => {
-      if (word.codePoints.length > 0) {
-        this.tokenizeWord(word, out, state);
-        word.codePoints.length = 0;
-        word.starts.length = 0;
-        word.ends.length = 0;
-      }
-    };
     const cjk = this.settings.tokenizeChineseChars;
     const fastCjk = cjk && this.neverSplit.size === 0;
     for (let i = from; i < to;) {
@@ -124,14 +117,14 @@ export class TextTokenizer {
       if (flags & DROP) {
         // Dropped characters do not separate words: "a\u200bb" is the word "ab".
       } else if (flags & (SPACE | SPLIT_ONLY)) {
-        flush();
+        this.flushWord(word, out, state);
       } else if (cjk && isCjkIdeograph(cp)) {
-        flush();
+        this.flushWord(word, out, state);
         if (fastCjk && !isCjkCompatibilityIdeograph(cp)) {
           // Fast path (most of a Chinese corpus): one ideograph is one word that lowercasing, NFC
           // and accent stripping leave alone, and a single-character WordPiece lookup.
           const id = this.singleCharId(cp);
-          out.tokens.push(id === this.unkId ? this.settings.unkToken : String.fromCodePoint(cp));
+          out.tokens.push(id === this.unkId ? this.settings.unkToken : this.vocab.idToToken[id]);
           out.ids.push(id);
           out.starts.push(i);
           out.ends.push(i + width);
@@ -141,7 +134,7 @@ export class TextTokenizer {
           word.codePoints.push(cp);
           word.starts.push(i);
           word.ends.push(i + width);
-          flush();
+          this.flushWord(word, out, state);
         }
       } else {
         word.codePoints.push(cp);
@@ -150,18 +143,76 @@ export class TextTokenizer {
       }
       i += width;
     }
-    flush();
+    this.flushWord(word, out, state);
   }
 
-  private readonly singleCharIds = new Map<number, number>();
+  /**
+   * What a one-code-point word becomes depends only on the code point (all its tokens span that
+   * code point), so it is computed once: Chinese text is full of such words (，。、１ etc.).
+   */
+  private readonly singleWordCache = new Map<
+    number,
+    { tokens: string[]; ids: number[]; words: number[]; wordCount: number }
+  >();
+
+  private flushWord(word: TrackedChars, out: TokenizedText, state: { word: number }): void {
+    const n = word.codePoints.length;
+    if (n === 0) return;
+    if (n === 1) {
+      const cp = word.codePoints[0];
+      let cached = this.singleWordCache.get(cp);
+      if (cached === undefined) {
+        const scratch: TokenizedText = {
+          text: '',
+          tokens: [],
+          ids: [],
+          starts: [],
+          ends: [],
+          wordIds: [],
+          isSpecial: [],
+        };
+        const scratchState = { word: 0 };
+        this.tokenizeWord({ codePoints: [cp], starts: [0], ends: [1] }, scratch, scratchState);
+        cached = {
+          tokens: scratch.tokens,
+          ids: scratch.ids,
+          words: scratch.wordIds,
+          wordCount: scratchState.word,
+        };
+        this.singleWordCache.set(cp, cached);
+      }
+      const start = word.starts[0];
+      const end = word.ends[0];
+      for (let k = 0; k < cached.tokens.length; k++) {
+        out.tokens.push(cached.tokens[k]);
+        out.ids.push(cached.ids[k]);
+        out.starts.push(start);
+        out.ends.push(end);
+        out.wordIds.push(state.word + cached.words[k]);
+        out.isSpecial.push(false);
+      }
+      state.word += cached.wordCount;
+    } else {
+      this.tokenizeWord(word, out, state);
+    }
+    word.codePoints.length = 0;
+    word.starts.length = 0;
+    word.ends.length = 0;
+  }
+
+  /** Vocabulary id of each BMP code point as a one-character word (-1: not looked up yet). */
+  private readonly bmpCharIds = new Int32Array(0x10000).fill(-1);
 
   private singleCharId(cp: number): number {
-    let id = this.singleCharIds.get(cp);
-    if (id === undefined) {
-      id = this.vocab.id(String.fromCodePoint(cp)) ?? this.unkId;
-      this.singleCharIds.set(cp, id);
+    if (cp < 0x10000) {
+      let id = this.bmpCharIds[cp];
+      if (id < 0) {
+        id = this.vocab.id(String.fromCodePoint(cp)) ?? this.unkId;
+        this.bmpCharIds[cp] = id;
+      }
+      return id;
     }
-    return id;
+    return this.vocab.id(String.fromCodePoint(cp)) ?? this.unkId;
   }
 
   /** One whitespace-separated word: lowercase, NFC, accent stripping, punctuation split, WordPiece. */
@@ -217,37 +268,23 @@ export class TextTokenizer {
     verbatim: boolean,
   ): void {
     const wordId = state.word++;
-    const { codePoints, starts, ends } = chars;
+    const { codePoints } = chars;
     const length = to - from;
-    const push = (token: string, id: number, a: number, b: number): void => {
-      let start = starts[a];
-      let end = ends[a];
-      for (let k = a + 1; k < b; k++) {
-        if (starts[k] < start) start = starts[k];
-        if (ends[k] > end) end = ends[k];
-      }
-      out.tokens.push(token);
-      out.ids.push(id);
-      out.starts.push(start);
-      out.ends.push(end);
-      out.wordIds.push(wordId);
-      out.isSpecial.push(false);
-    };
     const unk = this.settings.unkToken;
     if (length === 1) {
       const token = String.fromCodePoint(codePoints[from]);
       const id = this.vocab.id(token);
-      if (id === undefined) push(verbatim ? token : unk, this.unkId, from, to);
-      else push(token, id, from, to);
+      if (id === undefined) this.pushToken(out, chars, wordId, verbatim ? token : unk, this.unkId, from, to);
+      else this.pushToken(out, chars, wordId, token, id, from, to);
       return;
     }
     const word = codePointsToString(codePoints, from, to);
     if (verbatim) {
-      push(word, this.vocab.id(word) ?? this.unkId, from, to);
+      this.pushToken(out, chars, wordId, word, this.vocab.id(word) ?? this.unkId, from, to);
       return;
     }
     if (length > this.settings.maxInputCharsPerWord) {
-      push(unk, this.unkId, from, to);
+      this.pushToken(out, chars, wordId, unk, this.unkId, from, to);
       return;
     }
     // UTF-16 offset of each code point inside `word`, to slice candidate pieces cheaply.
@@ -274,12 +311,37 @@ export class TextTokenizer {
         end--;
       }
       if (found === undefined) {
-        push(unk, this.unkId, from, to);
+        this.pushToken(out, chars, wordId, unk, this.unkId, from, to);
         return;
       }
       pieces.push([found, foundId, from + start, from + end]);
       start = end;
     }
-    for (const [token, id, a, b] of pieces) push(token, id, a, b);
+    for (const [token, id, a, b] of pieces) this.pushToken(out, chars, wordId, token, id, a, b);
+  }
+
+  /** Appends one token whose span is the union of chars[a, b)'s spans. */
+  private pushToken(
+    out: TokenizedText,
+    chars: TrackedChars,
+    wordId: number,
+    token: string,
+    id: number,
+    a: number,
+    b: number,
+  ): void {
+    const { starts, ends } = chars;
+    let start = starts[a];
+    let end = ends[a];
+    for (let k = a + 1; k < b; k++) {
+      if (starts[k] < start) start = starts[k];
+      if (ends[k] > end) end = ends[k];
+    }
+    out.tokens.push(token);
+    out.ids.push(id);
+    out.starts.push(start);
+    out.ends.push(end);
+    out.wordIds.push(wordId);
+    out.isSpecial.push(false);
   }
 }

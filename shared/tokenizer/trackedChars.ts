@@ -16,6 +16,7 @@ export function emptyTracked(): TrackedChars {
 }
 
 export function codePointsToString(codePoints: readonly number[], from = 0, to = codePoints.length): string {
+  if (from === 0 && to === codePoints.length && to <= 4096) return String.fromCodePoint(...codePoints);
   let out = '';
   // Chunked so long words do not overflow the argument limit of fromCodePoint.
   for (let i = from; i < to; i += 4096) {
@@ -99,6 +100,10 @@ export function normalizeTracked(chars: TrackedChars, form: 'NFC' | 'NFD'): Trac
     }
   }
   if (!needsWork) return chars;
+  // Most words are already normalised: one native call settles it.
+  const original = codePointsToString(codePoints);
+  const whole = original.normalize(form);
+  if (whole === original) return chars;
 
   const out = emptyTracked();
   let i = 0;
@@ -119,7 +124,6 @@ export function normalizeTracked(chars: TrackedChars, form: 'NFC' | 'NFD'): Trac
     }
     i = j;
   }
-  const whole = codePointsToString(codePoints).normalize(form);
   if (whole === codePointsToString(out.codePoints)) return out;
   return alignByPrefixSuffix(chars, whole);
 }
