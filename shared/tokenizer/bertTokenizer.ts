@@ -28,7 +28,8 @@ export type TextInput = string | readonly [text: string, pair: string | null | u
 /** The tokens [from, to) of one tokenized text, with the text's UTF-16 → code point map. */
 interface Slice {
   tokenized: TokenizedText;
-  codePointIndex: Int32Array;
+  /** UTF-16 → code point index map; null when the text has no surrogates (both are equal). */
+  codePointIndex: Int32Array | null;
   from: number;
   to: number;
 }
@@ -268,7 +269,8 @@ export class BertTokenizer {
   private slices(text: string, pair: string | null | undefined): [Slice, Slice | null] {
     const make = (t: string): Slice => {
       const tokenized = this.textTokenizer.tokenize(t);
-      return { tokenized, codePointIndex: utf16ToCodePointIndex(t), from: 0, to: tokenized.tokens.length };
+      const codePointIndex = /[\uD800-\uDFFF]/.test(t) ? utf16ToCodePointIndex(t) : null;
+      return { tokenized, codePointIndex, from: 0, to: tokenized.tokens.length };
     };
     return [make(text), pair === null || pair === undefined ? null : make(pair)];
   }
@@ -355,8 +357,10 @@ export class BertTokenizer {
         enc.tokens.push(t.tokens[k]);
         enc.specialTokensMask.push(0);
         const span: CharSpan = [t.starts[k], t.ends[k]];
+        const map = slice.codePointIndex;
         enc.offsets.push(span);
-        enc.codePointOffsets.push([slice.codePointIndex[span[0]], slice.codePointIndex[span[1]]]);
+        // Spans are immutable, so without surrogates both arrays can share one.
+        enc.codePointOffsets.push(map ? [map[span[0]], map[span[1]]] : span);
         enc.sequenceIds.push(sequence);
         enc.wordIds.push(t.wordIds[k]);
       }
