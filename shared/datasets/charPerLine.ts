@@ -143,7 +143,7 @@ function* readSentences(
     const spans = tokenSpans.map((span) => ({
       start: starts[span.start],
       end: starts[span.end - 1] + lengths[span.end - 1],
-      label: span.label,
+      label: context.label(span.label),
     }));
     for (const span of spans) bump(entityCounts, span.label);
     const sentence = tokens.join(unit === 'token' ? ' ' : '');

@@ -61,7 +61,17 @@ export function parseCluener(input: DatasetInput, options: ReaderOptions = {}): 
             found: JSON.stringify(row.label).slice(0, 40),
           });
         }
-        for (const [type, entities] of Object.entries(row.label as Record<string, unknown>)) {
+        for (const [rawType, entities] of Object.entries(row.label as Record<string, unknown>)) {
+          const type = context.label(rawType);
+          if (rawType === 'goverment') {
+            warnings.add(
+              'goverment-spelling',
+              line,
+              (n) =>
+                `${n} row${n > 1 ? 's use' : ' uses'} the type "goverment" (the spelling of CLUENER's README and prediction files; the dev file says "government"); kept — set labelAliases to unify`,
+              'info',
+            );
+          }
           if (typeof entities !== 'object' || entities === null || Array.isArray(entities)) {
             throw new DatasetFormatError({
               file,

@@ -2,6 +2,8 @@
  * Column / key names used by Chinese classification and pair benchmarks (ERNIE/PaddleNLP TSV, CLUE
  * JSON), mapped to record fields.
  */
+import type { ReaderContext } from './reader';
+
 export type ColumnRole = 'text' | 'textA' | 'textB' | 'label' | 'id' | 'ignore';
 
 const ROLE_BY_NAME: Record<string, ColumnRole> = {
@@ -62,4 +64,20 @@ export function planColumns(names: readonly string[]): ColumnPlan | null {
   const single = textA >= 0 ? textA : text;
   if (single < 0) return null;
   return { text: single, textB: -1, label, id };
+}
+
+/**
+ * XNLI-MT's train set spells the label "contradictory" where dev/test say "contradiction"; ERNIE's
+ * label_map.json maps both to 0. Reading them as one label keeps metrics and label maps consistent.
+ */
+export function normaliseNliLabel(label: string, line: number, context: ReaderContext): string {
+  if (label !== 'contradictory') return label;
+  context.warnings.add(
+    'contradictory-label',
+    line,
+    (n) =>
+      `${n} row${n > 1 ? 's use' : ' uses'} the label "contradictory" (XNLI-MT train spelling); read as "contradiction"`,
+    'info',
+  );
+  return 'contradiction';
 }

@@ -122,7 +122,7 @@ export function parseErnieTsv(input: DatasetInput, options: ErnieTsvOptions = {}
       }).map((span) => ({
         start: starts[span.start],
         end: starts[span.end - 1] + lengths[span.end - 1],
-        label: span.label,
+        label: context.label(span.label),
       }));
       for (const span of spans) bump(entityCounts, span.label);
       const sentence = chars.join('');

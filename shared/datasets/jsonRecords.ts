@@ -4,7 +4,7 @@
  * `sentence`/`text` + `label` a classification row. OCNLI's label "-" (no annotator majority, which its
  * README says to exclude) skips the row, with a warning.
  */
-import { planColumns } from './columns';
+import { normaliseNliLabel, planColumns } from './columns';
 import { DatasetFormatError, quoteSnippet } from './errors';
 import { codePointLength } from './offsets';
 import { bump, checkLength, DatasetReader, lines, type ReaderOptions } from './reader';
@@ -99,7 +99,7 @@ export function parseJsonRecords(
           found: JSON.stringify(rawLabel),
         });
       }
-      const label = String(rawLabel);
+      const label = normaliseNliLabel(context.label(String(rawLabel)), line, context);
       const texts = rowIsPair ? [field(plan.text), field(plan.textB)] : [field(plan.text)];
       texts.forEach((t, k) => {
         if (typeof t !== 'string') {

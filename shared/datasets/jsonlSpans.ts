@@ -129,8 +129,9 @@ export function parseJsonlSpans(input: DatasetInput, options: JsonlSpansOptions 
               `${n} span${n > 1 ? 's' : ''}' "text" differ${n > 1 ? '' : 's'} from text[start:end] (first: ${JSON.stringify(expectedText)} vs ${JSON.stringify(map.slice(s, e))}); the offsets were kept — check the offset unit`,
           );
         }
-        spans.push({ start: s, end: e, label });
-        bump(entityCounts, label);
+        const renamed = context.label(label);
+        spans.push({ start: s, end: e, label: renamed });
+        bump(entityCounts, renamed);
       });
       if (hasOverlap(spans)) {
         warnings.add(

@@ -203,8 +203,9 @@ export function parseLabelStudio(
           );
         }
         for (const label of labels as string[]) {
-          spans.push({ start, end, label });
-          bump(entityCounts, label);
+          const renamed = context.label(label);
+          spans.push({ start, end, label: renamed });
+          bump(entityCounts, renamed);
         }
       }
       if (hasOverlap(spans)) {

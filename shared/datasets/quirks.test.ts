@@ -275,3 +275,44 @@ describe('exports that cannot hold a record say which record and why', () => {
     ).toBe('New\tB-LOC\nYork\tI-LOC\nCity\tO\n\n');
   });
 });
+
+describe('label names', () => {
+  it('labelAliases rename entity types and classes while reading, and counts use the new names', () => {
+    const line = JSON.stringify({ text: '国务院办公厅', label: { goverment: { 国务院办公厅: [[0, 5]] } } });
+    const plain = importDataset(`${line}\n`, { file: 'pred.json' });
+    expect(plain.records[0]).toEqual({
+      text: '国务院办公厅',
+      spans: [{ start: 0, end: 6, label: 'goverment' }],
+    });
+    expect(warning(plain, 'goverment-spelling')).toMatchObject({ count: 1, lines: [1] });
+    const aliased = importDataset(`${line}\n`, {
+      file: 'pred.json',
+      labelAliases: { goverment: 'government' },
+    });
+    expect(aliased.records).toEqual([
+      { text: '国务院办公厅', spans: [{ start: 0, end: 6, label: 'government' }] },
+    ]);
+    expect(aliased.counts.entities).toEqual({ government: 1 });
+    const tsv = importDataset('label\ttext_a\npos\t好\nneg\t差\n', { labelAliases: { pos: '1', neg: '0' } });
+    expect(tsv.records).toEqual([
+      { text: '好', label: '1' },
+      { text: '差', label: '0' },
+    ]);
+  });
+
+  it('XNLI-MT "contradictory" reads as "contradiction"', () => {
+    const result = importDataset('text_a\ttext_b\tlabel\n他来了\t他没来\tcontradictory\n', {
+      file: 'train.tsv',
+    });
+    expect(result.records).toEqual([{ textA: '他来了', textB: '他没来', label: 'contradiction' }]);
+    expect(warning(result, 'contradictory-label')).toMatchObject({ count: 1, lines: [2] });
+  });
+
+  it('given column names skip a header line that repeats them', () => {
+    const result = importDataset('text_a\ttext_b\tlabel\n甲\t乙\t1\n', {
+      format: 'tsv-pair',
+      columns: ['text_a', 'text_b', 'label'],
+    });
+    expect(result.records).toEqual([{ textA: '甲', textB: '乙', label: '1' }]);
+  });
+});

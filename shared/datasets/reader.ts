@@ -36,6 +36,11 @@ export interface ReaderOptions extends DecodeOptions {
    * is 512 tokens with [CLS] and [SEP]. They are kept whole; inference splits them. Default 510.
    */
   maxLength?: number;
+  /**
+   * Renames labels / entity types while reading, e.g. `{ goverment: 'government' }` (CLUENER's
+   * official README and prediction files misspell the dev file's type). Counts use the new names.
+   */
+  labelAliases?: Readonly<Record<string, string>>;
 }
 
 export interface ReaderContext {
@@ -49,6 +54,8 @@ export interface ReaderContext {
   /** UTF-16 offset of the parse position in `source.text`, for progress. */
   position: number;
   readonly maxLength: number;
+  /** Applies `labelAliases` (identity when none). */
+  readonly label: (raw: string) => string;
 }
 
 export type ReaderBody<T extends DatasetTask> = (
@@ -76,6 +83,7 @@ export class DatasetReader<T extends DatasetTask> implements Iterable<TaskRecord
       layout: source.layout,
       position: 0,
       maxLength: options.maxLength ?? DEFAULT_MAX_LENGTH,
+      label: aliasFunction(options.labelAliases, warnings),
     };
     this.body = body;
   }
@@ -132,6 +140,25 @@ export class DatasetReader<T extends DatasetTask> implements Iterable<TaskRecord
     const records = [...this];
     return { ...this.result(), records };
   }
+}
+
+function aliasFunction(
+  aliases: Readonly<Record<string, string>> | undefined,
+  warnings: WarningCollector,
+): (raw: string) => string {
+  if (!aliases || Object.keys(aliases).length === 0) return (raw) => raw;
+  return (raw) => {
+    const renamed = Object.hasOwn(aliases, raw) ? aliases[raw] : undefined;
+    if (renamed === undefined || renamed === raw) return raw;
+    warnings.add(
+      `renamed-label:${raw}`,
+      0,
+      (n) =>
+        `${n} label${n > 1 ? 's' : ''} ${JSON.stringify(raw)} renamed to ${JSON.stringify(renamed)} (label aliases)`,
+      'info',
+    );
+    return renamed;
+  };
 }
 
 /** Splits text into lines lazily; `line` is 1-based, `offset` the UTF-16 offset of the line start. */

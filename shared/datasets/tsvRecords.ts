@@ -10,6 +10,7 @@ import { DatasetFormatError, quoteSnippet } from './errors';
 import { codePointLength } from './offsets';
 import { bump, checkLength, DatasetReader, lines, type ReaderContext, type ReaderOptions } from './reader';
 import { checkSuspiciousChars, type DatasetInput } from './source';
+import { normaliseNliLabel } from './columns';
 import type { ClassificationExample, PairExample, TsvLayout } from './types';
 
 export interface TsvOptions extends ReaderOptions {
@@ -65,6 +66,9 @@ function* readRows(
   if (options.columns) {
     names = options.columns;
     plan = planColumns(names);
+    // A header identical to the given names is still a header, not data.
+    if (firstFields.length === names.length && firstFields.every((name, i) => name.trim() === names[i]))
+      header = firstFields;
   } else if ((plan = planColumns(firstFields)) !== null) {
     header = firstFields;
     names = firstFields;
@@ -116,8 +120,8 @@ function* readRows(
             : 'A text field may contain a line break.',
       });
     }
-    const label = fields[plan.label].trim();
-    if (label === '') {
+    const rawLabel = fields[plan.label].trim();
+    if (rawLabel === '') {
       throw new DatasetFormatError({
         file,
         line,
@@ -125,6 +129,7 @@ function* readRows(
         found: 'an empty field',
       });
     }
+    const label = normaliseNliLabel(context.label(rawLabel), line, context);
     if (content.includes('"')) {
       warnings.add(
         'raw-quotes',
