@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   compareAccuracy,
   compareCmrc2018,
+  compareMacroF1,
   compareNer,
   evaluateClassification,
   evaluateCmrc2018,
@@ -225,6 +226,22 @@ describe('evaluateClassification', () => {
     const few = compareAccuracy('c3', [1, 1, 1, 0], [0, 1, 1, 1]);
     expect(few.test).toBe('mcnemar-exact-binomial');
     expect(few.pValue).toBe(1);
+  });
+});
+
+describe('compareMacroF1', () => {
+  it('runs a paired bootstrap on macro-F1 and agrees with evaluateClassification on each side', () => {
+    const n = 240;
+    const truth = Array.from({ length: n }, (_, i) => ['entailment', 'neutral', 'contradiction'][i % 3]);
+    const a = truth.map((t, i) => (i % 12 === 0 ? 'neutral' : t));
+    const b = truth.map((t, i) => (i % 3 === 0 && i % 2 === 0 ? 'neutral' : t));
+    const r = compareMacroF1('pair-classification', truth, a, b);
+    expect(r.test).toBe('paired-bootstrap');
+    expect(r.a).toBeCloseTo(evaluateClassification('pair-classification', truth, a)[1].value, 12);
+    expect(r.b).toBeCloseTo(evaluateClassification('pair-classification', truth, b)[1].value, 12);
+    expect(r.delta).toBeGreaterThan(0);
+    expect(r.pValue).toBeLessThan(0.01);
+    expect(() => compareMacroF1('pair-classification', truth, a, b.slice(1))).toThrow(/same items/);
   });
 });
 

@@ -217,6 +217,44 @@ export interface ClassificationEvaluationOptions extends BootstrapOptions {
   labels?: readonly ClassLabel[];
 }
 
+/** Sparse per-class [tp, pred, gold] rows and the sklearn macro-F1 statistic over them. */
+function macroF1Setup(
+  yTrue: readonly ClassLabel[],
+  yPred: readonly ClassLabel[],
+  labels: readonly ClassLabel[],
+  fixedLabels: boolean,
+): { stats: ExampleStats; macro: SumStatistic } {
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const C = labels.length;
+  const trueIndex = Int32Array.from(yTrue, (l) => index.get(l) ?? -1);
+  const predIndex = Int32Array.from(yPred, (l) => index.get(l) ?? -1);
+  const perClassCounts: ExampleStats = {
+    rows: yTrue.length,
+    columns: 3 * C,
+    addRow: (i, sums) => {
+      const t = trueIndex[i];
+      const p = predIndex[i];
+      if (t >= 0 && t === p) sums[3 * t]++;
+      if (p >= 0) sums[3 * p + 1]++;
+      if (t >= 0) sums[3 * t + 2]++;
+    },
+  };
+  // With an explicit label list every label counts (sklearn labels=...); otherwise only labels present in the resample.
+  const macro: SumStatistic = (sums) => {
+    let total = 0;
+    let count = 0;
+    for (let c = 0; c < C; c++) {
+      const pred = sums[3 * c + 1];
+      const gold = sums[3 * c + 2];
+      if (!fixedLabels && pred + gold === 0) continue;
+      total += pred + gold > 0 ? (2 * sums[3 * c]) / (pred + gold) : 0;
+      count++;
+    }
+    return count > 0 ? total / count : NaN;
+  };
+  return { stats: perClassCounts, macro };
+}
+
 /** Accuracy (with confusion matrix and per-class rows) and macro-F1 (sklearn, zero_division=0). */
 export function evaluateClassification(
   task: 'sentence-classification' | 'pair-classification',
@@ -227,7 +265,6 @@ export function evaluateClassification(
   const counts = classCounts(yTrue, yPred, options.labels);
   requireExamples(yTrue.length, `${task} evaluation`);
   const labels = options.labels ? [...options.labels] : uniqueLabels(yTrue, yPred);
-  const index = new Map(labels.map((l, i) => [l, i]));
   const per = scoresFromClassCounts(counts, null);
   const perClass: PerClassScore[] = labels.map((label, i) => ({
     label: String(label),
@@ -252,34 +289,7 @@ export function evaluateClassification(
     },
   );
 
-  const C = labels.length;
-  const trueIndex = Int32Array.from(yTrue, (l) => index.get(l) ?? -1);
-  const predIndex = Int32Array.from(yPred, (l) => index.get(l) ?? -1);
-  const perClassCounts: ExampleStats = {
-    rows: yTrue.length,
-    columns: 3 * C,
-    addRow: (i, sums) => {
-      const t = trueIndex[i];
-      const p = predIndex[i];
-      if (t >= 0 && t === p) sums[3 * t]++;
-      if (p >= 0) sums[3 * p + 1]++;
-      if (t >= 0) sums[3 * t + 2]++;
-    },
-  };
-  // With an explicit label list every label counts (sklearn labels=...); otherwise only labels present in the resample.
-  const fixedLabels = options.labels !== undefined;
-  const macro: SumStatistic = (sums) => {
-    let total = 0;
-    let count = 0;
-    for (let c = 0; c < C; c++) {
-      const pred = sums[3 * c + 1];
-      const gold = sums[3 * c + 2];
-      if (!fixedLabels && pred + gold === 0) continue;
-      total += pred + gold > 0 ? (2 * sums[3 * c]) / (pred + gold) : 0;
-      count++;
-    }
-    return count > 0 ? total / count : NaN;
-  };
+  const { stats: perClassCounts, macro } = macroF1Setup(yTrue, yPred, labels, options.labels !== undefined);
   const macroResult = toResult(task, 'macro-f1', 'fraction', bootstrapCi(perClassCounts, macro, options), {
     perClass,
   });
@@ -472,4 +482,25 @@ export function compareCmrc2018(
     'percent',
     pairedBootstrap(singleColumn(ea.map(pick)), singleColumn(eb.map(pick)), percent, options),
   );
+}
+
+/** Macro-F1 of two classifiers on the same items (paired bootstrap over items; sklearn macro-F1, zero_division=0). */
+export function compareMacroF1(
+  task: 'sentence-classification' | 'pair-classification',
+  yTrue: readonly ClassLabel[],
+  yPredA: readonly ClassLabel[],
+  yPredB: readonly ClassLabel[],
+  options: ClassificationEvaluationOptions = {},
+): PairedComparison {
+  if (yPredA.length !== yTrue.length || yPredB.length !== yTrue.length) {
+    throw new EvaluationInputError(
+      `${task} comparison: ${yTrue.length} gold labels but ${yPredA.length} and ${yPredB.length} predictions; both runs must cover the same items.`,
+    );
+  }
+  requireExamples(yTrue.length, `${task} comparison`);
+  const labels = options.labels ? [...options.labels] : uniqueLabels(yTrue, [...yPredA, ...yPredB]);
+  const fixed = options.labels !== undefined;
+  const a = macroF1Setup(yTrue, yPredA, labels, fixed);
+  const b = macroF1Setup(yTrue, yPredB, labels, fixed);
+  return pairedResult(task, 'macro-f1', 'fraction', pairedBootstrap(a.stats, b.stats, a.macro, options));
 }
