@@ -141,10 +141,11 @@ export class LayerNorm extends Module {
   }
 }
 
-/** torch.nn.Embedding (padding_idx only matters for initialisation: that row starts at 0). */
+/** torch.nn.Embedding; the padding_idx row starts at 0 and never receives a gradient. */
 export class Embedding extends Module {
   readonly weight: tf.Variable;
   readonly numEmbeddings: number;
+  readonly paddingIdx: number | null;
 
   constructor(
     source: ParameterSource,
@@ -156,6 +157,7 @@ export class Embedding extends Module {
   ) {
     super(prefix);
     this.numEmbeddings = numEmbeddings;
+    this.paddingIdx = paddingIdx;
     this.weight = this.parameter(source, 'weight', [numEmbeddings, dim], {
       kind: 'normal',
       std: initializerRange,
@@ -164,8 +166,34 @@ export class Embedding extends Module {
   }
 
   apply(ids: tf.Tensor): tf.Tensor {
-    return tf.gather(this.weight, ids);
+    return gatherRows(this.weight, ids, this.paddingIdx);
   }
+}
+
+/**
+ * table[ids] (rows of a [rows, width] table) whose gradient is a scatter-add (ScatterNd) instead of
+ * tf.gather's UnsortedSegmentSum, which the WASM backend lacks (tfjs 4.22): embeddings stay
+ * trainable on every backend. As torch's nn.Embedding(padding_idx), the `paddingIdx` row gets no
+ * gradient.
+ */
+export function gatherRows(table: tf.Tensor, ids: tf.Tensor, paddingIdx: number | null = null): tf.Tensor {
+  const [rows, width] = table.shape as [number, number];
+  const op = tf.customGrad((...args) => {
+    const source = args[0] as tf.Tensor;
+    // The ids may be a temporary of the caller's tidy (default token types): save a copy for backprop.
+    (args[1] as (tensors: tf.Tensor[]) => void)([ids]);
+    return {
+      value: tf.gather(source, ids),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const flatIds = tf.reshape(saved[0], [-1, 1]);
+        let updates = tf.reshape(dy, [-1, width]);
+        if (paddingIdx !== null)
+          updates = tf.mul(updates, tf.cast(tf.notEqual(flatIds, paddingIdx), 'float32'));
+        return tf.scatterND(flatIds, updates, [rows, width]);
+      },
+    };
+  });
+  return op(table);
 }
 
 /** nn.Dropout: identity unless training. */
