@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IpcError, requestChannels, unwrapIpcResult, type IpcResult } from '../../shared/ipc';
 import { latestSchemaVersion } from '../services/migrations';
 import { createServices, type Services } from '../services/services';
@@ -122,6 +122,7 @@ describe('electron handle wrapper', () => {
     const ipcMain = fakeIpcMain();
     handleRequests(ipcMain as never, createHandlers(services));
     const listener = ipcMain.registered.get(requestIpcChannel)!;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     for (const senderFrame of [
       { url: 'https://evil.example/' },
       { url: 'file:///tmp/x.html' },
@@ -131,6 +132,14 @@ describe('electron handle wrapper', () => {
       const result = await listener({ senderFrame }, { channel: 'checkpoints.list' });
       expect(result).toMatchObject({ ok: false, error: { code: 'forbidden', channel: 'checkpoints.list' } });
     }
+    // Each refusal is logged on the main side, naming the caller.
+    expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([
+      '[ipc] refused "checkpoints.list" from https://evil.example/',
+      '[ipc] refused "checkpoints.list" from file:///tmp/x.html',
+      '[ipc] refused "checkpoints.list" from app://other/',
+      '[ipc] refused "checkpoints.list" from (no frame)',
+    ]);
+    warn.mockRestore();
   });
 
   it('rejects a malformed envelope', async () => {
