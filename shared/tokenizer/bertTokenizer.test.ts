@@ -262,6 +262,14 @@ describe('configuration and errors', () => {
     expect(accents.tokenize('café')).toEqual(['[UNK]']);
   });
 
+  it('reads a vocab.txt with CRLF line endings as Python does (universal newlines)', () => {
+    const crlf = Vocab.fromText(vocabText.replaceAll('\n', '\r\n'));
+    expect(crlf.size).toBe(21128);
+    expect(new BertTokenizer(crlf).encode('华为Mate 60').inputIds).toEqual(
+      tokenizer.encode('华为Mate 60').inputIds,
+    );
+  });
+
   it('says what is wrong with a bad configuration', () => {
     expect(() => parseTokenizerConfig({ do_lower_case: 'yes' })).toThrow(/do_lower_case/);
     expect(() => new BertTokenizer(Vocab.fromText('[PAD]\n[CLS]\n'))).toThrow(/\[UNK\]/);

@@ -1,7 +1,7 @@
 /**
- * WordPiece vocabulary from `vocab.txt`, read like HF's `load_vocab`: one token per line, only the
- * trailing "\n" removed (a "\r" stays part of the token), id = line index, and a repeated token maps
- * to its last line.
+ * WordPiece vocabulary from `vocab.txt`, read like HF's `load_vocab`: one token per line, id = line
+ * index, a repeated token maps to its last line. Python opens the file in universal-newline mode, so
+ * "\r\n" and a lone "\r" end a line too (a vocab.txt checked out with CRLF still works).
  */
 export class Vocab {
   readonly tokenToId: ReadonlyMap<string, number>;
@@ -28,7 +28,7 @@ export class Vocab {
   /** Parses the text of a vocab.txt; `source` names the file in error messages. */
   static fromText(text: string, source = 'vocab.txt'): Vocab {
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    const lines = body.split('\n');
+    const lines = body.split(/\r\n|\r|\n/);
     if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
     if (lines.length === 0) {
       throw new Error(
