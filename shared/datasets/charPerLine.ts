@@ -13,7 +13,7 @@ import { DatasetExportError, DatasetFormatError, quoteSnippet } from './errors';
 import { codePointLength } from './offsets';
 import { bump, checkLength, DatasetReader, lines, type ReaderContext, type ReaderOptions } from './reader';
 import { applyLayout, checkSuspiciousChars, type DatasetInput } from './source';
-import { detectTagScheme, parseTag, spansToTags, tagsToSpans } from './tags';
+import { detectTagScheme, isTag, spansToTags, tagsToSpans } from './tags';
 import type { CharPerLineLayout, NerExample, TagScheme } from './types';
 
 export interface CharPerLineOptions extends ReaderOptions {
@@ -173,7 +173,7 @@ function* readSentences(
     const content = text.slice(offset, next);
     line++;
     context.position = offset;
-    if (content === '' || content.trim() === '') {
+    if (content === '' || (content.charCodeAt(content.length - 1) <= 0x20 && content.trim() === '')) {
       if (content !== '') {
         warnings.add(
           'whitespace-line',
@@ -193,7 +193,7 @@ function* readSentences(
       }
       continue;
     }
-    if (content.startsWith('-DOCSTART-')) {
+    if (content.charCodeAt(0) === 0x2d && content.startsWith('-DOCSTART-')) {
       warnings.add(
         'docstart',
         line,
@@ -212,7 +212,7 @@ function* readSentences(
       });
     }
     const { token, tag } = parsed;
-    if (!parseTag(tag)) {
+    if (!isTag(tag)) {
       throw new DatasetFormatError({
         file,
         line,
