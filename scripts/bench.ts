@@ -8,7 +8,7 @@
  * The table starts with the machine (CPU model, cores, Node version) the numbers came from.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +17,8 @@ import { fsCheckpointSource } from '../electron/services/fsCheckpointSource';
 import { decodeTensorData } from '../shared/checkpoint/dtypes';
 import { inspectCheckpointFolder, loadCheckpointFolder } from '../shared/checkpoint/folder';
 import { tokenizerBenchSection } from './bench/tokenizer';
-import { baseConfig, makeBaseCheckpoint, pretrainingEntries } from './make-base-checkpoint';
-import { planSafetensors } from '../shared/checkpoint/safetensors';
+import type { CheckpointSource } from '../shared/checkpoint/source';
+import { makeBaseCheckpoint } from './make-base-checkpoint';
 
 export interface BenchRow {
   name: string;
@@ -60,10 +60,23 @@ interface LoadMeasurement {
   baselineRssMb: number;
 }
 
-async function measureLoadInThisProcess(folder: string): Promise<LoadMeasurement> {
+type WeightFormat = 'safetensors' | 'bin';
+const WEIGHT_FILES: Record<WeightFormat, string> = {
+  safetensors: 'model.safetensors',
+  bin: 'pytorch_model.bin',
+};
+
+/** The folder as a source that shows only one weight format (both may sit side by side). */
+function sourceFor(folder: string, format: WeightFormat): CheckpointSource {
+  const source = fsCheckpointSource(folder);
+  const hidden = WEIGHT_FILES[format === 'bin' ? 'safetensors' : 'bin'];
+  return { ...source, listFiles: async () => (await source.listFiles()).filter((f) => f !== hidden) };
+}
+
+async function measureLoadInThisProcess(folder: string, format: WeightFormat): Promise<LoadMeasurement> {
   const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
   const t0 = performance.now();
-  const loaded = await loadCheckpointFolder(fsCheckpointSource(folder));
+  const loaded = await loadCheckpointFolder(sourceFor(folder, format));
   const loadMs = performance.now() - t0;
   let weightBytes = 0;
   for (const record of loaded.stateDict.values()) weightBytes += record.data.byteLength;
@@ -76,8 +89,8 @@ async function measureLoadInThisProcess(folder: string): Promise<LoadMeasurement
   };
 }
 
-function measureLoadInChild(folder: string): LoadMeasurement {
-  return JSON.parse(runChild(['--child-checkpoint-load', folder])) as LoadMeasurement;
+function measureLoadInChild(folder: string, format: WeightFormat): LoadMeasurement {
+  return JSON.parse(runChild(['--child-checkpoint-load', folder, format])) as LoadMeasurement;
 }
 
 /** Reads a whole file into one buffer with fs reads; returns ms. */
@@ -156,64 +169,70 @@ function decodeThroughputRows(): BenchRow[] {
   ];
 }
 
+const GENERATED_MARKER = '.generated';
+
 const checkpointLoadSection: BenchSection = {
   name: 'checkpoint load',
   summary:
-    'loadCheckpointFolder of a NEZHA-base-sized model.safetensors (~410 MB) from disk, in a fresh process, vs a plain fs read of the same file; F16/BF16 decode',
+    'loadCheckpointFolder of a NEZHA-base-sized checkpoint (~410 MB, model.safetensors and pytorch_model.bin) from disk, each in a fresh process, vs a plain fs read of the same file; F16/BF16 decode',
   async run(options) {
     let folder = options.checkpoint;
     if (!folder) {
-      // Generated once and reused; regenerated when missing or incomplete (e.g. an interrupted run).
+      // Generated once and reused; the marker is written last, so an interrupted run regenerates.
       folder = join(tmpdir(), 'nezha-studio-bench-base');
-      const expectedSize = planSafetensors(pretrainingEntries(baseConfig()), { format: 'pt' }).fileSize;
-      const weights = join(folder, 'model.safetensors');
-      if (!existsSync(weights) || statSync(weights).size !== expectedSize) {
-        console.error(`generating a NEZHA-base-sized checkpoint in ${folder} ...`);
-        await makeBaseCheckpoint(folder);
+      if (!existsSync(join(folder, GENERATED_MARKER))) {
+        console.error(`generating a NEZHA-base-sized checkpoint (safetensors and .bin) in ${folder} ...`);
+        rmSync(join(folder, GENERATED_MARKER), { force: true });
+        await makeBaseCheckpoint(folder, { formats: ['safetensors', 'bin'] });
+        writeFileSync(join(folder, GENERATED_MARKER), new Date().toISOString());
       }
     }
-    const weightsFile = ['model.safetensors', 'pytorch_model.bin']
-      .map((f) => join(folder as string, f))
-      .find((f) => existsSync(f));
-    const fileBytes = weightsFile ? statSync(weightsFile).size : 0;
-
-    // Reference: the same bytes read into one buffer with plain fs reads (the I/O floor), in a
-    // fresh process like the load, page cache warm for both.
-    const readMs = weightsFile ? median([0, 1, 2].map(() => measureReadInChild(weightsFile))) : NaN;
-    const loads = [0, 1, 2].map(() => measureLoadInChild(folder as string));
-    const load = loads.sort((a, b) => a.loadMs - b.loadMs)[1];
-
-    const t0 = performance.now();
-    const inspected = await inspectCheckpointFolder(fsCheckpointSource(folder));
-    const inspectMs = performance.now() - t0;
-
-    const fileMb = fileBytes / 2 ** 20;
-    return [
-      {
-        name: `load ${inspected.format}, ${load.tensors} tensors, ${fileMb.toFixed(0)} MB`,
-        value: load.loadMs,
-        unit: 'ms',
-        reference: `plain fs read of the file into one buffer (${readMs.toFixed(0)} ms)`,
-        ratio: load.loadMs / readMs,
-      },
-      { name: 'load throughput', value: fileMb / (load.loadMs / 1000), unit: 'MB/s' },
-      {
-        name: 'peak RSS of the loading process',
-        value: load.peakRssMb,
-        unit: 'MB',
-        reference: `file size (${fileMb.toFixed(0)} MB)`,
-        ratio: load.peakRssMb / fileMb,
-      },
-      {
-        name: 'peak RSS above the fresh process',
-        value: load.peakRssMb - load.baselineRssMb,
-        unit: 'MB',
-        reference: `file size (${fileMb.toFixed(0)} MB)`,
-        ratio: (load.peakRssMb - load.baselineRssMb) / fileMb,
-      },
-      { name: 'inspect (headers only)', value: inspectMs, unit: 'ms' },
-      ...decodeThroughputRows(),
-    ];
+    const rows: BenchRow[] = [];
+    for (const format of ['safetensors', 'bin'] as const) {
+      const weightsFile = join(folder, WEIGHT_FILES[format]);
+      if (!existsSync(weightsFile)) continue;
+      const fileMb = statSync(weightsFile).size / 2 ** 20;
+      // Reference: the same bytes read into one buffer with plain fs reads (the I/O floor), in a
+      // fresh process like the load, page cache warm for both.
+      const readMs = median([0, 1, 2].map(() => measureReadInChild(weightsFile)));
+      const load = [0, 1, 2]
+        .map(() => measureLoadInChild(folder as string, format))
+        .sort((a, b) => a.loadMs - b.loadMs)[1];
+      const t0 = performance.now();
+      const inspected = await inspectCheckpointFolder(sourceFor(folder, format));
+      const inspectMs = performance.now() - t0;
+      const label = WEIGHT_FILES[format];
+      rows.push(
+        {
+          name: `load ${label}: ${load.tensors} tensors, ${fileMb.toFixed(0)} MB`,
+          value: load.loadMs,
+          unit: 'ms',
+          reference: `plain fs read of the file into one buffer (${readMs.toFixed(0)} ms)`,
+          ratio: load.loadMs / readMs,
+        },
+        { name: `load ${label}: throughput`, value: fileMb / (load.loadMs / 1000), unit: 'MB/s' },
+        {
+          name: `load ${label}: peak RSS of the process`,
+          value: load.peakRssMb,
+          unit: 'MB',
+          reference: `file size (${fileMb.toFixed(0)} MB)`,
+          ratio: load.peakRssMb / fileMb,
+        },
+        {
+          name: `load ${label}: peak RSS above the fresh process`,
+          value: load.peakRssMb - load.baselineRssMb,
+          unit: 'MB',
+          reference: `file size (${fileMb.toFixed(0)} MB)`,
+          ratio: (load.peakRssMb - load.baselineRssMb) / fileMb,
+        },
+        {
+          name: `inspect ${label} (headers / pickle only, ${inspected.tensors.length} tensors)`,
+          value: inspectMs,
+          unit: 'ms',
+        },
+      );
+    }
+    return [...rows, ...decodeThroughputRows()];
   },
 };
 
@@ -296,7 +315,8 @@ async function main(argv: string[]): Promise<void> {
   }
   const childIndex = argv.indexOf('--child-checkpoint-load');
   if (childIndex >= 0) {
-    console.log(JSON.stringify(await measureLoadInThisProcess(argv[childIndex + 1])));
+    const format = argv[childIndex + 2] === 'bin' ? 'bin' : 'safetensors';
+    console.log(JSON.stringify(await measureLoadInThisProcess(argv[childIndex + 1], format)));
     return;
   }
   const options: BenchOptions = {};

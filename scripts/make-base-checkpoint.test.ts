@@ -5,7 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fsCheckpointSource } from '../electron/services/fsCheckpointSource';
 import { loadCheckpointFolder } from '../shared/checkpoint/folder';
 import { baseConfig, makeBaseCheckpoint, pretrainingEntries } from './make-base-checkpoint';
+import { readPytorchBin } from '../shared/checkpoint/pytorchBin';
 import { planSafetensors } from '../shared/checkpoint/safetensors';
+import { bytesRangeReader } from '../shared/checkpoint/source';
+import { readZipDirectory, readZipEntry } from '../shared/checkpoint/torchZip';
 
 const PRETRAINING = join(import.meta.dirname, '../fixtures/nezha-tiny/pretraining');
 const scratch = mkdtempSync(join(tmpdir(), 'nezha-make-base-'));
@@ -48,6 +51,28 @@ describe('make-base-checkpoint', () => {
     expect(Math.sqrt(sumSq / (words.length - 32))).toBeCloseTo(0.02, 3);
     const ln = loaded.stateDict.get('nezha.encoder.layer.1.output.LayerNorm.weight')!.data as Float32Array;
     expect(ln.every((v) => v > 0.9 && v < 1.1)).toBe(true);
+  });
+
+  it('--bin writes a torch.save pytorch_model.bin: the pickle HF wrote for the tiny sizes, same values as the safetensors', async () => {
+    const folder = join(scratch, 'tiny-bin');
+    const result = await makeBaseCheckpoint(folder, { ...tiny, formats: ['safetensors', 'bin'] });
+    const written = new Uint8Array(readFileSync(join(folder, 'pytorch_model.bin')));
+    const fixture = new Uint8Array(readFileSync(join(PRETRAINING, 'pytorch_model.bin')));
+    expect(result.binBytes).toBe(written.byteLength);
+    expect(written.byteLength).toBe(fixture.byteLength); // same records, same alignment
+    const pickleOf = async (bytes: Uint8Array): Promise<Uint8Array> => {
+      const reader = bytesRangeReader(bytes, 'pytorch_model.bin');
+      return readZipEntry(reader, await readZipDirectory(reader), 'pytorch_model/data.pkl');
+    };
+    expect(Buffer.from(await pickleOf(written)).equals(Buffer.from(await pickleOf(fixture)))).toBe(true);
+
+    const bin = await readPytorchBin(bytesRangeReader(written, 'pytorch_model.bin'));
+    const safetensors = (await loadCheckpointFolder(fsCheckpointSource(folder))).stateDict;
+    expect(bin.size).toBe(47);
+    expect(bin.get('cls.predictions.decoder.weight')!.data).toBe(
+      bin.get('nezha.embeddings.word_embeddings.weight')!.data,
+    );
+    for (const [name, record] of safetensors) expect(bin.get(name)!.data, name).toEqual(record.data);
   });
 
   it('is deterministic for a seed and differs between seeds', async () => {

@@ -3,19 +3,20 @@
  * intermediate 3072, vocab 21128; NezhaForPreTraining keys, ~409 MB model.safetensors) with
  * config.json, vocab.txt and the tokenizer files, for benchmarks and load tests. Not committed.
  *
- *   npx tsx scripts/make-base-checkpoint.ts <out-dir> [--seed N] [--layers N]
+ *   npx tsx scripts/make-base-checkpoint.ts <out-dir> [--seed N] [--layers N] [--bin]
  *
- * The safetensors file is streamed tensor by tensor in 4 MB chunks, so memory stays small
- * whatever the checkpoint size. Values: Linear/Embedding weights ~ U(-0.0346, 0.0346) (std 0.02,
+ * --bin also writes pytorch_model.bin (torch.save format, with the tied decoder aliases, like the
+ * public nezha-cn-base), holding the same values. Files are streamed tensor by tensor in 4 MB
+ * chunks, so memory stays small whatever the checkpoint size. Values: Linear/Embedding weights ~ U(-0.0346, 0.0346) (std 0.02,
  * like HF's init range), biases ~ U(-0.01, 0.01), LayerNorm weight ~ 1 + U(-0.1, 0.1) and bias
  * ~ U(-0.01, 0.01), padding row 0 zero. Deterministic for a seed.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeHfFolder } from '../shared/checkpoint/hfFolder';
 import { planSafetensors, type SafetensorsEntryPlan } from '../shared/checkpoint/safetensors';
+import { TorchZipWriter, torchStateDictPickle, type TorchSaveTensor } from '../shared/checkpoint/torchSave';
 
 export interface BaseCheckpointOptions {
   seed?: number;
@@ -24,11 +25,16 @@ export interface BaseCheckpointOptions {
   numAttentionHeads?: number;
   intermediateSize?: number;
   vocabSize?: number;
+  /** Which weight files to write (default: safetensors only). */
+  formats?: ('safetensors' | 'bin')[];
 }
 
 export interface BaseCheckpointResult {
   folder: string;
+  /** Sizes of the files written (0 when not written). */
   safetensorsBytes: number;
+  binBytes: number;
+  /** Distinct tensors (the safetensors keys; the .bin adds the two tied aliases). */
   tensors: number;
   parameters: number;
 }
@@ -145,6 +151,111 @@ function fill(
   }
 }
 
+/** FNV-1a of a tensor name, so each tensor's values depend only on (seed, name), not on file order. */
+function nameHash(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/** A tensor's values in chunks of up to CHUNK_ELEMENTS float32 (little-endian bytes); the buffer is reused. */
+function* tensorChunks(name: string, init: Init, shape: number[], seed: number): Generator<Uint8Array> {
+  const numel = shape.reduce((a, b) => a * b, 1);
+  const rowLength = shape.at(-1) ?? 1;
+  const random = makeRandom((seed ^ nameHash(name)) >>> 0);
+  const chunk = new Float32Array(Math.min(CHUNK_ELEMENTS, numel));
+  for (let done = 0; done < numel; done += CHUNK_ELEMENTS) {
+    const part = chunk.subarray(0, Math.min(CHUNK_ELEMENTS, numel - done));
+    fill(part, init, random, done, rowLength);
+    yield new Uint8Array(part.buffer, 0, part.byteLength);
+  }
+}
+
+function writeSafetensorsFile(
+  file: string,
+  entries: ReturnType<typeof pretrainingEntries>,
+  seed: number,
+): number {
+  const plan = planSafetensors(entries, { format: 'pt' });
+  const initOf = new Map(entries.map((e) => [e.name, e.init]));
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, plan.headerBytes);
+    for (const info of plan.tensors) {
+      for (const bytes of tensorChunks(info.name, initOf.get(info.name)!, info.shape, seed))
+        writeSync(fd, bytes);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return plan.fileSize;
+}
+
+/**
+ * pytorch_model.bin as HF's save_pretrained writes it with torch.save: every state_dict key,
+ * including the tied aliases cls.predictions.decoder.weight/.bias, which share the storage of
+ * the word embeddings / cls.predictions.bias. Values equal the safetensors file's.
+ */
+function writePytorchBinFile(
+  file: string,
+  entries: ReturnType<typeof pretrainingEntries>,
+  seed: number,
+): number {
+  const tensors: TorchSaveTensor[] = [];
+  const storageOf = new Map<string, { key: string; entry: (typeof entries)[number] }>();
+  const keyFor = (entry: (typeof entries)[number]): string => {
+    let storage = storageOf.get(entry.name);
+    if (!storage) {
+      storage = { key: String(storageOf.size), entry };
+      storageOf.set(entry.name, storage);
+    }
+    return storage.key;
+  };
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const push = (name: string, source: (typeof entries)[number]): void => {
+    tensors.push({
+      name,
+      dtype: 'F32',
+      shape: source.shape,
+      storageKey: keyFor(source),
+      storageNumel: source.shape.reduce((a, b) => a * b, 1),
+    });
+  };
+  for (const entry of entries) {
+    push(entry.name, entry);
+    if (entry.name === 'cls.predictions.transform.LayerNorm.bias') {
+      // state_dict() order puts the decoder (tied to the embeddings and the MLM bias) here
+      push('cls.predictions.decoder.weight', byName.get('nezha.embeddings.word_embeddings.weight')!);
+      push('cls.predictions.decoder.bias', byName.get('cls.predictions.bias')!);
+    }
+  }
+  const fd = openSync(file, 'w');
+  let size = 0;
+  try {
+    const writer = new TorchZipWriter((bytes) => {
+      writeSync(fd, bytes);
+      size += bytes.byteLength;
+    });
+    const pickle = torchStateDictPickle(tensors);
+    writer.addRecord('pytorch_model/data.pkl', pickle.byteLength, [pickle]);
+    const storages = [...storageOf.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { key, entry } of storages) {
+      const bytes = entry.shape.reduce((a, b) => a * b, 1) * 4;
+      writer.addRecord(
+        `pytorch_model/data/${key}`,
+        bytes,
+        tensorChunks(entry.name, entry.init, entry.shape, seed),
+      );
+    }
+    const version = new TextEncoder().encode('3\n');
+    writer.addRecord('pytorch_model/version', version.byteLength, [version]);
+    writer.finish();
+  } finally {
+    closeSync(fd);
+  }
+  return size;
+}
+
 /** Writes the folder; returns where and how big. */
 export async function makeBaseCheckpoint(
   folder: string,
@@ -156,40 +267,25 @@ export async function makeBaseCheckpoint(
   // config.json, vocab.txt and tokenizer files exactly as save_pretrained writes them
   const small = writeHfFolder({ config, stateDict: new Map(), vocab });
   for (const [name, bytes] of small) {
-    if (name === 'model.safetensors') continue;
-    const handle = await open(join(folder, name), 'w');
-    await handle.writeFile(bytes);
-    await handle.close();
+    if (name !== 'model.safetensors') writeFileSync(join(folder, name), bytes);
   }
-
   const entries = pretrainingEntries(config);
-  const plan = planSafetensors(entries, { format: 'pt' });
-  const initOf = new Map(entries.map((e) => [e.name, e.init]));
-  const random = makeRandom(options.seed ?? 20240521);
-  const handle = await open(join(folder, 'model.safetensors'), 'w');
-  let parameters = 0;
-  try {
-    await handle.write(plan.headerBytes, 0, plan.headerBytes.byteLength, 0);
-    const chunk = new Float32Array(CHUNK_ELEMENTS);
-    for (const info of plan.tensors) {
-      const numel = (info.fileEnd - info.fileStart) / 4;
-      const rowLength = info.shape.at(-1) ?? 1;
-      for (let done = 0; done < numel; done += CHUNK_ELEMENTS) {
-        const part = chunk.subarray(0, Math.min(CHUNK_ELEMENTS, numel - done));
-        fill(part, initOf.get(info.name)!, random, done, rowLength);
-        await handle.write(
-          new Uint8Array(part.buffer, 0, part.byteLength),
-          0,
-          part.byteLength,
-          info.fileStart + done * 4,
-        );
-      }
-      parameters += numel;
-    }
-  } finally {
-    await handle.close();
+  const seed = options.seed ?? 20240521;
+  const formats = options.formats ?? ['safetensors'];
+  const result: BaseCheckpointResult = {
+    folder,
+    safetensorsBytes: 0,
+    binBytes: 0,
+    tensors: entries.length,
+    parameters: entries.reduce((sum, e) => sum + e.shape.reduce((a, b) => a * b, 1), 0),
+  };
+  if (formats.includes('safetensors')) {
+    result.safetensorsBytes = writeSafetensorsFile(join(folder, 'model.safetensors'), entries, seed);
   }
-  return { folder, safetensorsBytes: plan.fileSize, tensors: plan.tensors.length, parameters };
+  if (formats.includes('bin')) {
+    result.binBytes = writePytorchBinFile(join(folder, 'pytorch_model.bin'), entries, seed);
+  }
+  return result;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -200,15 +296,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     return index >= 0 ? Number(args[index + 1]) : undefined;
   };
   if (!folder) {
-    console.error('usage: npx tsx scripts/make-base-checkpoint.ts <out-dir> [--seed N] [--layers N]');
+    console.error('usage: npx tsx scripts/make-base-checkpoint.ts <out-dir> [--seed N] [--layers N] [--bin]');
     process.exit(2);
   }
   const t0 = performance.now();
   const result = await makeBaseCheckpoint(folder, {
     seed: flag('--seed'),
     numHiddenLayers: flag('--layers'),
+    formats: args.includes('--bin') ? ['safetensors', 'bin'] : ['safetensors'],
   });
   console.log(
-    `wrote ${result.folder}: ${result.tensors} tensors, ${(result.parameters / 1e6).toFixed(1)} M parameters, model.safetensors ${(result.safetensorsBytes / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `wrote ${result.folder}: ${result.tensors} tensors, ${(result.parameters / 1e6).toFixed(1)} M parameters, model.safetensors ${(result.safetensorsBytes / 1e6).toFixed(1)} MB${result.binBytes ? `, pytorch_model.bin ${(result.binBytes / 1e6).toFixed(1)} MB` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 }
