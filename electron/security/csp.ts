@@ -13,7 +13,9 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
   const directives: [string, string[]][] = [
     ['default-src', ["'self'"]],
     // 'wasm-unsafe-eval' lets the tfjs WASM backend compile its module; plain eval stays forbidden.
-    ['script-src', ["'self'", "'wasm-unsafe-eval'"]],
+    // blob: because each WASM pthread worker importScripts() the backend's JS from a blob: URL that
+    // tfjs builds itself (threaded-SIMD build); without it the thread pool fails to start.
+    ['script-src', ["'self'", "'wasm-unsafe-eval'", 'blob:']],
     // The tfjs WASM backend starts its thread pool from blob: URLs.
     ['worker-src', ["'self'", 'blob:']],
     ['connect-src', ["'self'", ...(options.connectSrc ?? [])]],

@@ -136,6 +136,11 @@ describe('serve host', () => {
       expect(response.body.toString()).not.toContain('outside the renderer');
     }
     expect((await raw('/missing.js', { cookie: cookie() })).status).toBe(404);
+    // Browsers fetch /favicon.ico unasked; the app icon answers it so no 404 lands in the console.
+    const favicon = await raw('/favicon.ico', { cookie: cookie() });
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers['content-type']).toBe('image/png');
+    expect(favicon.body.equals(readFileSync(join(resourcesDir, 'icon.png')))).toBe(true);
   });
 
   it('answers a request over HTTP with the IpcResult envelope (cookie or bearer token)', async () => {

@@ -9,10 +9,10 @@
  *   WS   /events                 {channel, payload} messages for event channels
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -88,12 +88,10 @@ function presentedTokens(request: IncomingMessage, url: URL): string[] {
 
 export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
   const rendererDir = resolve(options.rendererDir);
+  const resourcesDir =
+    options.resourcesDir !== undefined ? resolve(options.resourcesDir) : defaultResourcesDir();
   const token = options.token ?? randomBytes(32).toString('hex');
-  const services: Services = await createServices({
-    dataDir: options.dataDir,
-    resourcesDir: options.resourcesDir !== undefined ? resolve(options.resourcesDir) : defaultResourcesDir(),
-    host: 'serve',
-  });
+  const services: Services = await createServices({ dataDir: options.dataDir, resourcesDir, host: 'serve' });
   for (const problem of services.startupProblems) console.warn(`[serve] ${problem}`);
   const handlers = createHandlers(services);
 
@@ -160,8 +158,21 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         resolved.message,
       );
     }
-    const file = resolved.path;
-    const size = statSync(file).size;
+    serveFile(request, response, resolved.path, extra);
+  }
+
+  function serveFile(
+    request: IncomingMessage,
+    response: ServerResponse,
+    file: string,
+    extra: Record<string, string> = {},
+  ) {
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch {
+      return sendError(response, 404, 'not-found', `${file} is missing`);
+    }
     const isHtml = file.endsWith('.html');
     response.writeHead(200, {
       ...headers,
@@ -269,6 +280,10 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         return sendError(response, 426, 'bad-request', '/events is a WebSocket endpoint');
       if (request.method !== 'GET' && request.method !== 'HEAD')
         return sendError(response, 405, 'bad-request', `Use GET for ${path}`);
+      // Browsers ask for /favicon.ico on their own; answer with the app icon unless the build has one.
+      if (path === '/favicon.ico' && !existsSync(join(rendererDir, 'favicon.ico'))) {
+        return serveFile(request, response, join(resourcesDir, 'icon.png'));
+      }
       serveStatic(request, response, path, extra);
     })().catch((error: unknown) => {
       console.error('[serve] request failed:', error);
