@@ -72,7 +72,6 @@ export async function runMultipleChoice(
       },
       {
         ...options,
-        maxBatchTokens: options.maxBatchTokens,
         onProgress: options.onProgress
           ? (p) => options.onProgress!({ done: doneBefore + p.done, total: examples.length })
           : undefined,

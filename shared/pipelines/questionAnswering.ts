@@ -121,7 +121,8 @@ export async function runQuestionAnswering(
   const windows: Encoding[] = [];
   for (const [index, { question, context }] of examples.entries()) {
     const questionTokens = tokenizer.tokenize(question).length;
-    // HF shrinks the stride when the question leaves little room for the context.
+    // Windows need stride < the room the question leaves; a long question shrinks the stride
+    // instead of failing (HF's fast tokenizer raises there).
     const room = maxLength - questionTokens - 3;
     const docStride = Math.min(
       options.docStride ?? Math.min(128, Math.floor(maxLength / 2)),
