@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { floatToHalfBits } from './dtypes';
 import { CheckpointError } from './errors';
@@ -7,6 +8,7 @@ import { inspectPytorchBin, readPytorchBin } from './pytorchBin';
 import { readSafetensors } from './safetensors';
 import { bytesRangeReader } from './source';
 import { buildZip, PickleWriter, stateDictPickle } from './testing/torchArchive';
+import { readZipDirectory } from './torchZip';
 import { unpickle } from './unpickler';
 
 const TINY = join(import.meta.dirname, '../../fixtures/nezha-tiny');
@@ -285,6 +287,30 @@ describe('hand-built torch archives', () => {
     );
   });
 
+  it('reads a re-zipped (deflated) archive, and refuses a record that inflates short', async () => {
+    const pickle = stateDictPickle([
+      {
+        name: 'w',
+        storageType: 'FloatStorage',
+        key: '0',
+        numel: 10,
+        offset: 2,
+        size: [2, 2],
+        stride: [2, 1],
+      },
+    ]);
+    const zipped = zipSync({ 'archive/data.pkl': pickle, 'archive/data/0': storage }, { level: 6 });
+    const state = await readPytorchBin(bytesRangeReader(zipped, 'rezipped.bin'));
+    expect(Array.from(state.get('w')!.data as Float32Array)).toEqual([2, 3, 4, 5]);
+    // claim a larger uncompressed size in the central directory: the inflated data comes up short
+    const directory = await readZipDirectory(bytesRangeReader(zipped, 'rezipped.bin'));
+    const entryNameAt = Buffer.from(zipped).lastIndexOf(Buffer.from('archive/data/0'));
+    new DataView(zipped.buffer, zipped.byteOffset).setUint32(entryNameAt - 46 + 24, 400, true);
+    expect(directory.entries.get('archive/data/0')!.method).toBe(8);
+    const error = await rejection(readPytorchBin(bytesRangeReader(zipped, 'rezipped.bin')));
+    expect(error.message).toMatch(/zip record 'archive\/data\/0' inflates to 40 bytes, expected 400 bytes/);
+  });
+
   it('a big-endian archive is refused', async () => {
     const zip = buildZip([
       ['archive/data.pkl', stateDictPickle([])],
@@ -401,6 +427,12 @@ describe('the restricted unpickler refuses code execution', () => {
       /memo slot 5 that was never written/,
     );
     expect(refuse(new Uint8Array([0x80, 0x02, 0x61, 0x2e]))).toMatch(/pops an empty stack/);
+  });
+
+  it('a list of 300,000 items (APPENDS) is built without overflowing the call stack', () => {
+    const items = new Uint8Array(300_000).fill(0x4e); // NONE
+    const pickle = new Uint8Array([0x80, 0x02, 0x5d, 0x28, ...items, 0x65, 0x2e]);
+    expect((unpickle(pickle, { file }) as unknown[]).length).toBe(300_000);
   });
 
   it('accepts what torch writes: OrderedDict with _metadata BUILD state, LONG1, BINFLOAT, memo', () => {

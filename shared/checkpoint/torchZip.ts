@@ -33,6 +33,8 @@ const ZIP64_EOCD_SIGNATURE = 0x06064b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const MAX_COMMENT = 0xffff;
+/** Deflated records (never written by torch) are inflated into memory only up to this size. */
+const MAX_INFLATED_BYTES = 2 ** 31;
 /** Start of a pre-1.6 torch.save file: PROTO 2, then LONG1 of the magic number 0x1950a86a20f9469cfc6c. */
 const LEGACY_TORCH_MAGIC = [
   0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19,
@@ -206,9 +208,16 @@ export async function readZipEntry(
   }
   const data = chunk.subarray(dataStart, dataStart + entry.compressedSize);
   if (entry.method === 0) return data;
+  if (entry.uncompressedSize > MAX_INFLATED_BYTES) {
+    throw new CheckpointError(
+      file,
+      `zip record '${name}' is deflated and claims ${formatBytes(entry.uncompressedSize)}; compressed records over ${formatBytes(MAX_INFLATED_BYTES)} are refused (torch writes them uncompressed; re-save the checkpoint with torch.save)`,
+    );
+  }
   let inflated: Uint8Array;
   try {
-    inflated = inflateSync(data);
+    // The output buffer has the declared size, so a zip bomb cannot grow past it.
+    inflated = inflateSync(data, { out: new Uint8Array(entry.uncompressedSize) });
   } catch (error) {
     throw new CheckpointError(
       file,

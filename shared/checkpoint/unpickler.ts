@@ -367,7 +367,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case 0x90: {
         // ADDITEMS (set.update)
         const items = popMark();
-        asList(top(), 'ADDITEMS').push(...items);
+        appendAll(asList(top(), 'ADDITEMS'), items);
         break;
       }
       case 0x61: {
@@ -379,7 +379,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case 0x65: {
         // APPENDS
         const items = popMark();
-        asList(top(), 'APPENDS').push(...items);
+        appendAll(asList(top(), 'APPENDS'), items);
         break;
       }
       case 0x64: {
@@ -494,6 +494,11 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
         );
     }
   }
+}
+
+/** push(...items) overflows the call stack for a few hundred thousand items; a loop does not. */
+function appendAll(target: unknown[], items: unknown[]): void {
+  for (const item of items) target.push(item);
 }
 
 /** Attributes set by BUILD on dicts (state_dict._metadata), kept out of the dict itself. */
