@@ -23,6 +23,8 @@ export interface CharPerLineOptions extends ReaderOptions {
   unit?: 'char' | 'token';
 }
 
+const CJK = /[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
+
 interface ParsedLine {
   token: string;
   tag: string;
@@ -36,17 +38,21 @@ function detectLayout(
   let separator: ' ' | '\t' | null = null;
   let seen = 0;
   let multi = 0;
+  let cjk = 0;
   for (const { content } of lines(text)) {
     if (content.trim() === '') continue;
     if (separator === null) separator = content.includes('\t') ? '\t' : ' ';
     const parsed = splitLine(content, separator);
     if (parsed && codePointLength(parsed.token) > 1) multi++;
+    if (parsed && CJK.test(parsed.token)) cjk++;
     if (++seen >= 2000) break;
   }
-  const unit = options.unit ?? (seen > 0 && multi / seen > 0.2 ? 'token' : 'char');
+  // Many multi-char tokens means words, joined with spaces — unless they are Chinese words, which are
+  // joined without spaces (and then exported one character per line, with a warning at import).
+  const unit = options.unit ?? (seen > 0 && multi / seen > 0.2 && cjk / seen < 0.5 ? 'token' : 'char');
   let scheme = options.scheme;
   if (!scheme) {
-    // Prefixes anywhere in the file decide BMES/BIOES (a native regex scan is cheap on large files);
+    // Prefixes anywhere in the file decide BMES/BIOES/BIOS (a native regex scan is cheap on large files);
     // BIO vs IOB1 vs IO needs tag order, which the first sentences show.
     const sep = separator ?? ' ';
     const sample: string[][] = [];
@@ -66,7 +72,8 @@ function detectLayout(
     if (tags.length) sample.push(tags);
     const sampleScheme = detectTagScheme(sample);
     if (/[ \t]M-[^ \t\n]+$/m.test(text)) scheme = 'BMES';
-    else if (/[ \t][ES]-[^ \t\n]+$/m.test(text)) scheme = 'BIOES';
+    else if (/[ \t]E-[^ \t\n]+$/m.test(text)) scheme = 'BIOES';
+    else if (/[ \t]S-[^ \t\n]+$/m.test(text)) scheme = 'BIOS';
     else if (sampleScheme === 'IO' && /[ \t]B-[^ \t\n]+$/m.test(text)) scheme = 'IOB1';
     else scheme = sampleScheme;
   }

@@ -316,3 +316,26 @@ describe('label names', () => {
     expect(result.records).toEqual([{ textA: '甲', textB: '乙', label: '1' }]);
   });
 });
+
+describe('schemes and units of character-per-line files', () => {
+  it('BIOS (S- for single chars, no E-) is detected and raises no invalid-tag warnings', () => {
+    const source = '张 S-PER\n在 O\n北 B-LOC\n京 I-LOC\n\n';
+    const result = parseCharPerLine(source).readAll();
+    expect(result.layout).toMatchObject({ scheme: 'BIOS' });
+    expect(result.warnings).toEqual([]);
+    expect(result.records[0].spans).toEqual([
+      { start: 0, end: 1, label: 'PER' },
+      { start: 2, end: 4, label: 'LOC' },
+    ]);
+    expect(exportCharPerLine(result.records, result.layout)).toBe(source);
+  });
+
+  it('Chinese word-per-line files join words without spaces and report the multi-char lines', () => {
+    const result = parseCharPerLine('北京 B-LOC\n大学 I-LOC\n很 O\n美丽 O\n\n', {
+      file: 'words.txt',
+    }).readAll();
+    expect(result.layout).toMatchObject({ unit: 'char' });
+    expect(result.records).toEqual([{ text: '北京大学很美丽', spans: [{ start: 0, end: 4, label: 'LOC' }] }]);
+    expect(warning(result, 'multi-char-token')).toMatchObject({ count: 3, lines: [1, 2, 4] });
+  });
+});

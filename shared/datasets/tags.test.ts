@@ -84,6 +84,7 @@ describe('spansToTags', () => {
     expect(spansToTags(spans, 8, 'IOB1').join(' ')).toBe('I-PER B-PER I-PER I-PER O I-LOC I-LOC O');
     expect(spansToTags(spans, 8, 'BIOES').join(' ')).toBe('S-PER B-PER I-PER E-PER O B-LOC E-LOC O');
     expect(spansToTags(spans, 8, 'BMES').join(' ')).toBe('S-PER B-PER M-PER E-PER O B-LOC E-LOC O');
+    expect(spansToTags(spans, 8, 'BIOS').join(' ')).toBe('S-PER B-PER I-PER I-PER O B-LOC I-LOC O');
     expect(spansToTags([spans[2]], 8, 'IO').join(' ')).toBe('O O O O O I-LOC I-LOC O');
   });
 
@@ -122,7 +123,7 @@ describe('spansToTags', () => {
         if (at < end) generated.push({ start: at, end, label: labels[Math.floor(random() * 3)] });
         at = end;
       }
-      for (const scheme of ['BIO', 'IOB1', 'BIOES', 'BMES'] as TagScheme[]) {
+      for (const scheme of ['BIO', 'IOB1', 'BIOES', 'BMES', 'BIOS'] as TagScheme[]) {
         const reported: InvalidTag[] = [];
         const tags = spansToTags(generated, length, scheme);
         expect(tagsToSpans(tags, scheme, (x) => reported.push(x))).toEqual(sortSpans(generated));
@@ -138,6 +139,7 @@ describe('detectTagScheme', () => {
     expect(detectTagScheme([split('I-PER I-PER O'), split('I-PER B-PER')])).toBe('IOB1');
     expect(detectTagScheme([split('S-PER O B-LOC E-LOC')])).toBe('BIOES');
     expect(detectTagScheme([split('B-LOC M-LOC E-LOC')])).toBe('BMES');
+    expect(detectTagScheme([split('S-PER O B-LOC I-LOC')])).toBe('BIOS');
     expect(detectTagScheme([split('I-PER O I-LOC')])).toBe('IO');
     // BIO with pieces that start with I- (Chinese-BERT-wwm) stays BIO.
     expect(detectTagScheme([split('I-PER O'), split('B-PER I-PER O B-LOC')])).toBe('BIO');

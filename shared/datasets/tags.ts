@@ -46,6 +46,7 @@ const LEGAL_PREFIXES: Record<TagScheme, string> = {
   BIO: 'BI',
   IOB1: 'BI',
   BIOES: 'BIES',
+  BIOS: 'BIS',
   BMES: 'BMES',
   IO: 'I',
 };
@@ -116,7 +117,8 @@ function invalidReason(
   if (!LEGAL_PREFIXES[scheme].includes(letter)) return `"${letter}-" is not a ${scheme} prefix`;
   switch (scheme) {
     case 'BIO':
-      if (tag.prefix === 'I' && !(prev.type === tag.type && prev.prefix !== 'O')) {
+    case 'BIOS':
+      if (tag.prefix === 'I' && !(prev.type === tag.type && (prev.prefix === 'B' || prev.prefix === 'I'))) {
         return `${raw} does not follow B-${tag.type} or I-${tag.type}`;
       }
       return null;
@@ -176,7 +178,8 @@ export function spansToTags(spans: readonly EntitySpan[], length: number, scheme
     const single = span.end - span.start === 1;
     switch (scheme) {
       case 'BIO':
-        tags[span.start] = `B-${t}`;
+      case 'BIOS':
+        tags[span.start] = scheme === 'BIOS' && single ? `S-${t}` : `B-${t}`;
         for (let i = span.start + 1; i < span.end; i++) tags[i] = `I-${t}`;
         break;
       case 'IOB1':
@@ -211,14 +214,16 @@ export function spansToTags(spans: readonly EntitySpan[], length: number, scheme
 }
 
 /**
- * Guesses the scheme of a corpus from its tags, in order: any M- → BMES; any E-/S- → BIOES; any B-
- * → BIO, or IOB1 when every B- directly follows an entity of the same type; only I- → IO.
+ * Guesses the scheme of a corpus from its tags, in order: any M- → BMES; any E- → BIOES; S- without
+ * E- → BIOS; any B- → BIO, or IOB1 when every B- directly follows an entity of the same type; only
+ * I- → IO.
  * `sequences` yields one tag array per sentence.
  */
 export function detectTagScheme(sequences: Iterable<readonly string[]>): TagScheme {
   let hasB = false;
   let hasM = false;
-  let hasES = false;
+  let hasE = false;
+  let hasS = false;
   let hasI = false;
   let bAfterOther = false;
   for (const tags of sequences) {
@@ -228,7 +233,8 @@ export function detectTagScheme(sequences: Iterable<readonly string[]>): TagSche
       const tag = parseTag(raw);
       if (!tag) continue;
       if (letter === 'M') hasM = true;
-      else if (tag.prefix === 'E' || tag.prefix === 'S') hasES = true;
+      else if (tag.prefix === 'E') hasE = true;
+      else if (tag.prefix === 'S') hasS = true;
       else if (tag.prefix === 'B') {
         hasB = true;
         if (prevType !== tag.type) bAfterOther = true;
@@ -237,7 +243,8 @@ export function detectTagScheme(sequences: Iterable<readonly string[]>): TagSche
     }
   }
   if (hasM) return 'BMES';
-  if (hasES) return 'BIOES';
+  if (hasE) return 'BIOES';
+  if (hasS) return 'BIOS';
   if (hasB) return bAfterOther || !hasI ? 'BIO' : 'IOB1';
   return hasI ? 'IO' : 'BIO';
 }

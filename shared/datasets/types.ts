@@ -78,8 +78,11 @@ export interface TaskRecordMap {
 
 export type DatasetExample = TaskRecordMap[DatasetTask];
 
-/** Tagging schemes understood by `tagsToSpans` / `spansToTags`. BMES is BIOES with M for I. */
-export type TagScheme = 'BIO' | 'IOB1' | 'BIOES' | 'BMES' | 'IO';
+/**
+ * Tagging schemes understood by `tagsToSpans` / `spansToTags`. BMES is BIOES with M for I; BIOS is BIO
+ * with S- for single-character entities (CLUENER's PyTorch baseline).
+ */
+export type TagScheme = 'BIO' | 'IOB1' | 'BIOES' | 'BMES' | 'BIOS' | 'IO';
 
 export type DatasetFormat =
   /** `char tag` / `char<TAB>tag` per line, blank line between sentences (also token-per-line CoNLL). */
