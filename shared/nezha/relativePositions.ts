@@ -109,17 +109,24 @@ interface BucketMaps {
 export class NezhaRelativePositionsEncoding {
   readonly maxRelativePosition: number;
   readonly depth: number;
-  /** [2K+1, depth] float32 constant. */
-  readonly table: tf.Tensor2D;
+  private tableTensor: tf.Tensor2D | null = null;
   private readonly maps = new Map<number, BucketMaps>();
   private static readonly MAX_CACHED_LENGTHS = 16;
 
   constructor(maxRelativePosition: number, depth: number) {
     this.maxRelativePosition = maxRelativePosition;
     this.depth = depth;
-    this.table = tf.keep(
-      tf.tensor2d(relativePositionTable(maxRelativePosition, depth), [2 * maxRelativePosition + 1, depth]),
-    );
+  }
+
+  /** [2K+1, depth] float32 constant, made on first use (a model that fails to load allocates none). */
+  get table(): tf.Tensor2D {
+    if (this.tableTensor === null) {
+      const rows = 2 * this.maxRelativePosition + 1;
+      this.tableTensor = tf.keep(
+        tf.tensor2d(relativePositionTable(this.maxRelativePosition, this.depth), [rows, this.depth]),
+      );
+    }
+    return this.tableTensor;
   }
 
   private bucketMaps(length: number): BucketMaps {
@@ -185,7 +192,8 @@ export class NezhaRelativePositionsEncoding {
   }
 
   dispose(): void {
-    this.table.dispose();
+    this.tableTensor?.dispose();
+    this.tableTensor = null;
     for (const maps of this.maps.values()) {
       maps.expand.dispose();
       maps.sum.dispose();

@@ -90,12 +90,19 @@ function initialValues(shape: number[], rule: InitRule, random: SeededRandom): F
   return values;
 }
 
+/** A trainable variable holding `tensor`'s values; the tensor itself is released. */
+function variableFrom(tensor: tf.Tensor): tf.Variable {
+  const variable = tf.variable(tensor);
+  tensor.dispose();
+  return variable;
+}
+
 /** A source that initialises every parameter as HF's _init_weights (a fresh, untrained model). */
 export function initialisingSource(seed = 0): ParameterSource {
   const random = new SeededRandom(seed);
   return {
     create: (_name, shape, rule) =>
-      tf.variable(tf.tensor(initialValues(shape, rule, random), shape, 'float32')),
+      variableFrom(tf.tensor(initialValues(shape, rule, random), shape, 'float32')),
   };
 }
 
@@ -173,12 +180,10 @@ export function loadNezha(
       let variable: tf.Variable;
       if (entry !== undefined) {
         used.add(key);
-        const tensor = tensorFromRecord(entry.original, entry.record, shape);
-        variable = tf.variable(tensor);
-        tensor.dispose();
+        variable = variableFrom(tensorFromRecord(entry.original, entry.record, shape));
       } else {
         missingKeys.push(name);
-        variable = tf.variable(tf.tensor(initialValues(shape, rule, random), shape, 'float32'));
+        variable = variableFrom(tf.tensor(initialValues(shape, rule, random), shape, 'float32'));
       }
       created.push(variable);
       return variable;
