@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BertTokenizer, charToToken, parseTokenizerConfig, tokenToChars, Vocab, wordToChars } from './index';
@@ -300,5 +301,54 @@ describe('Unicode 14 semantics (oracle: tools/hf_slow_bert_port.py under Python 
     expect('\ua7cb'.toLowerCase()).toBe('\u0264');
     expect(tokenizer.tokenize('\ua7cb\u0264')).toEqual(tokenizer.tokenize('\u0264'));
     expect(tokenizer.tokenize('a\u2028b')).toEqual(['a', 'b']); // Python's str.split() splits on U+2028
+  });
+});
+
+describe('the MSRA NER test set (172,601 characters)', () => {
+  const sentences: { text: string; tags: string[] }[] = [];
+  let current = { text: '', tags: [] as string[] };
+  for (const line of readFileSync(new URL('datasets/msra_ner/msra_test_bio.txt', root), 'utf8').split('\n')) {
+    if (line.trim() === '') {
+      if (current.text) sentences.push(current);
+      current = { text: '', tags: [] };
+    } else {
+      const [ch, tag] = line.split('\t');
+      current.text += ch;
+      current.tags.push(tag);
+    }
+  }
+  if (current.text) sentences.push(current);
+
+  it('tokenizes exactly as the Python 3.11 port (sha256 of all tokens)', () => {
+    const hash = createHash('sha256');
+    let count = 0;
+    for (const s of sentences) {
+      const tokens = tokenizer.tokenize(s.text);
+      count += tokens.length;
+      hash.update(tokens.join(' ') + '\n');
+    }
+    // From tools/hf_slow_bert_port.py over the same sentences.
+    expect([sentences.length, count]).toEqual([3442, 172140]);
+    expect(hash.digest('hex')).toBe('25669205c19411cfca17bd39cddf81aed4f9b22db8a82d55b9061d77c836d1fe');
+  });
+
+  it('maps every gold entity (code-point span from BIO tags) exactly onto token boundaries', () => {
+    let entities = 0;
+    for (const s of sentences) {
+      const enc = tokenizer.encode(s.text, null, { addSpecialTokens: false });
+      for (let i = 0; i < s.tags.length; i++) {
+        if (!s.tags[i].startsWith('B-')) continue;
+        let end = i + 1;
+        while (end < s.tags.length && s.tags[end].startsWith('I-')) end++;
+        const first = charToToken(enc, i);
+        const last = charToToken(enc, end - 1);
+        expect(first).not.toBeNull();
+        expect(last).not.toBeNull();
+        expect(enc.codePointOffsets[first!]![0]).toBe(i);
+        expect(enc.codePointOffsets[last!]![1]).toBe(end);
+        entities++;
+      }
+    }
+    expect(entities).toBe(2886 + 1331 + 1973);
   });
 });
