@@ -66,7 +66,7 @@ function createWindow(services: Services, paths: ReturnType<typeof buildPaths>):
   return window;
 }
 
-async function startApp(): Promise<void> {
+export async function startApp(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
