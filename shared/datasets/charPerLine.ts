@@ -30,7 +30,7 @@ interface ParsedLine {
   tag: string;
 }
 
-/** Detects separator and unit from the first lines (cheap), and the tag scheme from all tags. */
+/** Detects separator and unit from the first lines, and the tag scheme (prefixes in the whole file, order in its start). */
 function detectLayout(
   text: string,
   options: CharPerLineOptions,

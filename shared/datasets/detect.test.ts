@@ -39,6 +39,7 @@ describe('format detection from content', () => {
       'cluener',
     );
     expect(detectFormat('\ufeff中 B-LOC\r\n国 I-LOC\r\n\r\n').format).toBe('char-per-line');
+    expect(detectFormat('[{"sentence1": "a", "sentence2": "b", "label": "0"}]').format).toBe('json-pair');
   });
 
   it('an override skips detection', () => {

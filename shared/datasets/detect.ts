@@ -77,6 +77,9 @@ export function detectFormat(input: string | Uint8Array, fileName = 'dataset'): 
         'a JSON array with "label": [{start, end, labels}] (Label Studio JSON-MIN export)',
       );
     }
+    if (/"(?:sentence2|text_b|hypothesis|question2)"\s*:/.test(sample)) {
+      return result('json-pair', 'a JSON array of records with two texts');
+    }
     return result('json-classification', 'a JSON array of records');
   }
 

@@ -31,6 +31,27 @@ export class DatasetFormatError extends Error {
     this.expected = args.expected;
     this.found = args.found;
   }
+
+  /** Plain data for an IPC error envelope (Error fields are not enumerable). */
+  toJSON(): {
+    name: string;
+    message: string;
+    file: string;
+    line: number;
+    column?: number;
+    expected: string;
+    found?: string;
+  } {
+    return {
+      name: this.name,
+      message: this.message,
+      file: this.file,
+      line: this.line,
+      column: this.column,
+      expected: this.expected,
+      found: this.found,
+    };
+  }
 }
 
 /** A record that cannot be written in the requested export format (e.g. overlapping spans in BIO). */

@@ -87,6 +87,12 @@ describe('character-per-line quirks', () => {
     const error = thrown(() => importDataset(source, { file: 'broken.txt' }));
     expect(error.file).toBe('broken.txt');
     expect(error.line).toBe(4);
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      name: 'DatasetFormatError',
+      file: 'broken.txt',
+      line: 4,
+      found: '"国"',
+    });
     expect(error.message).toBe(
       'broken.txt:4: expected "<char><space><tag>" (one char and its tag per line, a blank line between sentences), found "国".',
     );
