@@ -11,7 +11,7 @@ import { TinyFixtures } from './fixtureReader';
 import { disposeBatch, goldenBatch } from './goldenCase';
 import type { NezhaClassName } from './heads';
 import { NEZHA_CLASS_NAMES } from './heads';
-import { createNezha, exportStateDict, loadNezha, NezhaWeightsError } from './weights';
+import { createNezha, exportStateDict, loadNezha } from './weights';
 
 const fixtures = new TinyFixtures(
   fileURLToPath(new URL('../../fixtures/nezha-tiny', import.meta.url)),
@@ -76,7 +76,7 @@ describe('loading checkpoints', () => {
     expect(missingKeys).toEqual(['classifier.weight', 'classifier.bias']);
     expect(unexpectedKeys.sort()).toEqual(['pooler.dense.bias', 'pooler.dense.weight']);
     const parameters = model.namedParameters();
-    const weight = parameters.get('classifier.weight')!.dataSync();
+    const weight = parameters.get('classifier.weight')!.dataSync() as Float32Array;
     const mean = weight.reduce((a, b) => a + b, 0) / weight.length;
     const std = Math.sqrt(weight.reduce((a, b) => a + (b - mean) ** 2, 0) / weight.length);
     expect(weight.length).toBe(7 * 32);
@@ -226,14 +226,13 @@ describe('exporting', () => {
     });
     const model = createNezha('NezhaForPreTraining', config, 11);
     const state = await exportStateDict(model);
-    expect(Array.from(state.get('nezha.embeddings.LayerNorm.weight')!.data)).toEqual(new Array(8).fill(1));
-    expect(Array.from(state.get('nezha.encoder.layer.0.output.LayerNorm.bias')!.data)).toEqual(
-      new Array(8).fill(0),
-    );
-    expect(Array.from(state.get('cls.predictions.bias')!.data)).toEqual(new Array(40).fill(0));
-    const embeddings = state.get('nezha.embeddings.word_embeddings.weight')!.data;
-    expect(Array.from(embeddings.slice(0, 8))).toEqual(new Array(8).fill(0)); // pad_token_id 0
-    expect(Array.from(embeddings.slice(8, 16)).some((v) => v !== 0)).toBe(true);
+    const values = (key: string) => Array.from(state.get(key)!.data as Float32Array);
+    expect(values('nezha.embeddings.LayerNorm.weight')).toEqual(new Array(8).fill(1));
+    expect(values('nezha.encoder.layer.0.output.LayerNorm.bias')).toEqual(new Array(8).fill(0));
+    expect(values('cls.predictions.bias')).toEqual(new Array(40).fill(0));
+    const embeddings = values('nezha.embeddings.word_embeddings.weight');
+    expect(embeddings.slice(0, 8)).toEqual(new Array(8).fill(0)); // pad_token_id 0
+    expect(embeddings.slice(8, 16).some((v) => v !== 0)).toBe(true);
     model.dispose();
   });
 });
