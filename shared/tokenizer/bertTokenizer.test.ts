@@ -192,6 +192,19 @@ describe('offsets', () => {
     ]);
   });
 
+  it('several tokens from one character share its span (Hangul NFD → jamo); charToToken gives the first', () => {
+    const enc = tokenizer.encode('각하', null, { addSpecialTokens: false });
+    expect(enc.tokens).toEqual(['ᄀ', '##ᅡ', '##ᆨ', '##ᄒ', '##ᅡ']);
+    expect(enc.codePointOffsets).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [1, 2],
+      [1, 2],
+    ]);
+    expect([0, 1, 2].map((c) => charToToken(enc, c))).toEqual([0, 3, null]);
+  });
+
   it('pairs: offsets refer to each text, windows cover the long text with stride', () => {
     const question = '谁提出了NEZHA？';
     const context = '自然语言处理是人工智能的一个重要分支。NEZHA模型由华为诺亚方舟实验室提出。'.repeat(3);

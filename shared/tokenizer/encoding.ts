@@ -38,7 +38,32 @@ function spansOf(encoding: Encoding, unit: CharUnit): (CharSpan | null)[] {
   return unit === 'utf16' ? encoding.offsets : encoding.codePointOffsets;
 }
 
-/** Index of the token that covers character `charIndex` of sequence `sequence`, or null. */
+/** Token indices of each (unit, sequence) of an encoding, in order: built once, then binary-searched. */
+const tokenIndexCache = new WeakMap<Encoding, Map<string, number[]>>();
+
+function tokensOfSequence(encoding: Encoding, sequence: 0 | 1, unit: CharUnit): number[] {
+  let perEncoding = tokenIndexCache.get(encoding);
+  if (!perEncoding) {
+    perEncoding = new Map();
+    tokenIndexCache.set(encoding, perEncoding);
+  }
+  const key = `${unit}:${sequence}`;
+  let indices = perEncoding.get(key);
+  if (!indices) {
+    const spans = spansOf(encoding, unit);
+    indices = [];
+    for (let t = 0; t < spans.length; t++)
+      if (spans[t] && encoding.sequenceIds[t] === sequence) indices.push(t);
+    perEncoding.set(key, indices);
+  }
+  return indices;
+}
+
+/**
+ * Index of the (first) token that covers character `charIndex` of sequence `sequence`, or null
+ * (whitespace, dropped characters). Token starts and ends never decrease along a sequence, so this
+ * is a binary search. Do not mutate an encoding after querying it.
+ */
 export function charToToken(
   encoding: Encoding,
   charIndex: number,
@@ -46,11 +71,22 @@ export function charToToken(
   unit: CharUnit = 'codePoint',
 ): number | null {
   const spans = spansOf(encoding, unit);
-  for (let t = 0; t < spans.length; t++) {
-    const span = spans[t];
-    if (span && encoding.sequenceIds[t] === sequence && span[0] <= charIndex && charIndex < span[1]) return t;
+  const indices = tokensOfSequence(encoding, sequence, unit);
+  let lo = 0;
+  let hi = indices.length - 1;
+  let last = -1; // last position whose token starts at or before charIndex
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[indices[mid]]![0] <= charIndex) {
+      last = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
   }
-  return null;
+  if (last < 0 || spans[indices[last]]![1] <= charIndex) return null;
+  while (last > 0 && spans[indices[last - 1]]![1] > charIndex) last--;
+  return indices[last];
 }
 
 /** Character span of token `tokenIndex` in its own text, or null for added special tokens. */
