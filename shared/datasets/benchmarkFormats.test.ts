@@ -9,6 +9,7 @@ import { parseC3 } from './c3';
 import { importDataset } from './importDataset';
 import { parseJsonRecords } from './jsonRecords';
 import { parseSquad } from './squad';
+import { findSharedRecords } from './overlap';
 import { parseTsv } from './tsvRecords';
 import type { ClassificationExample, DatasetImportResult, PairExample } from './types';
 
@@ -296,5 +297,24 @@ describe('C3 multiple choice', () => {
     expect(() => parseC3(JSON.stringify(doc, null, 1), { file: 'c3.json' }).readAll()).toThrow(
       'c3.json:4: expected document #1: question #1\'s answer to be one of its choices ["甲","乙"], found "丙".',
     );
+  });
+});
+
+describe('overlap between splits', () => {
+  it('finds texts shared by two splits; pairs match in either order', () => {
+    const dev = parseTsv(fixture('lcqmc/dev.excerpt.txt')).readAll().records as PairExample[];
+    const test = [
+      { textA: dev[3].textB, textB: dev[3].textA, label: dev[3].label },
+      { textA: '不在开发集里', textB: '也不在', label: '0' },
+      { ...dev[40] },
+    ];
+    expect(findSharedRecords('pair', test, dev)).toEqual([
+      { a: 0, b: 3 },
+      { a: 2, b: 40 },
+    ]);
+    const senti = parseTsv(fixture('chnsenticorp/dev.excerpt.tsv')).readAll()
+      .records as ClassificationExample[];
+    // The excerpt's own duplicate (source lines 79 and 241) is found against itself.
+    expect(findSharedRecords('classification', [senti[52]], senti)).toEqual([{ a: 0, b: 50 }]);
   });
 });

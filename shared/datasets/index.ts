@@ -53,6 +53,7 @@ export { parseTsv, type TsvOptions } from './tsvRecords';
 export { parseJsonRecords } from './jsonRecords';
 export { parseSquad } from './squad';
 export { parseC3 } from './c3';
+export { findSharedRecords, recordKey, type SharedRecord } from './overlap';
 export {
   exportNer,
   NER_EXPORT_EXTENSIONS,
