@@ -16,6 +16,10 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,
     target: 'es2023',
+    // Not minified: tfjs starts its WASM threads from `wasmFactoryThreadedSimd.toString()` put in a
+    // blob, and a mangled function body refers to names that do not exist there ("e is not defined").
+    // The app is loaded from disk or 127.0.0.1, so the larger files cost nothing noticeable.
+    minify: false,
     // tfjs is large by nature; the default 500 kB warning would fire on every build.
     chunkSizeWarningLimit: 4096,
   },

@@ -136,6 +136,9 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
     if (candidate.backend === 'wasm') {
       status.threads = getThreadsCount();
       status.simd = probe.wasm.simd;
+      const requested = candidate.threads ?? 1;
+      if (status.threads < requested)
+        status.reason += `; tfjs-backend-wasm caps its thread pool at half the logical cores (max 8), so ${status.threads} of ${requested} run`;
     }
     return status;
   }

@@ -1,0 +1,49 @@
+/**
+ * Shared e2e fixtures: one serve host per Playwright worker (started in-process on a fresh data
+ * folder, serving the built renderer), and a per-test collector of console errors and page errors.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { startServeHost, type ServeHost } from '../electron/serve/host';
+
+const rendererDir = resolve('out/renderer');
+
+export const test = base.extend<{ consoleErrors: string[] }, { host: ServeHost }>({
+  host: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      if (!existsSync(join(rendererDir, 'index.html')))
+        throw new Error(
+          `${rendererDir}/index.html is missing: run \`npm run build\` (or build:renderer) before the e2e tests`,
+        );
+      const dataDir = mkdtempSync(join(tmpdir(), 'nezha-e2e-'));
+      const host = await startServeHost({ dataDir, rendererDir, resourcesDir: resolve('resources') });
+      await use(host);
+      await host.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error')
+          errors.push(`console.error: ${message.text()} (${message.location().url})`);
+      });
+      page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+      await use(errors);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Open the app the way a person does: the URL with ?token= that `npm run serve` prints. */
+export async function openApp(page: Page, host: ServeHost, hash = '') {
+  await page.goto(`${host.url}${hash}`);
+  await expect(page.getByRole('navigation', { name: 'Views' })).toBeVisible();
+}

@@ -1,0 +1,92 @@
+import { useEffect, type ComponentType } from 'react';
+import { ViewErrorBoundary } from './components/ErrorBoundary';
+import { Sidebar, viewLabels } from './components/Sidebar';
+import { StatusBar } from './components/StatusBar';
+import { Toasts } from './components/Toasts';
+import { useRouter, type ViewName } from './state/router';
+import { useRuntime } from './state/runtime';
+import { useServices } from './state/services';
+import { resolveTheme, useSettings } from './state/settings';
+import { AnnotateView } from './views/AnnotateView';
+import { BenchmarkView } from './views/BenchmarkView';
+import { CheckpointsView } from './views/CheckpointsView';
+import { DatasetsView } from './views/DatasetsView';
+import { PlaygroundView } from './views/PlaygroundView';
+
+const views: Record<ViewName, ComponentType> = {
+  checkpoints: CheckpointsView,
+  datasets: DatasetsView,
+  annotate: AnnotateView,
+  benchmark: BenchmarkView,
+  playground: PlaygroundView,
+};
+
+function useTheme() {
+  const theme = useSettings((s) => s.settings.theme);
+  useEffect(() => {
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => {
+      const root = document.documentElement;
+      root.dataset.theme = resolveTheme(theme, media.matches);
+      root.dataset.themeSetting = theme;
+    };
+    apply();
+    media.addEventListener('change', apply);
+    return () => media.removeEventListener('change', apply);
+  }, [theme]);
+}
+
+/** Start-up: app info and settings from the main side, then the inference backend they ask for. */
+function useStartup() {
+  const { api, inference } = useServices();
+  const load = useSettings((s) => s.load);
+  useEffect(() => {
+    let cancelled = false;
+    void api.app
+      .info()
+      .then((appInfo) => !cancelled && useRuntime.setState({ appInfo }))
+      .catch(() => {});
+    const stopBackend = inference.onBackend((backend) =>
+      useRuntime.setState({ backend, backendPending: false, backendError: null }),
+    );
+    const stopCrash = inference.onCrash((message) =>
+      useRuntime.setState({ backend: null, backendPending: false, backendError: message }),
+    );
+    void load(api)
+      .catch(() => {}) // the client toasted it; fall back to the defaults
+      .then(() => inference.call('init', { preference: useSettings.getState().settings.backend }))
+      .catch((error: Error) => {
+        if (!cancelled) useRuntime.setState({ backendPending: false, backendError: error.message });
+      });
+    return () => {
+      cancelled = true;
+      stopBackend();
+      stopCrash();
+    };
+  }, [api, inference, load]);
+}
+
+export function App() {
+  useTheme();
+  useStartup();
+  const route = useRouter((s) => s.route);
+  const unknownHash = useRouter((s) => s.unknownHash);
+  const View = views[route.view];
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="main">
+        {unknownHash && (
+          <div className="callout" role="status">
+            There is no page at “{unknownHash}”; showing {viewLabels[route.view]} instead.
+          </div>
+        )}
+        <ViewErrorBoundary key={route.view} viewLabel={viewLabels[route.view]}>
+          <View />
+        </ViewErrorBoundary>
+      </main>
+      <StatusBar />
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * Start-up: pick the transport (Electron bridge or serve host), build the typed API client and the
+ * inference worker, route failures to toasts, and render. Nothing below this file knows which
+ * transport is in use.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { createApi } from './api/client';
+import { pickTransport } from './api/transports/pick';
+import { createInferenceClient } from './inference/client';
+import { startRouterSync } from './state/router';
+import { useRuntime } from './state/runtime';
+import type { AppServices } from './state/services';
+import { ServicesContext } from './state/services';
+import { useToasts } from './state/toasts';
+import './styles.css';
+
+const toast = useToasts.getState().push;
+
+const { kind, transport } = pickTransport((connection) => useRuntime.setState({ connection }));
+const api = createApi(transport, {
+  onRequestError: (error) =>
+    toast({ kind: 'error', title: `Request failed: ${error.channel}`, detail: error.message }),
+});
+api.on('main.error', (event) => toast({ kind: 'error', title: event.message, detail: event.detail }));
+
+const services: AppServices = { api, inference: createInferenceClient(), hostKind: kind };
+startRouterSync();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element: the renderer build is broken');
+createRoot(root).render(
+  <StrictMode>
+    <ServicesContext.Provider value={services}>
+      <App />
+    </ServicesContext.Provider>
+  </StrictMode>,
+);

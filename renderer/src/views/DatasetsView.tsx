@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'react';
+import type { DatasetRecord } from '../../../shared/ipc';
+import { EmptyState } from '../components/EmptyState';
+import { DatasetIcon } from '../components/icons';
+import { formatDateTime } from '../lib/format';
+import { useLibrary } from '../state/library';
+import { useServices } from '../state/services';
+
+export function DatasetsView() {
+  const { api } = useServices();
+  const { datasets, datasetsState, datasetsError, refreshDatasets } = useLibrary();
+
+  useEffect(() => {
+    void refreshDatasets(api);
+  }, [api, refreshDatasets]);
+
+  return (
+    <div className="view" data-testid="view-datasets">
+      <header className="view-header">
+        <div>
+          <h1>Datasets</h1>
+          <p className="muted">
+            Corpora to annotate and benchmark on: NER (People's Daily / MSRA, CLUENER), sentence pairs (LCQMC,
+            XNLI), sentiment (ChnSentiCorp), reading comprehension (CMRC 2018, C3).
+          </p>
+        </div>
+      </header>
+
+      {datasetsState === 'error' && (
+        <div className="callout callout-error" role="alert">
+          Could not list datasets: {datasetsError}{' '}
+          <button className="button button-small" onClick={() => void refreshDatasets(api)}>
+            Retry
+          </button>
+        </div>
+      )}
+      {datasetsState === 'loading' && datasets.length === 0 && <p className="muted">Loading…</p>}
+
+      {datasetsState === 'ready' && datasets.length === 0 && (
+        <EmptyState icon={<DatasetIcon />} title="No datasets yet" testId="datasets-empty">
+          <p>
+            Your library has no datasets. Importing corpora from this window is not available in this version
+            yet: the importers (character-per-line BIO files such as MSRA, CLUENER JSON lines, LCQMC/XNLI TSV,
+            CMRC 2018 and C3 JSON) are being wired to the app.
+          </p>
+          <p className="muted">
+            Once a dataset is imported it appears here with its task, format and example count, and the
+            Annotate and Benchmark views can use it.
+          </p>
+        </EmptyState>
+      )}
+
+      {datasets.length > 0 && (
+        <section className="panel">
+          <table className="table" data-testid="dataset-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Task</th>
+                <th>Format</th>
+                <th className="num">Examples</th>
+                <th>Added</th>
+                <th aria-label="Actions" />
+              </tr>
+            </thead>
+            <tbody>
+              {datasets.map((dataset) => (
+                <DatasetRow key={dataset.id} dataset={dataset} />
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function DatasetRow({ dataset }: { dataset: DatasetRecord }) {
+  const { api } = useServices();
+  const removeDataset = useLibrary((s) => s.removeDataset);
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <tr>
+      <td>
+        {dataset.name} {dataset.builtin && <span className="badge">Built-in</span>}
+        {dataset.sourcePath && <div className="muted mono small">{dataset.sourcePath}</div>}
+      </td>
+      <td>{dataset.task}</td>
+      <td>{dataset.format}</td>
+      <td className="num">{dataset.exampleCount.toLocaleString()}</td>
+      <td>{formatDateTime(dataset.addedAt)}</td>
+      <td className="actions">
+        {!dataset.builtin &&
+          (confirming ? (
+            <>
+              <button
+                className="button button-small button-danger"
+                onClick={() => void removeDataset(api, dataset.id).catch(() => setConfirming(false))}
+              >
+                Remove
+              </button>
+              <button className="button button-small" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button className="button button-small" onClick={() => setConfirming(true)}>
+              Remove…
+            </button>
+          ))}
+      </td>
+    </tr>
+  );
+}
