@@ -1,0 +1,113 @@
+/**
+ * Metrics of a finished run, from its predictions alone (what PRED.jsonl and the predictions table hold), so a
+ * stored run can be re-scored without the model. Every number comes from shared/metrics' evaluators, with
+ * bootstrap intervals over examples.
+ */
+import type { BootstrapOptions } from '../metrics/bootstrap';
+import {
+  evaluateClassification,
+  evaluateCmrc2018,
+  evaluateMultipleChoice,
+  evaluateNerSpans,
+} from '../metrics/evaluate';
+import type { MetricName, MetricResult, MetricTask } from '../metrics/types';
+import type { BenchmarkTask, ExamplePrediction } from './types';
+
+export const METRIC_TASK: Readonly<Record<BenchmarkTask, MetricTask>> = {
+  ner: 'ner',
+  classification: 'sentence-classification',
+  pair: 'pair-classification',
+  qa: 'cmrc2018',
+  mc: 'c3',
+};
+
+/** The number a comparison table shows for each task (the NEZHA paper's columns). */
+export const HEADLINE_METRIC: Readonly<Record<BenchmarkTask, MetricName>> = {
+  ner: 'micro-f1',
+  classification: 'accuracy',
+  pair: 'accuracy',
+  qa: 'f1',
+  mc: 'accuracy',
+};
+
+function ofTask<T extends ExamplePrediction['task']>(
+  task: T,
+  predictions: readonly ExamplePrediction[],
+): Extract<ExamplePrediction, { task: T }>[] {
+  for (const p of predictions) {
+    if (p.task !== task) {
+      throw new Error(
+        `Scoring a ${task} run, but example ${p.index} (id ${JSON.stringify(p.id)}) is a ${p.task} prediction.`,
+      );
+    }
+  }
+  return predictions as Extract<ExamplePrediction, { task: T }>[];
+}
+
+/** Metrics with bootstrap intervals for one run's predictions (all of one task, in dataset order). */
+export function scorePredictions(
+  task: BenchmarkTask,
+  predictions: readonly ExamplePrediction[],
+  options: BootstrapOptions = {},
+): MetricResult[] {
+  switch (task) {
+    case 'ner': {
+      const rows = ofTask('ner', predictions);
+      const spans = (list: readonly { start: number; end: number; label: string }[]) =>
+        list.map((s) => [s.label, s.start, s.end] as const);
+      return evaluateNerSpans(
+        rows.map((p) => spans(p.gold)),
+        rows.map((p) => spans(p.prediction)),
+        options,
+      ).metrics;
+    }
+    case 'classification':
+    case 'pair': {
+      const rows = predictions.filter((p) => p.task === 'classification' || p.task === 'pair');
+      if (rows.length !== predictions.length) ofTask(task, predictions);
+      const labelled = rows as Extract<ExamplePrediction, { task: 'classification' | 'pair' }>[];
+      return evaluateClassification(
+        METRIC_TASK[task] as 'sentence-classification' | 'pair-classification',
+        labelled.map((p) => p.gold),
+        labelled.map((p) => p.prediction),
+        options,
+      );
+    }
+    case 'qa': {
+      const rows = ofTask('qa', predictions);
+      // Question ids key the official script's dictionaries; fall back to positions if a file repeats ids.
+      const unique = new Set(rows.map((p) => p.id)).size === rows.length;
+      const key = (p: (typeof rows)[number]): string => (unique ? p.id : `${p.id}#${p.index}`);
+      const dataset = {
+        data: [
+          {
+            paragraphs: [
+              { qas: rows.map((p) => ({ id: key(p), answers: p.gold.map((text) => ({ text })) })) },
+            ],
+          },
+        ],
+      };
+      const answers: Record<string, string> = {};
+      for (const p of rows) answers[key(p)] = p.prediction;
+      return evaluateCmrc2018(dataset, answers, options).metrics;
+    }
+    case 'mc': {
+      const rows = ofTask('mc', predictions);
+      return [
+        evaluateMultipleChoice(
+          rows.map((p) => p.gold),
+          rows.map((p) => p.prediction),
+          { ...options, optionCounts: rows.map((p) => p.choices) },
+        ),
+      ];
+    }
+  }
+}
+
+/** The headline metric of a run's metrics, or undefined when it is missing. */
+export function headlineMetric(
+  task: BenchmarkTask,
+  metrics: readonly MetricResult[],
+): MetricResult | undefined {
+  return metrics.find((m) => m.metric === HEADLINE_METRIC[task]);
+}
