@@ -61,6 +61,50 @@ describe('builtin checkpoints', () => {
   });
 });
 
+describe('builtin folders', () => {
+  it('takes every folder in resources/checkpoints, named by index.json or by the folder, and reports broken ones', async () => {
+    const resources = join(dir, 'resources');
+    cpSync(join(fixtures, 'token-classification'), join(resources, 'checkpoints', 'named'), {
+      recursive: true,
+    });
+    cpSync(join(fixtures, 'base'), join(resources, 'checkpoints', 'unlisted'), { recursive: true });
+    cpSync(join(fixtures, 'base'), join(resources, 'checkpoints', 'broken'), { recursive: true });
+    unlinkSync(join(resources, 'checkpoints', 'broken', 'vocab.txt'));
+    writeFileSync(
+      join(resources, 'checkpoints', 'index.json'),
+      JSON.stringify({ checkpoints: [{ folder: 'named', name: 'Named one' }] }),
+    );
+    const other = await createServices({
+      dataDir: join(dir, 'other-data'),
+      resourcesDir: resources,
+      host: 'serve',
+    });
+    try {
+      expect(other.checkpoints.list().map((c) => [c.id, c.name, c.builtin])).toEqual([
+        ['builtin-named', 'Named one', true],
+        ['builtin-unlisted', 'unlisted', true],
+      ]);
+      expect(other.startupProblems).toHaveLength(1);
+      expect(other.startupProblems[0]).toMatch(/^Builtin checkpoint broken: .*broken\/vocab\.txt: missing/);
+    } finally {
+      other.close();
+    }
+    writeFileSync(
+      join(resources, 'checkpoints', 'index.json'),
+      JSON.stringify({ checkpoints: [{ folder: 'gone', name: 'x' }] }),
+    );
+    const third = await createServices({
+      dataDir: join(dir, 'third'),
+      resourcesDir: resources,
+      host: 'serve',
+    });
+    expect(third.startupProblems).toEqual([
+      expect.stringMatching(/index\.json: checkpoints\[0\] names folder "gone"/),
+    ]);
+    third.close();
+  });
+});
+
 describe('checkpoint import', () => {
   it('imports a safetensors folder, refuses it twice, and removes it', async () => {
     const folder = copyFixture('sequence-classification');

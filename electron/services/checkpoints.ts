@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import type { CheckpointRecord } from '../../shared/ipc';
 import { transaction } from './database';
@@ -128,8 +128,15 @@ export class CheckpointLibrary {
    * Returns the problems found (a broken builtin is reported, not fatal).
    */
   async syncBuiltins(resourcesDir: string | null): Promise<string[]> {
-    const entries = resourcesDir ? readBuiltinIndex(resourcesDir) : [];
     const problems: string[] = [];
+    let entries: BuiltinCheckpointEntry[] = [];
+    try {
+      entries = resourcesDir ? readBuiltinIndex(resourcesDir) : [];
+    } catch (error) {
+      // A broken index must not stop the app: report it and keep the library as it was.
+      problems.push(`Builtin checkpoints: ${(error as Error).message}`);
+      return problems;
+    }
     const now = new Date().toISOString();
     // Inspect first (async file reads), then write everything in one transaction.
     const inspected = new Map<string, CheckpointFolderInfo>();
@@ -208,35 +215,43 @@ function defaultName(folder: string): string {
   return parts[parts.length - 1] ?? folder;
 }
 
-/** resources/checkpoints/index.json lists the builtin checkpoints; folders not listed are ignored. */
+/**
+ * The builtin checkpoints: every folder in resources/checkpoints/. index.json gives their display
+ * names ({"checkpoints": [{"folder", "name"}]}); a folder it does not list is named after itself.
+ */
 export function readBuiltinIndex(resourcesDir: string): BuiltinCheckpointEntry[] {
-  const indexFile = join(resourcesDir, 'checkpoints', 'index.json');
-  if (!existsSync(indexFile)) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(indexFile, 'utf8'));
-  } catch (error) {
-    throw new Error(`${indexFile}: invalid JSON: ${(error as Error).message}`, { cause: error });
-  }
-  const list = (parsed as { checkpoints?: unknown }).checkpoints;
-  if (!Array.isArray(list))
-    throw new Error(`${indexFile}: expected {"checkpoints": [{"folder", "name"}, ...]}.`);
-  const folders = new Set(readdirSync(join(resourcesDir, 'checkpoints')));
-  return list.map((entry: unknown, index) => {
-    const { folder, name } = (entry ?? {}) as Partial<BuiltinCheckpointEntry>;
-    if (
-      typeof folder !== 'string' ||
-      typeof name !== 'string' ||
-      !folder ||
-      isAbsolute(folder) ||
-      folder.includes('..')
-    ) {
-      throw new Error(`${indexFile}: checkpoints[${index}] needs a relative "folder" and a "name".`);
+  const checkpointsDir = join(resourcesDir, 'checkpoints');
+  if (!existsSync(checkpointsDir)) return [];
+  const folders = readdirSync(checkpointsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+  const indexFile = join(checkpointsDir, 'index.json');
+  const names = new Map<string, string>();
+  if (existsSync(indexFile)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(indexFile, 'utf8'));
+    } catch (error) {
+      throw new Error(`${indexFile}: invalid JSON: ${(error as Error).message}`, { cause: error });
     }
-    if (!folders.has(folder))
-      throw new Error(`${indexFile}: checkpoints[${index}] names folder "${folder}", which is missing.`);
-    return { folder, name };
-  });
+    const list = (parsed as { checkpoints?: unknown } | null)?.checkpoints;
+    if (!Array.isArray(list))
+      throw new Error(`${indexFile}: expected {"checkpoints": [{"folder", "name"}, ...]}.`);
+    list.forEach((entry: unknown, index) => {
+      const { folder, name } = (entry ?? {}) as Partial<BuiltinCheckpointEntry>;
+      if (typeof folder !== 'string' || typeof name !== 'string' || !name.trim()) {
+        throw new Error(`${indexFile}: checkpoints[${index}] needs a "folder" and a "name".`);
+      }
+      if (!folders.includes(folder)) {
+        throw new Error(
+          `${indexFile}: checkpoints[${index}] names folder "${folder}", which is not in ${checkpointsDir}.`,
+        );
+      }
+      names.set(folder, name.trim());
+    });
+  }
+  return folders.map((folder) => ({ folder, name: names.get(folder) ?? folder }));
 }
 
 /** The absolute path of `file` in checkpoint `id`, only if the record lists it (no traversal possible). */
