@@ -125,6 +125,18 @@ describe('runQuestionAnswering over long contexts', () => {
     expect(answer.answer).toBe('深圳');
     expect(answer.startUtf16).toBe(longContext.indexOf('深圳'));
     expect(progress[progress.length - 1]).toBe(calls.reduce((a, b) => a + b.batchSize, 0));
+    // With stride the answer sits in two windows; n-best lists it once.
+    const [top] = await runQuestionAnswering(
+      tokenizer,
+      runner,
+      [{ question: '答案是什么？', context: longContext }],
+      {
+        maxLength: 64,
+        docStride: 30,
+        topK: 5,
+      },
+    );
+    expect(top.filter((a) => a.answer === '深圳')).toHaveLength(1);
   });
 
   it('says when the model output is missing', async () => {

@@ -100,7 +100,14 @@ export function decodeQuestionAnswering(
   if (options.handleImpossibleAnswer && minNullScore !== Infinity) {
     candidates.push({ score: minNullScore, answer: '', start: 0, end: 0, startUtf16: 0, endUtf16: 0 });
   }
-  return candidates.sort((a, b) => b.score - a.score).slice(0, topK);
+  // Overlapping windows can find the same span twice (HF then lists it twice); keep its best score.
+  const best = new Map<string, Answer>();
+  for (const c of candidates) {
+    const key = `${c.startUtf16}:${c.endUtf16}`;
+    const seen = best.get(key);
+    if (!seen || c.score > seen.score) best.set(key, c);
+  }
+  return [...best.values()].sort((a, b) => b.score - a.score).slice(0, topK);
 }
 
 export interface QuestionAnsweringOptions extends QuestionAnsweringDecodeOptions, BatchingOptions {
