@@ -148,6 +148,14 @@ describe('CLI', () => {
     expect(defaultDataDir({ APPDATA: 'C:\\AppData' }, 'win32', 'C:\\Users\\a')).toContain('Nezha Studio');
   });
 
+  it('the package bin runs the CLI from source', async () => {
+    const { stdout } = await run(process.execPath, ['electron/cli/bin.mjs', 'version', '--json'], {
+      cwd: repoRoot,
+      timeout: 60_000,
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ name: 'Nezha Studio', node: process.versions.node });
+  });
+
   it('version prints name and version', async () => {
     const result = await inProcess(['version', '--json']);
     expect(JSON.parse(result.out)).toMatchObject({
