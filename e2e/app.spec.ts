@@ -210,3 +210,29 @@ test.describe('serve host security', () => {
     expect(outcome, `connecting to ${external!.address}:${host.port}`).not.toBe('connected');
   });
 });
+
+test('forcing WebGPU in the settings uses the software adapter, and Automatic goes back to WASM', async ({
+  page,
+  host,
+}) => {
+  await openApp(page, host);
+  const backend = page.getByTestId('status-backend');
+  await expect(backend).toHaveAttribute('data-backend', 'wasm', { timeout: 30_000 });
+  const select = page.getByLabel('Inference backend');
+  await select.selectOption('webgpu');
+  await expect(backend).toHaveAttribute('data-backend', 'webgpu', { timeout: 30_000 });
+  await expect(backend).toHaveText(/^WebGPU \(Google swiftshader\)$/i);
+  await expect(backend).toHaveAttribute('title', /forced in settings.*software adapter/);
+
+  // The choice is a setting: it survives a reload.
+  await page.reload();
+  await expect(page.getByLabel('Inference backend')).toHaveValue('webgpu');
+  await expect(page.getByTestId('status-backend')).toHaveAttribute('data-backend', 'webgpu', {
+    timeout: 30_000,
+  });
+
+  await page.getByLabel('Inference backend').selectOption('auto');
+  await expect(page.getByTestId('status-backend')).toHaveAttribute('data-backend', 'wasm', {
+    timeout: 30_000,
+  });
+});

@@ -138,7 +138,7 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
       status.simd = probe.wasm.simd;
       const requested = candidate.threads ?? 1;
       if (status.threads < requested)
-        status.reason += `; tfjs-backend-wasm caps its thread pool at half the logical cores (max 8), so ${status.threads} of ${requested} run`;
+        status.reason += `; tfjs caps WASM threads at half the logical cores, max 8 (${status.threads} of ${requested} run)`;
     }
     return status;
   }
