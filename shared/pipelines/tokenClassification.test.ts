@@ -224,6 +224,50 @@ describe('decodeEntities and runTokenClassification', () => {
     for (const e of windowed[0]) expect(['张三', '北京', '华为']).toContain(e.text);
   });
 
+  it('takes each token from the window where it has the most context (edge predictions are unreliable)', async () => {
+    // A model that is wrong ("O") for the two tokens nearest each window edge, right elsewhere.
+    const right = charRunner({
+      北: 'B-LOC',
+      京: 'I-LOC',
+      张: 'B-PER',
+      三: 'I-PER',
+      华: 'B-ORG',
+      为: 'I-ORG',
+    });
+    const edgeBlind: ModelRunner = {
+      async run(batch) {
+        const out = await right.run(batch);
+        const k = NER_LABELS.length;
+        const data = out.logits!.data;
+        for (let b = 0; b < batch.batchSize; b++) {
+          let length = 0;
+          for (let t = 0; t < batch.sequenceLength; t++)
+            length += batch.attentionMask[b * batch.sequenceLength + t];
+          const textTokens = length - 2;
+          for (let j = 0; j < textTokens; j++) {
+            if (Math.min(j, textTokens - 1 - j) >= 2) continue;
+            const row = (b * batch.sequenceLength + 1 + j) * k;
+            for (let c = 0; c < k; c++) data[row + c] = c === k - 1 ? 4 : 0;
+          }
+        }
+        return out;
+      },
+    };
+    const text =
+      '。。' + Array.from({ length: 12 }, (_, i) => `第${i}段张三在北京的华为工作，`).join('') + '。。';
+    const [windowed] = await runTokenClassification(tokenizer, edgeBlind, [text], {
+      id2label: NER_LABELS,
+      maxLength: 16,
+      stride: 5,
+    });
+    const [whole] = await runTokenClassification(tokenizer, right, [text], {
+      id2label: NER_LABELS,
+      maxLength: 1024,
+    });
+    expect(whole).toHaveLength(36);
+    expect(windowed).toEqual(whole);
+  });
+
   it("strategy 'none' keeps one entry per non-O token with its full label", () => {
     const tokenized = tokenizer.tokenizeWithOffsets('去北京');
     const probs = [
