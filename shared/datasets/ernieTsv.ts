@@ -10,6 +10,20 @@ import { applyLayout, checkSuspiciousChars, type DatasetInput } from './source';
 import { parseTag, spansToTags, tagsToSpans } from './tags';
 import type { NerExample, TagScheme, TextLayout, TsvLayout } from './types';
 
+/** ERNIE files carry their scheme too, so a re-export with the import's layout writes the same tags. */
+export interface ErnieTsvLayout extends TsvLayout {
+  scheme: TagScheme;
+}
+
+/** Tag prefixes anywhere in the label column decide the scheme (BIO unless E-/M-/S- occur). */
+function detectErnieScheme(text: string): TagScheme {
+  const has = (prefix: string) => text.includes(`\t${prefix}-`) || text.includes(`${SEP}${prefix}-`);
+  if (has('M')) return 'BMES';
+  if (has('E')) return 'BIOES';
+  if (has('S')) return 'BIOS';
+  return 'BIO';
+}
+
 const SEP = '\u0002';
 const HEADER = ['text_a', 'label'];
 
@@ -19,10 +33,10 @@ export interface ErnieTsvOptions extends ReaderOptions {
 }
 
 export function parseErnieTsv(input: DatasetInput, options: ErnieTsvOptions = {}): DatasetReader<'ner'> {
-  const scheme = options.scheme ?? 'BIO';
   return new DatasetReader<'ner'>('ernie-tsv', input, options, function* (context) {
     const { source, warnings, counts } = context;
     const { file, text } = source;
+    const scheme = options.scheme ?? detectErnieScheme(text);
     const tagCounts: Record<string, number> = {};
     const entityCounts: Record<string, number> = {};
     counts.tokens = 0;
@@ -147,7 +161,7 @@ export function parseErnieTsv(input: DatasetInput, options: ErnieTsvOptions = {}
         found: 'none',
       });
     }
-    const layout: TsvLayout = { ...source.layout, header };
+    const layout: ErnieTsvLayout = { ...source.layout, header, scheme };
     context.layout = layout;
   });
 }

@@ -40,7 +40,13 @@ export {
   type CharPerLineOptions,
   type CharPerLineExportOptions,
 } from './charPerLine';
-export { parseErnieTsv, exportErnieTsv, type ErnieTsvOptions, type ErnieTsvExportOptions } from './ernieTsv';
+export {
+  parseErnieTsv,
+  exportErnieTsv,
+  type ErnieTsvLayout,
+  type ErnieTsvOptions,
+  type ErnieTsvExportOptions,
+} from './ernieTsv';
 export { parseCluener, exportCluener } from './cluener';
 export { parseJsonlSpans, exportJsonlSpans, type JsonlSpansOptions } from './jsonlSpans';
 export {

@@ -128,6 +128,14 @@ describe('character-per-line quirks', () => {
     ]);
   });
 
+  it('an ERNIE file in BIOES is detected and re-exported unchanged', () => {
+    const source = 'text_a\tlabel\n张\u0002在\u0002北\u0002京\tS-PER\u0002O\u0002B-LOC\u0002E-LOC\n';
+    const result = importDataset(source, { file: 'bioes.tsv' });
+    expect(result.layout).toMatchObject({ scheme: 'BIOES', header: ['text_a', 'label'] });
+    expect(result.warnings).toEqual([]);
+    expect(exportNer(result.records as NerExample[], 'ernie-tsv', result.layout)).toBe(source);
+  });
+
   it('ERNIE rows with different numbers of chars and tags fail at that row', () => {
     const source = 'text_a\tlabel\n中\u0002国\tB-LOC\u0002I-LOC\n美\u0002国\tB-LOC\n';
     expect(() => importDataset(source, { file: 'dev.tsv' })).toThrow(
