@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -61,6 +62,46 @@ describe('relative-position table', () => {
     expect(torchUnaryFloat32('cos', Float32Array.of(1))[0]).toBe(Math.fround(0.5403023362159729));
     expect(Math.fround(Math.cos(1))).toBe(Math.fround(0.5403022766113281));
     expect(torchUnaryFloat32('cos', Float32Array.of(32))[0]).toBe(Math.fround(0.8342233300209045));
+  });
+
+  it('equals torch 1.13’s tables for the public checkpoints’ shapes (SHA-256 of the float32 bytes)', () => {
+    // Hashes of HF's formula run by Debian's python3-torch 1.13.1 (AVX2, one thread), the build that
+    // made the goldens. K = 64 / head size 64 is nezha-cn-base and nezha-cn-large; its vectors with
+    // arguments ≥ 125 take SLEEF's Payne–Hanek path.
+    const torchHashes: [number, number, string][] = [
+      [64, 64, '4d291c9a1c302a81947d41f0c14ea522a58d2ec1c12d0c2f2e7cb9132652a5fe'],
+      [64, 128, 'b391e327f80e5aea90d70ae039611e5f59b9ed9f19e7c7e19d45182843a3e874'],
+      [127, 64, 'a7c27bfb1b57c1f530e2f1caf2af07322726c52cc7a40555bf03dcd83781fe3f'],
+    ];
+    for (const [k, depth, hash] of torchHashes) {
+      const table = relativePositionTable(k, depth);
+      const digest = createHash('sha256').update(new Uint8Array(table.buffer)).digest('hex');
+      expect(digest, `K = ${k}, head size ${depth}`).toBe(hash);
+    }
+  });
+
+  it('sin/cos/exp of a tensor equal torch’s values, including the large-argument path', () => {
+    const x = Float32Array.of(1, 32, 125, 126.5, 1000.25, -4000.5, 0.3, 2.5, 7.75, 123, 99, 3e6);
+    const torchSin = [
+      0.8414709568023682, 0.5514267086982727, -0.6160404682159424, 0.7421643137931824, 0.940308690071106,
+      0.9497862458229065, 0.29552021622657776, 0.5984721183776855, 0.9945987462997437, -0.4599034786224365,
+      -0.9992068409919739, -0.8784900307655334,
+    ];
+    const torchCos = [
+      0.5403023362159729, 0.8342233300209045, 0.7877144813537598, 0.6702179908752441, 0.3403227925300598,
+      -0.31289955973625183, 0.9553365111351013, -0.8011435866355896, 0.10379435867071152, -0.887968897819519,
+      0.03982087969779968, 0.4777606427669525,
+    ];
+    expect(Array.from(torchUnaryFloat32('sin', x))).toEqual(torchSin);
+    expect(Array.from(torchUnaryFloat32('cos', x))).toEqual(torchCos);
+    const e = Float32Array.of(-8.05904769897461, -3, 0.5, -1.1512925624847412, -7.5, -0.001);
+    const torchExp = [
+      0.0003162277862429619, 0.049787066876888275, 1.6487212181091309, 0.3162277638912201,
+      0.0005530843627639115, 0.9990004897117615,
+    ];
+    expect(Array.from(torchUnaryFloat32('exp', e))).toEqual(torchExp);
+    // The first differs from the correctly rounded exp: SLEEF's 1-ulp error, reproduced.
+    expect(Math.fround(Math.exp(e[0]))).not.toBe(torchExp[0]);
   });
 
   it('fmaf rounds once', () => {
