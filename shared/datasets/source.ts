@@ -21,7 +21,14 @@ const MAX_WARNING_LINES = 5;
 export class WarningCollector {
   private readonly entries = new Map<
     string,
-    { severity: WarningSeverity; count: number; lines: number[]; describe: (count: number) => string }
+    {
+      severity: WarningSeverity;
+      count: number;
+      lines: number[];
+      /** Occurrences on the listed lines (several can share a line). */
+      listed: number;
+      describe: (count: number) => string;
+    }
   >();
 
   constructor(readonly file: string) {}
@@ -38,12 +45,17 @@ export class WarningCollector {
   ): void {
     let entry = this.entries.get(code);
     if (!entry) {
-      entry = { severity, count: 0, lines: [], describe };
+      entry = { severity, count: 0, lines: [], listed: 0, describe };
       this.entries.set(code, entry);
     }
     entry.count++;
-    if (line > 0 && entry.lines.length < MAX_WARNING_LINES && entry.lines[entry.lines.length - 1] !== line)
+    if (line <= 0) return;
+    if (entry.lines[entry.lines.length - 1] === line) {
+      entry.listed++;
+    } else if (entry.lines.length < MAX_WARNING_LINES) {
       entry.lines.push(line);
+      entry.listed++;
+    }
   }
 
   count(code: string): number {
@@ -55,7 +67,7 @@ export class WarningCollector {
     for (const [code, entry] of this.entries) {
       let where = '';
       if (entry.lines.length > 0) {
-        const more = entry.count - entry.lines.length;
+        const more = entry.count - entry.listed;
         where = ` (${this.file}: line${entry.lines.length > 1 ? 's' : ''} ${entry.lines.join(', ')}${more > 0 ? ` and ${more} more` : ''})`;
       }
       result.push({
