@@ -75,7 +75,7 @@ export async function probeEnvironment(): Promise<EnvironmentProbe> {
   const supported = typeof WebAssembly === 'object';
   const simd = supported ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : false;
   const threads =
-    supported && self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function'
+    supported && globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function'
       ? Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))
       : false;
   return {
@@ -109,11 +109,26 @@ async function smokeTest() {
 
 async function start(candidate: BackendCandidate): Promise<void> {
   if (candidate.backend === 'wasm') configureWasm(candidate.threads ?? 1);
-  const ok = await tf.setBackend(candidate.backend);
-  if (!ok)
-    throw new Error(
-      `tf.setBackend('${candidate.backend}') failed (see the worker console for tfjs's reason)`,
-    );
+  // tfjs reports why a backend failed to initialise only through console.warn; keep its words.
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(' '));
+    warn.apply(console, args);
+  };
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(candidate.backend);
+  } finally {
+    console.warn = warn;
+  }
+  if (!ok) {
+    const why = warnings
+      .map((w) => w.split('\n')[0])
+      .filter(Boolean)
+      .join('; ');
+    throw new Error(`tf.setBackend('${candidate.backend}') failed${why ? `: ${why}` : ''}`);
+  }
   await tf.ready();
   await smokeTest();
 }
