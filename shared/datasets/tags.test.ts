@@ -54,6 +54,15 @@ describe('tagsToSpans', () => {
       { start: 3, end: 4, label: 'LOC' },
     ]);
     expect(invalid.map((x) => x.index)).toEqual([2, 3]);
+    // S- always ends its entity: a following I-/E- of the same type starts a new one.
+    const afterSingle: InvalidTag[] = [];
+    expect(tagsToSpans(split('S-PER I-PER E-PER S-LOC E-LOC'), 'BIOES', (x) => afterSingle.push(x))).toEqual([
+      { start: 0, end: 1, label: 'PER' },
+      { start: 1, end: 3, label: 'PER' },
+      { start: 3, end: 4, label: 'LOC' },
+      { start: 4, end: 5, label: 'LOC' },
+    ]);
+    expect(afterSingle.map((x) => x.index)).toEqual([1, 4]);
   });
 
   it('a tag of another scheme is reported, and a malformed tag throws with its position', () => {
