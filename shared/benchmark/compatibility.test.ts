@@ -89,7 +89,7 @@ describe('task ↔ head compatibility', () => {
 
   it('maps placeholder LABEL_i names by index, by sorted order, or refuses a wrong num_labels', async () => {
     const { config, tensors } = await checkpoint('sequence-classification');
-    const raw = { ...(config as Record<string, unknown>), num_labels: 3 };
+    const raw: Record<string, unknown> = { ...(config as Record<string, unknown>), num_labels: 3 };
     delete raw.id2label;
     delete raw.label2id;
     const byIndex = checkHeadCompatibility({

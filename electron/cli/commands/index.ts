@@ -12,4 +12,6 @@ export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
   serve: () => import('./serve'),
   tokenize: () => import('./tokenize'),
   infer: () => import('./infer'),
+  train: () => import('./train'),
+  eval: () => import('./eval'),
 };

@@ -1,0 +1,390 @@
+/**
+ * `eval --checkpoint DIR --dataset FILE [--format F] [--task T] --out REPORT.json --predictions PRED.jsonl
+ *  [--backend cpu|wasm] [--limit N] [--batch-size N] [--markdown REPORT.md] [--csv REPORT.csv] [--resume]`
+ *
+ * The benchmark workbench's evaluation, headless: imports the dataset (format detected unless given), checks
+ * the checkpoint's head against the task and the dataset's labels (refused with the reasons), runs
+ * shared/benchmark's runner on tfjs cpu/wasm, appends each chunk's predictions to PRED.jsonl as it goes (so
+ * --resume continues an interrupted run), then rewrites PRED.jsonl in dataset order and writes REPORT.json
+ * (metrics with bootstrap intervals, settings, hashes, timing).
+ */
+import { createHash } from 'node:crypto';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { basename, dirname, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  BENCHMARK_TASKS,
+  BenchmarkRunError,
+  buildReport,
+  checkHeadCompatibility,
+  datasetLabelsOf,
+  hashCheckpointWeights,
+  parsePredictionsJsonl,
+  PredictionsFileError,
+  predictionLine,
+  predictionsToJsonl,
+  reportToCsv,
+  reportToJson,
+  reportToMarkdown,
+  runBenchmark,
+  scorePredictions,
+  HEADLINE_METRIC,
+  tfjsModelRunner,
+  type BenchmarkData,
+  type BenchmarkRunRecord,
+  type BenchmarkTask,
+  type ExamplePrediction,
+  type Sha256,
+} from '../../../shared/benchmark';
+import { CheckpointError } from '../../../shared/checkpoint/errors';
+import { loadCheckpointFolder } from '../../../shared/checkpoint/folder';
+import {
+  DATASET_FORMAT_TASK,
+  DatasetFormatError,
+  importDataset,
+  type AnyDatasetImportResult,
+  type DatasetFormat,
+} from '../../../shared/datasets';
+import { EvaluationInputError } from '../../../shared/metrics/evaluate';
+import { loadNezha, NezhaConfig, NezhaConfigError, NezhaWeightsError } from '../../../shared/nezha';
+import { BertTokenizer } from '../../../shared/tokenizer';
+import { fsCheckpointSource } from '../../services/fsCheckpointSource';
+import { packageVersion } from '../../services/services';
+import { CliError, parseCommandArgs, type Command } from '../command';
+
+const BACKENDS = ['cpu', 'wasm'] as const;
+
+/** --task values: the dataset task names, and the metric names people also use for them. */
+const TASK_ALIASES: Readonly<Record<string, BenchmarkTask>> = {
+  ner: 'ner',
+  classification: 'classification',
+  'sentence-classification': 'classification',
+  pair: 'pair',
+  'pair-classification': 'pair',
+  qa: 'qa',
+  cmrc2018: 'qa',
+  mc: 'mc',
+  c3: 'mc',
+  'multiple-choice': 'mc',
+};
+
+const nodeSha256: Sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+async function useBackend(name: string): Promise<void> {
+  // PROD silences tfjs's console banner, which would mix into the CLI's output.
+  tf.env().set('PROD', true);
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // In Node the WASM backend reads its .wasm binaries from disk: point it at the package's dist folder.
+    const require = createRequire(import.meta.url);
+    wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+  } else {
+    await import('@tensorflow/tfjs-backend-cpu');
+  }
+  if (!(await tf.setBackend(name))) throw new CliError(`eval: the tfjs ${name} backend failed to start`);
+  await tf.ready();
+}
+
+function positiveInteger(value: unknown, option: string): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new CliError(`eval: --${option} must be a positive integer, got "${String(value)}"`);
+  }
+  return n;
+}
+
+function benchmarkData(result: AnyDatasetImportResult, limit: number | null): BenchmarkData {
+  const take = <T>(records: T[]): T[] => (limit === null ? records : records.slice(0, limit));
+  switch (result.task) {
+    case 'ner':
+      return { task: 'ner', records: take(result.records) };
+    case 'classification':
+      return { task: 'classification', records: take(result.records) };
+    case 'pair':
+      return { task: 'pair', records: take(result.records) };
+    case 'qa':
+      return { task: 'qa', records: take(result.records) };
+    case 'mc':
+      return { task: 'mc', records: take(result.records) };
+  }
+}
+
+async function readText(path: string, what: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CliError(`eval: cannot read ${what} ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function loadTokenizer(folder: string): Promise<BertTokenizer> {
+  const vocabText = await readText(resolve(folder, 'vocab.txt'), 'the vocabulary');
+  if (vocabText === null) {
+    throw new CliError(
+      `eval: ${resolve(folder, 'vocab.txt')} is missing; the checkpoint folder needs the tokenizer's vocab.txt next to config.json`,
+    );
+  }
+  const json = async (file: string): Promise<unknown> => {
+    const text = await readText(resolve(folder, file), file);
+    if (text === null) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new CliError(`eval: ${resolve(folder, file)}: invalid JSON (${(error as Error).message})`);
+    }
+  };
+  return BertTokenizer.fromFiles({
+    vocabText,
+    tokenizerConfig: await json('tokenizer_config.json'),
+    specialTokensMap: await json('special_tokens_map.json'),
+  });
+}
+
+/** Stored predictions to resume from, checked against the dataset by the runner. */
+async function previousPredictions(path: string, err: (t: string) => void): Promise<ExamplePrediction[]> {
+  const text = await readText(path, 'the predictions file');
+  if (text === null) return [];
+  const parsed = parsePredictionsJsonl(text, path);
+  if (parsed.droppedPartialLine) {
+    err(
+      `eval: ${path}: dropped an unfinished last line (an interrupted write); that example is predicted again`,
+    );
+  }
+  return parsed.predictions;
+}
+
+export const command: Command = {
+  name: 'eval',
+  summary: 'evaluate a checkpoint on a benchmark dataset: metrics with CIs and per-example predictions',
+  usage: [
+    'Usage: eval --checkpoint DIR --dataset FILE [--format F] [--task T] --out REPORT.json',
+    '            --predictions PRED.jsonl [--backend cpu|wasm] [--limit N] [--batch-size N]',
+    '            [--markdown REPORT.md] [--csv REPORT.csv] [--resume] [--resamples N] [--seed N]',
+    '',
+    'Runs the checkpoint (an HF NEZHA folder: config.json, weights, vocab.txt) on the dataset FILE',
+    '(format detected unless --format names it: char-per-line, cluener, tsv-pair, squad, c3, ...) with',
+    "the head the task needs (ner, classification, pair, qa, mc; default: the dataset's task). A head",
+    "that does not fit (no classifier, wrong num_labels, labels other than the dataset's) is refused.",
+    '--limit N evaluates the first N examples. REPORT.json holds the metrics with bootstrap intervals,',
+    'the settings, checkpoint and dataset SHA-256, backend and timing; PRED.jsonl one line per example',
+    '(index, id, gold, prediction). --resume keeps the predictions already in PRED.jsonl and predicts',
+    'only the rest. Default backend: cpu.',
+  ].join('\n'),
+  async run(args, context) {
+    const { values } = parseCommandArgs(command, args, {
+      checkpoint: { type: 'string' },
+      dataset: { type: 'string' },
+      format: { type: 'string' },
+      task: { type: 'string' },
+      out: { type: 'string' },
+      predictions: { type: 'string' },
+      backend: { type: 'string', default: 'cpu' },
+      limit: { type: 'string' },
+      'batch-size': { type: 'string' },
+      markdown: { type: 'string' },
+      csv: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      resamples: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean' },
+    });
+    if (values.help) {
+      context.out(command.usage);
+      return 0;
+    }
+    for (const required of ['checkpoint', 'dataset', 'out', 'predictions'] as const) {
+      if (!values[required])
+        throw new CliError(`eval: --${required} is required. ${command.usage.split('\n')[0]}`);
+    }
+    const backend = values.backend as string;
+    if (!(BACKENDS as readonly string[]).includes(backend)) {
+      throw new CliError(`eval: --backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
+    }
+    const format = values.format as string | undefined;
+    if (format !== undefined && !(format in DATASET_FORMAT_TASK)) {
+      throw new CliError(
+        `eval: --format "${format}" is not a dataset format; use one of ${Object.keys(DATASET_FORMAT_TASK).join(', ')}`,
+      );
+    }
+    let task: BenchmarkTask | undefined;
+    if (values.task !== undefined) {
+      task = TASK_ALIASES[values.task as string];
+      if (task === undefined) {
+        throw new CliError(
+          `eval: --task "${values.task}" is not a benchmark task; use one of ${BENCHMARK_TASKS.join(', ')}`,
+        );
+      }
+    }
+    const limit = positiveInteger(values.limit, 'limit');
+    const batchSize = positiveInteger(values['batch-size'], 'batch-size');
+    const resamples = positiveInteger(values.resamples, 'resamples');
+    const seed = values.seed === undefined ? null : Number(values.seed);
+    if (seed !== null && !Number.isInteger(seed))
+      throw new CliError(`eval: --seed must be an integer, got "${values.seed}"`);
+    const checkpointDir = resolve(values.checkpoint as string);
+    const datasetPath = resolve(values.dataset as string);
+    const outPath = resolve(values.out as string);
+    const predictionsPath = resolve(values.predictions as string);
+
+    // The dataset first: a bad file is reported before anything slow happens.
+    let datasetBytes: Uint8Array;
+    try {
+      datasetBytes = await readFile(datasetPath);
+    } catch (error) {
+      throw new CliError(`eval: cannot read the dataset ${datasetPath}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    let imported: AnyDatasetImportResult;
+    try {
+      imported = importDataset(datasetBytes, {
+        file: datasetPath,
+        format: format as DatasetFormat | undefined,
+      });
+    } catch (error) {
+      if (error instanceof DatasetFormatError) throw new CliError(`eval: ${error.message}`, { cause: error });
+      throw error;
+    }
+    if (task !== undefined && task !== imported.task) {
+      throw new CliError(
+        `eval: --task ${task} does not fit ${datasetPath}, which reads as ${imported.format} (a ${imported.task} dataset); drop --task or pass the matching --format`,
+      );
+    }
+    if (imported.records.length === 0) throw new CliError(`eval: ${datasetPath} has no examples to evaluate`);
+    const data = benchmarkData(imported, limit);
+    const datasetLabels = datasetLabelsOf(benchmarkData(imported, null));
+
+    const folder = await stat(checkpointDir).catch(() => null);
+    if (folder === null || !folder.isDirectory()) {
+      throw new CliError(`eval: checkpoint folder ${checkpointDir} does not exist or is not a folder`);
+    }
+    try {
+      const source = fsCheckpointSource(checkpointDir);
+      const loaded = await loadCheckpointFolder(source);
+      const check = checkHeadCompatibility({
+        task: data.task,
+        config: loaded.config,
+        tensors: [...loaded.stateDict].map(([name, record]) => ({ name, shape: record.shape })),
+        datasetLabels,
+      });
+      if (!check.ok) {
+        throw new CliError(
+          `eval: ${checkpointDir} cannot be evaluated on ${basename(datasetPath)} (${data.task}): ${check.reasons.join('; ')}`,
+        );
+      }
+      const { plan } = check;
+      const tokenizer = await loadTokenizer(checkpointDir);
+      await useBackend(backend);
+      const config = new NezhaConfig(loaded.config as ConstructorParameters<typeof NezhaConfig>[0]);
+      const { model, missingKeys } = loadNezha(plan.className, config, loaded.stateDict);
+      if (missingKeys.length > 0) {
+        context.err(
+          `eval: ${checkpointDir} has no weights for ${missingKeys.length} parameter(s) of ${plan.className} (${missingKeys.join(', ')}); they were initialised randomly`,
+        );
+      }
+
+      const completed = values.resume ? await previousPredictions(predictionsPath, context.err) : [];
+      if (!values.resume) await writeFile(predictionsPath, '');
+      const startedAt = new Date().toISOString();
+      let result;
+      try {
+        result = await runBenchmark({
+          plan,
+          data,
+          tokenizer,
+          model: tfjsModelRunner(model),
+          backend,
+          device: `tfjs-${backend} on Node ${process.versions.node}`,
+          settings: batchSize === null ? {} : { maxBatchSize: batchSize },
+          completed: completed.filter((p) => p.index < data.records.length),
+          onPredictions: (predictions) =>
+            appendFile(predictionsPath, predictions.map(predictionLine).join('')),
+        });
+      } finally {
+        model.dispose();
+      }
+      const finishedAt = new Date().toISOString();
+      await writeFile(predictionsPath, predictionsToJsonl(result.predictions));
+
+      const bootstrap = { ...(resamples !== null && { resamples }), ...(seed !== null && { seed }) };
+      const metrics = scorePredictions(data.task, result.predictions, bootstrap);
+      const weights = await hashCheckpointWeights(source, loaded.files, nodeSha256);
+      const run: BenchmarkRunRecord = {
+        checkpoint: {
+          name: basename(checkpointDir),
+          path: checkpointDir,
+          sha256: weights.sha256,
+          weightFiles: weights.files,
+          className: plan.className,
+          numLabels: plan.numLabels,
+          labelMatch: plan.labelMatch,
+        },
+        dataset: {
+          name: basename(datasetPath),
+          path: datasetPath,
+          sha256: await nodeSha256(datasetBytes),
+          format: imported.format,
+          task: data.task,
+          records: imported.records.length,
+          evaluated: data.records.length,
+        },
+        settings: {
+          ...result.settings,
+          limit,
+          resamples: metrics[0].resamples,
+          ciLevel: metrics[0].ciLevel,
+          seed: metrics[0].seed,
+        },
+        environment: {
+          backend,
+          device: result.timing.device,
+          appVersion: packageVersion(),
+          runtime: `Node ${process.versions.node}`,
+        },
+        startedAt,
+        finishedAt,
+        resumed: result.resumed,
+        metrics,
+        timing: result.timing,
+        notes: plan.notes,
+      };
+      const report = buildReport([run], { appVersion: packageVersion(), createdAt: finishedAt });
+      const writes: [string, string][] = [[outPath, reportToJson(report)]];
+      if (values.markdown) writes.push([resolve(values.markdown as string), reportToMarkdown(report)]);
+      if (values.csv) writes.push([resolve(values.csv as string), reportToCsv(report)]);
+      for (const [path, text] of writes) {
+        try {
+          await writeFile(path, text);
+        } catch (error) {
+          throw new CliError(`eval: cannot write ${path}: ${(error as Error).message}`, { cause: error });
+        }
+      }
+      const headline = metrics.find((m) => m.metric === HEADLINE_METRIC[data.task]) ?? metrics[0];
+      context.out(
+        `eval: ${headline.metric} ${headline.value.toFixed(4)} [${headline.ci[0].toFixed(4)}, ${headline.ci[1].toFixed(4)}] on ${data.records.length} examples` +
+          `${result.resumed > 0 ? ` (${result.resumed} resumed)` : ''}, ${backend}, ${result.timing.examplesPerSecond.toFixed(1)} examples/s → ${outPath}`,
+      );
+      return 0;
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      if (
+        error instanceof CheckpointError ||
+        error instanceof NezhaConfigError ||
+        error instanceof NezhaWeightsError
+      ) {
+        throw new CliError(`eval: ${checkpointDir}: ${error.message}`, { cause: error });
+      }
+      if (
+        error instanceof BenchmarkRunError ||
+        error instanceof PredictionsFileError ||
+        error instanceof EvaluationInputError
+      ) {
+        throw new CliError(`eval: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  },
+};
