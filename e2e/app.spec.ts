@@ -236,3 +236,24 @@ test('forcing WebGPU in the settings uses the software adapter, and Automatic go
     timeout: 30_000,
   });
 });
+
+test('progress events from the main side show in the status bar until the job is done', async ({
+  page,
+  host,
+}) => {
+  await openApp(page, host);
+  const job = page.getByTestId('status-job');
+  await expect(async () => {
+    host.services.events.emit('progress', {
+      jobId: 'e2e-job',
+      kind: 'checkpoint.import',
+      done: 3,
+      total: 10,
+      message: 'Reading weights',
+    });
+    await expect(job).toHaveText('Reading weights 3/10', { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  host.services.events.emit('progress', { jobId: 'e2e-job', kind: 'checkpoint.import', done: 10, total: 10 });
+  await expect(job).toHaveText('checkpoint.import 10/10');
+  await expect(job).toHaveCount(0);
+});

@@ -10,7 +10,7 @@ import { createApi } from './api/client';
 import { pickTransport } from './api/transports/pick';
 import { createInferenceClient } from './inference/client';
 import { startRouterSync } from './state/router';
-import { useRuntime } from './state/runtime';
+import { trackProgress, useRuntime } from './state/runtime';
 import type { AppServices } from './state/services';
 import { ServicesContext } from './state/services';
 import { useToasts } from './state/toasts';
@@ -24,6 +24,7 @@ const api = createApi(transport, {
     toast({ kind: 'error', title: `Request failed: ${error.channel}`, detail: error.message }),
 });
 api.on('main.error', (event) => toast({ kind: 'error', title: event.message, detail: event.detail }));
+api.on('progress', trackProgress);
 
 const services: AppServices = { api, inference: createInferenceClient(), hostKind: kind };
 startRouterSync();

@@ -11,7 +11,8 @@ const connectionText = {
 
 export function StatusBar() {
   const { hostKind } = useServices();
-  const { appInfo, connection, backend, backendPending, backendError } = useRuntime();
+  const { appInfo, connection, backend, backendPending, backendError, jobs } = useRuntime();
+  const job = jobs.at(-1);
 
   let backendText: string;
   let backendTitle: string;
@@ -46,6 +47,20 @@ export function StatusBar() {
       </span>
       {backend && <span className="status-item status-reason">{backend.reason}</span>}
       <span className="status-spacer" />
+      {job && (
+        <span
+          className="status-item status-job"
+          data-testid="status-job"
+          title={jobs
+            .map((j) => `${j.message ?? j.kind}: ${j.done}${j.total !== null ? `/${j.total}` : ''}`)
+            .join('\n')}
+        >
+          <progress max={job.total ?? undefined} value={job.total !== null ? job.done : undefined} />
+          {job.message ?? job.kind} {job.done}
+          {job.total !== null && `/${job.total}`}
+          {jobs.length > 1 && ` (+${jobs.length - 1} more)`}
+        </span>
+      )}
       <span className="status-item" title={hostTitle} data-testid="status-host">
         {hostKind === 'serve' && connection && connection !== 'open' && (
           <span className={`dot ${connection === 'closed' ? 'dot-error' : 'dot-pending'}`} />
