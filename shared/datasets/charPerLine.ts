@@ -177,11 +177,13 @@ function* readSentences(
   for (let offset = 0; offset < text.length; offset = next + 1) {
     next = text.indexOf('\n', offset);
     if (next < 0) next = text.length;
-    const content = text.slice(offset, next);
     line++;
     context.position = offset;
-    if (content === '' || (content.charCodeAt(content.length - 1) <= 0x20 && content.trim() === '')) {
-      if (content !== '') {
+    // Index-based parsing: no per-line substring or object besides the token and tag themselves.
+    const blank =
+      next === offset || (text.charCodeAt(next - 1) <= 0x20 && text.slice(offset, next).trim() === '');
+    if (blank) {
+      if (next !== offset) {
         warnings.add(
           'whitespace-line',
           line,
@@ -200,7 +202,7 @@ function* readSentences(
       }
       continue;
     }
-    if (content.charCodeAt(0) === 0x2d && content.startsWith('-DOCSTART-')) {
+    if (text.charCodeAt(offset) === 0x2d && text.startsWith('-DOCSTART-', offset)) {
       warnings.add(
         'docstart',
         line,
@@ -209,26 +211,44 @@ function* readSentences(
       );
       continue;
     }
-    const parsed = splitLine(content, separator);
-    if (!parsed) {
-      throw new DatasetFormatError({
-        file,
-        line,
-        expected: `"<${unit}>${separator === '\t' ? '<TAB>' : '<space>'}<tag>" (one ${unit} and its tag per line, a blank line between sentences)`,
-        found: quoteSnippet(content),
-      });
+    let token: string;
+    let tag: string;
+    let extraColumns = false;
+    if (
+      separator === ' ' &&
+      next - offset > 2 &&
+      text.charCodeAt(offset) === 0x20 &&
+      text.charCodeAt(offset + 1) === 0x20 &&
+      text.charCodeAt(offset + 2) !== 0x20
+    ) {
+      // A space character as the token: "  O".
+      token = ' ';
+      tag = text.slice(offset + 2, next);
+    } else {
+      const first = text.indexOf(separator, offset);
+      if (first <= offset || first >= next) {
+        throw new DatasetFormatError({
+          file,
+          line,
+          expected: `"<${unit}>${separator === '\t' ? '<TAB>' : '<space>'}<tag>" (one ${unit} and its tag per line, a blank line between sentences)`,
+          found: quoteSnippet(text.slice(offset, next)),
+        });
+      }
+      const last = text.lastIndexOf(separator, next - 1);
+      token = text.slice(offset, first);
+      tag = text.slice(last + 1, next);
+      extraColumns = last !== first;
     }
-    const { token, tag } = parsed;
     if (!isTag(tag)) {
       throw new DatasetFormatError({
         file,
         line,
-        column: content.length - tag.length + 1,
+        column: next - offset - tag.length + 1,
         expected: `a tag "O" or "<B|I|E|S|M>-<type>" such as "B-PER" (${scheme} scheme)`,
         found: quoteSnippet(tag),
       });
     }
-    if (parsed.extraColumns) {
+    if (extraColumns) {
       warnings.add(
         'extra-columns',
         line,
