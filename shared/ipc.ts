@@ -72,6 +72,170 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const defaultSettings: Settings = { theme: 'system', backend: 'auto' };
 
 // ---------------------------------------------------------------------------------------------
+// Dataset store and annotation records (issue 5). Offsets count Unicode CODE POINTS, end exclusive.
+// ---------------------------------------------------------------------------------------------
+
+/** Every format `datasets.import` reads (shared/datasets DatasetFormat). */
+export const datasetFormatSchema = z.enum([
+  'char-per-line',
+  'ernie-tsv',
+  'cluener',
+  'jsonl-spans',
+  'label-studio',
+  'tsv-classification',
+  'tsv-pair',
+  'json-classification',
+  'json-pair',
+  'squad',
+  'c3',
+]);
+export const datasetTaskSchema = z.enum(['ner', 'classification', 'pair', 'qa', 'mc']);
+
+/** What `datasets.export` writes: char-per-line in BIO or BIOES, ERNIE TSV, CLUENER, JSONL spans, Label Studio. */
+export const datasetExportFormatSchema = z.enum([
+  'char-per-line-bio',
+  'char-per-line-bioes',
+  'ernie-tsv',
+  'cluener',
+  'jsonl-spans',
+  'label-studio',
+]);
+export type DatasetExportFormat = z.infer<typeof datasetExportFormatSchema>;
+
+export const exampleStatusSchema = z.enum(['unannotated', 'in-progress', 'done']);
+export type ExampleStatus = z.infer<typeof exampleStatusSchema>;
+
+/** gold: came with the imported file; annotator: made or accepted by a person; model: a suggestion. */
+export type AnnotationSource = 'gold' | 'model' | 'annotator';
+
+export interface AnnotationSpan {
+  id: number;
+  start: number;
+  end: number;
+  label: string;
+  source: AnnotationSource;
+  author: string | null;
+  /** Model confidence (0..1) for model spans; null otherwise. */
+  score: number | null;
+  /** The checkpoint that predicted a model span; null otherwise. */
+  checkpointId: string | null;
+  createdAt: string;
+}
+
+export interface LabelDefinition {
+  name: string;
+  /** CSS colour, "#rrggbb". */
+  color: string;
+  /** "1".."9" or a single letter; null when none. */
+  hotkey: string | null;
+  /** Order in the label bar. */
+  position: number;
+}
+
+export interface ExampleView {
+  id: number;
+  datasetId: string;
+  /** 0-based position in the dataset (file order). */
+  index: number;
+  text: string;
+  split: string | null;
+  status: ExampleStatus;
+  /** Increases with every change to the example's spans or status. */
+  revision: number;
+  updatedAt: string | null;
+  /** The working annotation: gold and annotator spans, sorted by start. Never overlapping. */
+  spans: AnnotationSpan[];
+  /** Model suggestions not yet accepted or rejected, sorted by start (may overlap `spans`). */
+  modelSpans: AnnotationSpan[];
+  /** Model uncertainty stored with the last predictions (higher = less sure); null before any. */
+  uncertainty: number | null;
+  /** For classification / pair / QA / MC datasets: the imported record as it was read. */
+  record: unknown;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface DatasetDetail extends DatasetRecord {
+  labels: LabelDefinition[];
+  sourceFile: string | null;
+  sourceHash: string | null;
+  /** Imported counts (shared/datasets DatasetCounts). */
+  counts: Record<string, unknown>;
+  warnings: DatasetImportWarning[];
+}
+
+export interface DatasetImportWarning {
+  code: string;
+  severity: 'info' | 'warning';
+  message: string;
+  count: number;
+  file: string;
+  lines: number[];
+}
+
+export interface DatasetImportSummary {
+  jobId: string;
+  dataset: DatasetDetail;
+  /** Records stored. */
+  examples: number;
+  /** Gold spans stored (NER). */
+  spans: number;
+  warnings: DatasetImportWarning[];
+  durationMs: number;
+}
+
+export interface DatasetStats {
+  datasetId: string;
+  total: number;
+  unannotated: number;
+  inProgress: number;
+  done: number;
+  /** Per label: spans in the working annotation (gold + annotator) and model suggestions. */
+  labels: { label: string; spans: number; modelSpans: number }[];
+}
+
+export interface ExamplePage {
+  /** Examples matching the filter (all pages). */
+  total: number;
+  offset: number;
+  items: ExampleView[];
+}
+
+const spanRangeSchema = z.object({
+  start: z.number().int().nonnegative(),
+  end: z.number().int().positive(),
+});
+const labelNameSchema = z.string().min(1).max(100);
+const authorSchema = z.string().min(1).max(200);
+
+/** One edit of `annotations.apply`; spans are addressed by id (from ExampleView.spans). */
+export const annotationOpSchema = z.discriminatedUnion('op', [
+  spanRangeSchema.extend({ op: z.literal('add'), label: labelNameSchema }).strict(),
+  z.object({ op: z.literal('remove'), spanId: z.number().int().positive() }).strict(),
+  z
+    .object({ op: z.literal('relabel'), spanId: z.number().int().positive(), label: labelNameSchema })
+    .strict(),
+]);
+export type AnnotationOp = z.infer<typeof annotationOpSchema>;
+
+export const exampleFilterSchema = z
+  .object({
+    status: exampleStatusSchema.optional(),
+    /** Substring of the example text. */
+    text: z.string().min(1).max(500).optional(),
+    /** Substring of an entity's text (working or model spans), optionally with `label`. */
+    entityText: z.string().min(1).max(500).optional(),
+    /** Examples with at least one span of this label (working or model). */
+    label: labelNameSchema.optional(),
+    /** Model suggestions differ from the working annotation (exact span + label match). */
+    disagreement: z.boolean().optional(),
+    /** Examples with a model span whose score is below this. */
+    lowConfidenceBelow: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export type ExampleFilter = z.infer<typeof exampleFilterSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // Request channels
 // ---------------------------------------------------------------------------------------------
 
@@ -100,6 +264,145 @@ export const requestChannels = {
   },
   'datasets.list': { request: none, response: {} as DatasetRecord[] },
   'datasets.remove': { request: z.object({ id: idSchema }).strict(), response: {} as { removed: boolean } },
+  'datasets.get': { request: z.object({ id: idSchema }).strict(), response: {} as DatasetDetail },
+  /** Reads the file on the main side; progress on the `progress` event (kind "dataset-import"). */
+  'datasets.import': {
+    request: z
+      .object({
+        path: z.string().min(1).max(4096),
+        format: datasetFormatSchema.optional(),
+        name: z.string().min(1).max(200).optional(),
+        /** The task the caller expects; a file of another task is refused. */
+        task: datasetTaskSchema.optional(),
+        /** Text encoding of the file (default utf-8; e.g. gb18030). */
+        encoding: z.string().min(1).max(40).optional(),
+        /** Chosen by the caller so it can cancel with `jobs.cancel` before the response arrives. */
+        jobId: idSchema.optional(),
+      })
+      .strict(),
+    response: {} as DatasetImportSummary,
+  },
+  /** Writes the working annotation (gold + annotator spans) atomically (temp file + rename). */
+  'datasets.export': {
+    request: z
+      .object({ id: idSchema, format: datasetExportFormatSchema, path: z.string().min(1).max(4096) })
+      .strict(),
+    response: {} as { path: string; examples: number; spans: number; bytes: number },
+  },
+  'datasets.stats': { request: z.object({ id: idSchema }).strict(), response: {} as DatasetStats },
+  /** Cancels a running job (import); `cancelled` is false when no such job runs. */
+  'jobs.cancel': { request: z.object({ jobId: idSchema }).strict(), response: {} as { cancelled: boolean } },
+  'examples.list': {
+    request: z
+      .object({
+        datasetId: idSchema,
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(500).default(50),
+        filter: exampleFilterSchema.optional(),
+        /** 'index': file order; 'uncertainty': most uncertain model predictions first (active learning). */
+        order: z.enum(['index', 'uncertainty']).default('index'),
+      })
+      .strict(),
+    response: {} as ExamplePage,
+  },
+  'examples.get': {
+    request: z.object({ exampleId: z.number().int().positive() }).strict(),
+    response: {} as ExampleView,
+  },
+  'examples.setStatus': {
+    request: z
+      .object({ exampleId: z.number().int().positive(), status: exampleStatusSchema, author: authorSchema })
+      .strict(),
+    response: {} as ExampleView,
+  },
+  'labels.list': { request: z.object({ datasetId: idSchema }).strict(), response: {} as LabelDefinition[] },
+  /** Adds labels or changes colour / hotkey / order of existing ones; labels not named are kept. */
+  'labels.update': {
+    request: z
+      .object({
+        datasetId: idSchema,
+        labels: z
+          .array(
+            z
+              .object({
+                name: labelNameSchema,
+                color: z
+                  .string()
+                  .regex(/^#[0-9a-fA-F]{6}$/)
+                  .optional(),
+                hotkey: z
+                  .string()
+                  .regex(/^[0-9a-zA-Z]$/)
+                  .nullable()
+                  .optional(),
+                position: z.number().int().nonnegative().optional(),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(200),
+      })
+      .strict(),
+    response: {} as LabelDefinition[],
+  },
+  /** One transaction: validates every op (bounds, overlaps), stores them and one history entry. */
+  'annotations.apply': {
+    request: z
+      .object({
+        exampleId: z.number().int().positive(),
+        ops: z.array(annotationOpSchema).min(1).max(1000),
+        author: authorSchema,
+        /** When given, the edit is refused if the example changed since (another window edited it). */
+        expectedRevision: z.number().int().nonnegative().optional(),
+      })
+      .strict(),
+    response: {} as ExampleView,
+  },
+  'annotations.undo': {
+    request: z.object({ exampleId: z.number().int().positive(), author: authorSchema.optional() }).strict(),
+    response: {} as ExampleView,
+  },
+  'annotations.redo': {
+    request: z.object({ exampleId: z.number().int().positive(), author: authorSchema.optional() }).strict(),
+    response: {} as ExampleView,
+  },
+  /** Replaces the example's model suggestions from this checkpoint and stores its uncertainty. */
+  'annotations.saveModelPredictions': {
+    request: z
+      .object({
+        exampleId: z.number().int().positive(),
+        checkpointId: idSchema,
+        spans: z
+          .array(spanRangeSchema.extend({ label: labelNameSchema, score: z.number().min(0).max(1) }).strict())
+          .max(5000),
+        /** Default: 1 - the lowest span score (0 with no spans). */
+        uncertainty: z.number().min(0).optional(),
+      })
+      .strict(),
+    response: {} as ExampleView,
+  },
+  /** Turns model suggestions into annotator spans (all of them when `spanIds` is left out). */
+  'annotations.acceptModel': {
+    request: z
+      .object({
+        exampleId: z.number().int().positive(),
+        spanIds: z.array(z.number().int().positive()).min(1).max(5000).optional(),
+        author: authorSchema,
+      })
+      .strict(),
+    response: {} as ExampleView,
+  },
+  /** Drops model suggestions (all of them when `spanIds` is left out). */
+  'annotations.rejectModel': {
+    request: z
+      .object({
+        exampleId: z.number().int().positive(),
+        spanIds: z.array(z.number().int().positive()).min(1).max(5000).optional(),
+        author: authorSchema,
+      })
+      .strict(),
+    response: {} as ExampleView,
+  },
 } as const;
 
 export type RequestChannel = keyof typeof requestChannels;
