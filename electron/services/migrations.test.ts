@@ -61,7 +61,17 @@ describe('migrations', () => {
     const tables = (
       db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
     ).map((t) => t.name);
-    expect(tables).toEqual(expect.arrayContaining(['checkpoints', 'datasets', 'settings']));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'checkpoints',
+        'datasets',
+        'settings',
+        'examples',
+        'annotations',
+        'dataset_labels',
+        'example_history',
+      ]),
+    );
     db.close();
   });
 
@@ -83,7 +93,8 @@ describe('migrations', () => {
           validated_at: string | null;
         };
         expect(row.name).toBe('old');
-        expect(row.validated_at).toBe('2026-01-01T00:00:00.000Z');
+        // Migration 2 backfills validated_at; rows seeded after it (from >= 2) never had one.
+        expect(row.validated_at).toBe(from < 2 ? '2026-01-01T00:00:00.000Z' : null);
         expect(upgraded.prepare("SELECT value_json FROM settings WHERE key = 'theme'").get()).toEqual({
           value_json: '"dark"',
         });
