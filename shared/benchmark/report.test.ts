@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { memoryCheckpointSource } from '../checkpoint';
+import { hashCheckpointWeights, webCryptoSha256 } from './hash';
+import { parsePredictionsJsonl, predictionsToJsonl, PredictionsFileError } from './predictionsFile';
+import {
+  buildReport,
+  CSV_COLUMNS,
+  formatWithInterval,
+  reportToCsv,
+  reportToJson,
+  reportToMarkdown,
+  type BenchmarkRunRecord,
+} from './report';
+import { DEFAULT_PREDICTION_SETTINGS } from './runner';
+import { scorePredictions } from './score';
+import { percentile } from './timing';
+import type { BenchmarkTask, ExamplePrediction } from './types';
+
+const nodeSha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Classification predictions with `correct` of `n` right. */
+function labelled(n: number, correct: number): ExamplePrediction[] {
+  return Array.from({ length: n }, (_, i) => ({
+    task: 'pair' as const,
+    index: i,
+    id: String(i),
+    gold: i % 2 ? '1' : '0',
+    prediction: i < correct ? (i % 2 ? '1' : '0') : i % 2 ? '0' : '1',
+    score: 0.6,
+  }));
+}
+
+/** CMRC-style predictions: the first `exact` answered exactly, the rest with a wrong answer. */
+function answered(n: number, exact: number): ExamplePrediction[] {
+  return Array.from({ length: n }, (_, i) => ({
+    task: 'qa' as const,
+    index: i,
+    id: `Q${i}`,
+    gold: ['北京大学', '北大'],
+    prediction: i < exact ? '北京大学' : '清华大学',
+    start: 0,
+    end: 4,
+    score: 0.2,
+  }));
+}
+
+function run(
+  checkpoint: string,
+  dataset: string,
+  task: BenchmarkTask,
+  predictions: ExamplePrediction[],
+): BenchmarkRunRecord {
+  const metrics = scorePredictions(task, predictions);
+  return {
+    checkpoint: {
+      name: checkpoint,
+      sha256: nodeSha256(new TextEncoder().encode(checkpoint)),
+      weightFiles: [],
+      className: task === 'qa' ? 'NezhaForQuestionAnswering' : 'NezhaForSequenceClassification',
+      numLabels: 2,
+      labelMatch: 'index',
+    },
+    dataset: {
+      name: dataset,
+      sha256: nodeSha256(new TextEncoder().encode(dataset)),
+      format: task === 'qa' ? 'squad' : 'tsv-pair',
+      task,
+      records: predictions.length,
+      evaluated: predictions.length,
+    },
+    settings: {
+      ...DEFAULT_PREDICTION_SETTINGS,
+      limit: null,
+      resamples: 1000,
+      ciLevel: 0.95,
+      seed: metrics[0].seed,
+    },
+    environment: { backend: 'webgpu', device: 'Test GPU', appVersion: '1.2.3' },
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:01:00.000Z',
+    resumed: 0,
+    metrics,
+    timing: {
+      backend: 'webgpu',
+      examples: predictions.length,
+      batches: 4,
+      totalMs: 1000,
+      examplesPerSecond: predictions.length,
+      batchLatencyMs: { p50: 12.5, p95: 20, mean: 14, max: 21 },
+    },
+    notes: [],
+  };
+}
+
+const report = buildReport(
+  [
+    run('nezha-base | v2', 'LCQMC dev', 'pair', labelled(200, 170)),
+    run('nezha-base | v2', 'CMRC 2018 dev', 'qa', answered(100, 60)),
+    run('nezha-large', 'LCQMC dev', 'pair', labelled(200, 180)),
+    run('nezha-large', 'CMRC 2018 dev', 'qa', answered(100, 50)),
+  ],
+  { appVersion: '1.2.3', createdAt: '2026-01-01T00:02:00.000Z' },
+);
+
+describe('report exports', () => {
+  it("Markdown: the paper's table, rows checkpoints, columns datasets, metric ± CI, best per column in bold", () => {
+    const markdown = reportToMarkdown(report);
+    const base = { ...report.runs[2].metrics[0], perClass: undefined, confusion: undefined };
+    expect(formatWithInterval({ ...base, value: 0.9, ci: [0.86, 0.94] })).toBe('90.0 ± 4.0');
+    expect(formatWithInterval({ ...base, unit: 'percent', value: 61.234, ci: [55, 67.5] })).toBe(
+      '61.2 ± 6.3',
+    );
+    const table = markdown.split('\n').filter((l) => l.startsWith('| '));
+    expect(table[0]).toBe('| Checkpoint | LCQMC dev (Acc) | CMRC 2018 dev (EM / F1) |');
+    expect(table[2]).toMatch(
+      /^\| nezha-base \\\| v2 \| 85\.0 ± \d+\.\d \| \*\*60\.0 ± \d+\.\d \/ 80\.0 ± \d+\.\d\*\* \|$/,
+    );
+    expect(table[3]).toMatch(
+      /^\| nezha-large \| \*\*90\.0 ± \d+\.\d\*\* \| 50\.0 ± \d+\.\d \/ \d+\.\d ± \d+\.\d \|$/,
+    );
+    expect(markdown).toContain('95 % percentile-bootstrap interval over examples (1000 resamples)');
+    expect(markdown).toContain('| 200 | webgpu (Test GPU) | 200.0 | 12.5 | 20.0 |');
+  });
+
+  it('CSV: one row per run and metric, every number at full precision, quoted where needed', () => {
+    const csv = reportToCsv(report);
+    const rows = csv.trimEnd().split('\r\n');
+    expect(rows[0]).toBe(CSV_COLUMNS.join(','));
+    const metricRows = report.runs.reduce((n, r) => n + r.metrics.length, 0);
+    expect(rows).toHaveLength(1 + metricRows);
+    const first = rows[1].split(',');
+    expect(first[0]).toBe('nezha-base | v2');
+    const m = report.runs[0].metrics[0];
+    expect(first.slice(5, 14)).toEqual(
+      [m.metric, m.unit, m.value, m.ci[0], m.ci[1], m.ciLevel, m.n, m.resamples, m.seed].map(String),
+    );
+    const quoted = reportToCsv(buildReport([run('a "quoted", name', 'd', 'pair', labelled(10, 5))], report));
+    expect(quoted.split('\r\n')[1]).toMatch(/^"a ""quoted"", name",/);
+  });
+
+  it('JSON: every number and setting, read back unchanged', () => {
+    expect(JSON.parse(reportToJson(report))).toEqual(report);
+  });
+});
+
+describe('reproducibility hashes', () => {
+  it('SHA-256 by Web Crypto equals node:crypto (and the FIPS 180-2 value of "abc")', async () => {
+    const abc = new TextEncoder().encode('abc');
+    const expected = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+    expect(await webCryptoSha256(abc)).toBe(expected);
+    expect(nodeSha256(abc)).toBe(expected);
+  });
+
+  it("one weight file hashes to its own SHA-256; shards to the hash of sha256sum's lines", async () => {
+    const a = new Uint8Array([1, 2, 3]);
+    const b = new Uint8Array([4, 5]);
+    const single = await hashCheckpointWeights(
+      memoryCheckpointSource(new Map([['model.safetensors', a]])),
+      ['model.safetensors'],
+      nodeSha256,
+    );
+    expect(single).toEqual({
+      sha256: nodeSha256(a),
+      files: [{ file: 'model.safetensors', bytes: 3, sha256: nodeSha256(a) }],
+    });
+    const files = new Map([
+      ['model.safetensors.index.json', new Uint8Array([9])],
+      ['model-00002-of-00002.safetensors', b],
+      ['model-00001-of-00002.safetensors', a],
+    ]);
+    const sharded = await hashCheckpointWeights(
+      memoryCheckpointSource(files),
+      [...files.keys()],
+      webCryptoSha256,
+    );
+    const lines = `${nodeSha256(a)}  model-00001-of-00002.safetensors\n${nodeSha256(b)}  model-00002-of-00002.safetensors\n`;
+    expect(sharded.sha256).toBe(nodeSha256(new TextEncoder().encode(lines)));
+    expect(sharded.files.map((f) => f.file)).toEqual([
+      'model-00001-of-00002.safetensors',
+      'model-00002-of-00002.safetensors',
+    ]);
+  });
+});
+
+describe('PRED.jsonl', () => {
+  it('round-trips, drops an unfinished last line, and names file:line for a bad one', () => {
+    const predictions = [...labelled(3, 2)];
+    const text = predictionsToJsonl(predictions);
+    expect(text.split('\n')[0]).toBe(
+      '{"index":0,"id":"0","task":"pair","gold":"0","prediction":"0","score":0.6}',
+    );
+    expect(parsePredictionsJsonl(text, 'p.jsonl')).toEqual({ predictions, droppedPartialLine: false });
+    const cut = parsePredictionsJsonl(text.slice(0, -10), 'p.jsonl');
+    expect(cut).toEqual({ predictions: predictions.slice(0, 2), droppedPartialLine: true });
+    expect(() => parsePredictionsJsonl(`${text}{"index":3}\n`, 'p.jsonl')).toThrow(PredictionsFileError);
+    expect(() => parsePredictionsJsonl(`${text}{"index":3}\n`, 'p.jsonl')).toThrow(/^p\.jsonl:4: /);
+    expect(() => parsePredictionsJsonl(`nope\n${text}`, 'p.jsonl')).toThrow(/^p\.jsonl:1: not valid JSON/);
+  });
+});
+
+describe('percentile', () => {
+  it("matches numpy.percentile's linear interpolation", () => {
+    // numpy.percentile([1, 2, 3, 4, 10], [50, 95, 0, 100, 25]) = [3, 8.8, 1, 10, 2]
+    const values = [10, 2, 4, 1, 3];
+    const expected = [3, 8.8, 1, 10, 2];
+    [50, 95, 0, 100, 25].forEach((q, k) => expect(percentile(values, q)).toBeCloseTo(expected[k], 12));
+    expect(percentile([7], 95)).toBe(7);
+    expect(percentile([], 50)).toBeNaN();
+  });
+});
