@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activation } from './activations';
 import type { NezhaConfig } from './config';
 import type { ForwardContext, ParameterSource } from './nn';
-import { Embedding, LayerNorm, Linear, Module, dropout, joinName } from './nn';
+import { Embedding, LayerNorm, Linear, Module, dropout, joinName, tidyOutput } from './nn';
 import { NezhaRelativePositionsEncoding } from './relativePositions';
 
 /*
@@ -128,15 +128,17 @@ export class NezhaSelfAttention extends Module {
     const k = this.splitHeads(this.key.apply(hidden), batch, length);
     const v = this.splitHeads(this.value.apply(hidden), batch, length);
 
-    const contentScores = tf.matMul(q, k, false, true);
-    const queryByBucket = tf.reshape(
-      tf.matMul(tf.reshape(q, [batch * heads * length, depth]), rel.table, false, true),
-      [batch * heads, length, buckets],
-    ) as tf.Tensor3D;
-    const positionScores = tf.reshape(rel.expandBuckets(queryByBucket), [batch, heads, length, length]);
-    const scores = tf.add(tf.div(tf.add(contentScores, positionScores), Math.sqrt(depth)), extendedMask);
-    let probabilities = tf.softmax(scores) as tf.Tensor4D;
-    probabilities = dropout(probabilities, this.config.attentionProbsDropoutProb, context) as tf.Tensor4D;
+    // The [B, H, L, L] score intermediates are released as soon as the probabilities exist.
+    const probabilities = tidyOutput(() => {
+      const contentScores = tf.matMul(q, k, false, true);
+      const queryByBucket = tf.reshape(
+        tf.matMul(tf.reshape(q, [batch * heads * length, depth]), rel.table, false, true),
+        [batch * heads, length, buckets],
+      ) as tf.Tensor3D;
+      const positionScores = tf.reshape(rel.expandBuckets(queryByBucket), [batch, heads, length, length]);
+      const scores = tf.add(tf.div(tf.add(contentScores, positionScores), Math.sqrt(depth)), extendedMask);
+      return dropout(tf.softmax(scores), this.config.attentionProbsDropoutProb, context) as tf.Tensor4D;
+    });
 
     const contentContext = tf.matMul(probabilities, v);
     const bucketWeights = rel.sumBuckets(
@@ -284,18 +286,25 @@ export class NezhaLayer extends Module {
     this.output = this.child(new NezhaOutput(config, source, joinName(prefix, 'output')));
   }
 
+  /**
+   * One layer in its own tidy scope, so a forward pass holds one layer's intermediates at a time;
+   * the attention probabilities are kept only when asked for.
+   */
   forward(
     hidden: tf.Tensor3D,
     extendedMask: tf.Tensor4D,
     context: ForwardContext,
-  ): { output: tf.Tensor3D; probabilities: tf.Tensor4D } {
-    const attention = this.attention.forward(hidden, extendedMask, context);
-    const output = this.output.forward(
-      this.intermediate.forward(attention.output),
-      attention.output,
-      context,
-    );
-    return { output, probabilities: attention.probabilities };
+    keepAttention = false,
+  ): { output: tf.Tensor3D; probabilities: tf.Tensor4D | null } {
+    return tidyOutput(() => {
+      const attention = this.attention.forward(hidden, extendedMask, context);
+      const output = this.output.forward(
+        this.intermediate.forward(attention.output),
+        attention.output,
+        context,
+      );
+      return { output, probabilities: keepAttention ? attention.probabilities : null };
+    });
   }
 }
 
@@ -328,10 +337,10 @@ export class NezhaEncoder extends Module {
     const attentions: tf.Tensor4D[] = [];
     let hidden = embeddings;
     for (const layer of this.layer) {
-      const result = layer.forward(hidden, extendedMask, context);
+      const result = layer.forward(hidden, extendedMask, context, options.outputAttentions ?? false);
       hidden = result.output;
       hiddenStates.push(hidden);
-      attentions.push(result.probabilities);
+      if (result.probabilities !== null) attentions.push(result.probabilities);
     }
     const output: EncoderOutput = { lastHiddenState: hidden };
     if (options.outputHiddenStates) output.hiddenStates = hiddenStates;

@@ -149,9 +149,11 @@ describe('bucket maps', () => {
     encoding.dispose();
   });
 
-  it('handles K = 0 (one bucket) and sequences shorter than K', () => {
+  it('handles K = 0 (one bucket), K = 1 and sequences shorter than K', () => {
     for (const [k, length] of [
       [0, 5],
+      [1, 4],
+      [2, 7],
       [6, 3],
     ]) {
       const encoding = new NezhaRelativePositionsEncoding(k, 2);

@@ -12,11 +12,11 @@ import { torchUnaryFloat32 } from './torchFloat32';
  *   expandBuckets(X)[i][j] = X[i][bucket(i, j)]                 key side:   q·R[i][j] = expand(Q tableᵀ)[i][j]
  *   sumBuckets(P)[i][m]    = Σ_{j: bucket(i, j) = m} P[i][j]    value side: Σ_j p[i][j] R[i][j] = (sum(P) table)[i]
  *
- * Both are one gather over index maps built once per length. sumBuckets reads the inner buckets
- * (|j - i| < K, one j each) straight from P and the two edge buckets from running sums of P along j
- * (forward cumsum at j = i - K, reverse cumsum at j = i + K), so it stays O(L·(2K+1)) beyond P itself.
+ * expandBuckets is one gather over an index map built once per length. sumBuckets reads the inner
+ * buckets (|j − i| < K, one key each) with one gather from P and the two edge buckets as masked row
+ * sums (keys j ≤ i − K and j ≥ i + K), so beyond P itself it needs about one more P-sized temporary.
  * Gradients: each map's gradient is the other map, wired with tf.customGrad, so backprop needs only
- * GatherV2/Cumsum/Concat (available on the CPU, WASM and WebGPU backends) and no scatter kernel.
+ * GatherV2/Mul/Sum/Pad/Concat (available on the CPU, WASM and WebGPU backends) and no scatter kernel.
  */
 
 /**
@@ -67,39 +67,40 @@ function expandIndices(length: number, k: number): Int32Array {
 }
 
 /**
- * Flat gather indices for sumBuckets over the row block [P | cumsum(P) | reverse-cumsum(P) | 0]
- * of width 3L + 1.
+ * Flat gather indices for the inner buckets m = 1 .. 2K−1 of sumBuckets (one key each,
+ * j = i + m − K) over the row block [P | 0] of width L + 1; out-of-range keys read the 0.
  */
-function sumIndices(length: number, k: number): Int32Array {
-  const width = 2 * k + 1;
-  const rowWidth = 3 * length + 1;
-  const out = new Int32Array(length * width);
+function innerIndices(length: number, k: number): Int32Array {
+  const inner = Math.max(2 * k - 1, 0);
+  const rowWidth = length + 1;
+  const out = new Int32Array(length * inner);
   for (let i = 0; i < length; i++) {
-    const base = i * rowWidth;
-    const zero = base + 3 * length;
-    for (let m = 0; m < width; m++) {
-      let index: number;
-      if (k === 0) {
-        index = base + length + (length - 1); // one bucket holds the whole row
-      } else if (m === 0) {
-        const j = i - k; // Σ_{j' ≤ i−K} P[i][j']
-        index = j >= 0 ? base + length + j : zero;
-      } else if (m === 2 * k) {
-        const j = i + k; // Σ_{j' ≥ i+K} P[i][j']
-        index = j < length ? base + 2 * length + j : zero;
-      } else {
-        const j = i + m - k;
-        index = j >= 0 && j < length ? base + j : zero;
-      }
-      out[i * width + m] = index;
+    for (let m = 1; m < 2 * k; m++) {
+      const j = i + m - k;
+      out[i * inner + m - 1] = i * rowWidth + (j >= 0 && j < length ? j : length);
     }
   }
   return out;
 }
 
+/** 0/1 masks [L, L] of the keys that clip to the first (j ≤ i − K) and last (j ≥ i + K) bucket. */
+function edgeMasks(length: number, k: number): [Float32Array, Float32Array] {
+  const low = new Float32Array(length * length);
+  const high = new Float32Array(length * length);
+  for (let i = 0; i < length; i++) {
+    for (let j = 0; j < length; j++) {
+      if (j - i <= -k) low[i * length + j] = 1;
+      if (j - i >= k) high[i * length + j] = 1;
+    }
+  }
+  return [low, high];
+}
+
 interface BucketMaps {
   expand: tf.Tensor1D;
-  sum: tf.Tensor1D;
+  inner: tf.Tensor1D;
+  lowMask: tf.Tensor2D;
+  highMask: tf.Tensor2D;
 }
 
 /**
@@ -135,12 +136,14 @@ export class NezhaRelativePositionsEncoding {
       if (this.maps.size >= NezhaRelativePositionsEncoding.MAX_CACHED_LENGTHS) {
         const [oldest, evicted] = this.maps.entries().next().value as [number, BucketMaps];
         this.maps.delete(oldest);
-        evicted.expand.dispose();
-        evicted.sum.dispose();
+        tf.dispose([evicted.expand, evicted.inner, evicted.lowMask, evicted.highMask]);
       }
+      const [low, high] = edgeMasks(length, this.maxRelativePosition);
       maps = {
         expand: tf.keep(tf.tensor1d(expandIndices(length, this.maxRelativePosition), 'int32')),
-        sum: tf.keep(tf.tensor1d(sumIndices(length, this.maxRelativePosition), 'int32')),
+        inner: tf.keep(tf.tensor1d(innerIndices(length, this.maxRelativePosition), 'int32')),
+        lowMask: tf.keep(tf.tensor2d(low, [length, length])),
+        highMask: tf.keep(tf.tensor2d(high, [length, length])),
       };
       this.maps.set(length, maps);
     }
@@ -154,13 +157,25 @@ export class NezhaRelativePositionsEncoding {
   }
 
   private sumRaw(p: tf.Tensor3D): tf.Tensor3D {
-    const [n, length] = p.shape;
-    const width = 2 * this.maxRelativePosition + 1;
-    const forward = tf.cumsum(p, 2);
-    const reverse = tf.cumsum(p, 2, false, true);
-    const zero = tf.zeros([n, length, 1]);
-    const block = tf.reshape(tf.concat([p, forward, reverse, zero], 2), [n, length * (3 * length + 1)]);
-    return tf.reshape(tf.gather(block, this.bucketMaps(length).sum, 1), [n, length, width]);
+    return tf.tidy(() => {
+      const [n, length] = p.shape;
+      const k = this.maxRelativePosition;
+      if (k === 0) return tf.sum(p, 2, true) as tf.Tensor3D; // one bucket holds the whole row
+      const maps = this.bucketMaps(length);
+      // Edge buckets: masked row sums, each product released before the next (peak ≈ 2 × P).
+      const low = tf.tidy(() => tf.sum(tf.mul(p, maps.lowMask), 2, true));
+      const high = tf.tidy(() => tf.sum(tf.mul(p, maps.highMask), 2, true));
+      const padded = tf.reshape(
+        tf.pad(p, [
+          [0, 0],
+          [0, 0],
+          [0, 1],
+        ]),
+        [n, length * (length + 1)],
+      );
+      const inner = tf.reshape(tf.gather(padded, maps.inner, 1), [n, length, 2 * k - 1]);
+      return tf.concat([low, inner, high], 2) as tf.Tensor3D;
+    });
   }
 
   /** [N, L, 2K+1] → [N, L, L]: out[n][i][j] = x[n][i][bucket(i, j)]. */
@@ -194,10 +209,7 @@ export class NezhaRelativePositionsEncoding {
   dispose(): void {
     this.tableTensor?.dispose();
     this.tableTensor = null;
-    for (const maps of this.maps.values()) {
-      maps.expand.dispose();
-      maps.sum.dispose();
-    }
+    for (const maps of this.maps.values()) tf.dispose([maps.expand, maps.inner, maps.lowMask, maps.highMask]);
     this.maps.clear();
   }
 }

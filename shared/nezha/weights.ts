@@ -106,7 +106,14 @@ export function initialisingSource(seed = 0): ParameterSource {
   };
 }
 
-function tensorFromRecord(key: string, record: TensorRecord, shape: number[]): tf.Tensor {
+/**
+ * A state dict whose float tensors may already live on the tfjs backend (the renderer worker
+ * uploads each tensor as it streams in, so the CPU copy can go). loadNezha takes over every
+ * tf.Tensor it uses (it becomes the parameter's variable); the caller disposes the unused ones.
+ */
+export type DeviceStateDict = ReadonlyMap<string, TensorRecord | tf.Tensor>;
+
+function tensorFromRecord(key: string, record: TensorRecord | tf.Tensor, shape: number[]): tf.Tensor {
   const sameShape =
     record.shape.length === shape.length && record.shape.every((size, i) => size === shape[i]);
   if (!sameShape) {
@@ -114,6 +121,11 @@ function tensorFromRecord(key: string, record: TensorRecord, shape: number[]): t
       key,
       `has shape ${shapeText(record.shape)} in the checkpoint but the model (from config.json) needs ${shapeText(shape)}; the checkpoint and its config.json do not match`,
     );
+  }
+  if (record instanceof tf.Tensor) {
+    if (record.dtype !== 'float32')
+      throw new NezhaWeightsError(key, `is a ${record.dtype} tensor but is a floating-point parameter`);
+    return record;
   }
   if (!(record.data instanceof Float32Array)) {
     throw new NezhaWeightsError(
@@ -142,13 +154,13 @@ function isNezhaClassName(name: string): name is NezhaClassName {
 export function loadNezha(
   className: NezhaClassName | string,
   config: NezhaConfig,
-  stateDict: StateDict,
+  stateDict: StateDict | DeviceStateDict,
   options: LoadOptions = {},
 ): LoadedNezha {
   if (!isNezhaClassName(className)) {
     throw new Error(`unknown NEZHA class "${className}"; expected one of ${NEZHA_CLASS_NAMES.join(', ')}`);
   }
-  const checkpoint = new Map<string, { original: string; record: TensorRecord }>();
+  const checkpoint = new Map<string, { original: string; record: TensorRecord | tf.Tensor }>();
   for (const [key, record] of stateDict) checkpoint.set(fixKey(key), { original: key, record });
   const checkpointHasPrefix = [...checkpoint.keys()].some((key) => key.startsWith(BASE_PREFIX));
   const modelHasPrefix = className !== 'NezhaModel';
