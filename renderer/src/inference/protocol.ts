@@ -9,11 +9,126 @@
  * with the same name in worker.ts; the client and the handler table are typed from this map.
  */
 import type { BackendPreference, BackendStatus } from './backendSelection';
+import type { NezhaClassName } from '../../../shared/nezha/heads';
+import type {
+  AggregationStrategy,
+  Answer,
+  Entity,
+  FillMaskResult,
+  LabelScore,
+  MultipleChoiceExample,
+  MultipleChoiceResult,
+} from '../../../shared/pipelines';
+import type { TextInput } from '../../../shared/tokenizer';
+import type { PipelineTask } from './tasks';
 
 export interface WorkerProgress {
   done: number;
   total: number | null;
   message?: string;
+  /** Model loads: tensors uploaded so far (done/total are weight bytes). */
+  tensors?: number;
+}
+
+/** One file of a checkpoint and the URL its bytes are served at (api.checkpointFileUrl). */
+export interface CheckpointFileUrl {
+  file: string;
+  url: string;
+}
+
+export interface LoadModelRequest {
+  /** The checkpoint id: models are keyed by it, several may be loaded at once. */
+  id: string;
+  name: string;
+  files: CheckpointFileUrl[];
+  /** The class to build; default from config.json `architectures`. */
+  className?: NezhaClassName;
+  /** Pass the same id to `cancel` to stop the load. */
+  jobId?: string;
+}
+
+/** tf.memory(), as plain numbers (WebGPU adds GPU byte counts). */
+export interface MemorySnapshot {
+  numTensors: number;
+  numDataBuffers: number;
+  numBytes: number;
+  numBytesInGPU?: number;
+}
+
+export interface LoadedModelInfo {
+  id: string;
+  name: string;
+  className: NezhaClassName;
+  tasks: PipelineTask[];
+  /** id2label in index order (from config.json). */
+  labels: string[];
+  hiddenSize: number;
+  numLayers: number;
+  numHeads: number;
+  /** Head parameters the checkpoint lacked (initialised randomly, as HF does) and keys it did not use. */
+  missingKeys: string[];
+  unexpectedKeys: string[];
+  tensorCount: number;
+  weightBytes: number;
+  loadMs: number;
+  backend: string;
+  /** tf.memory() just before the load started: unload brings it back there. */
+  memoryBefore: MemorySnapshot;
+}
+
+/** A forward pass on raw ids: every output the class returns, as flat float32 data. */
+export interface RunModelRequest {
+  id: string;
+  /** [batch, seq] or, for multiple choice, [batch, choices, seq]. */
+  shape: number[];
+  inputIds: Int32Array;
+  attentionMask?: Int32Array;
+  tokenTypeIds?: Int32Array;
+  outputHiddenStates?: boolean;
+  outputAttentions?: boolean;
+}
+
+export interface RawTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface RunModelResponse {
+  /** camelCase NezhaTaskOutput fields (lastHiddenState, logits, ...); hiddenStates and attentions are lists. */
+  outputs: Record<string, RawTensor | RawTensor[]>;
+  ms: number;
+  backend: string;
+}
+
+export type PipelineRequest =
+  | { task: 'token-classification'; texts: string[]; aggregation?: AggregationStrategy }
+  | { task: 'text-classification'; inputs: TextInput[] }
+  | { task: 'question-answering'; examples: { question: string; context: string }[]; topK?: number }
+  | { task: 'fill-mask'; texts: string[]; topK?: number }
+  | { task: 'multiple-choice'; examples: MultipleChoiceExample[] }
+  | { task: 'next-sentence'; pairs: [string, string][] };
+
+export type PipelineResult =
+  | { task: 'token-classification'; entities: Entity[][] }
+  | { task: 'text-classification'; labels: LabelScore[][] }
+  | { task: 'question-answering'; answers: Answer[][] }
+  | { task: 'fill-mask'; fills: FillMaskResult[] }
+  | { task: 'multiple-choice'; choices: MultipleChoiceResult[] }
+  | { task: 'next-sentence'; pairs: { isNextProbability: number }[] };
+
+export interface RunPipelineRequest {
+  id: string;
+  request: PipelineRequest;
+  /** Pass the same id to `cancel` to stop between batches. */
+  jobId?: string;
+  maxBatchSize?: number;
+}
+
+export interface RunPipelineResponse {
+  result: PipelineResult;
+  /** Wall time in the worker (tokenizing, model calls and decoding). */
+  ms: number;
+  backend: string;
 }
 
 export interface WorkerMethods {
@@ -21,6 +136,18 @@ export interface WorkerMethods {
   init: { request: { preference: BackendPreference }; response: BackendStatus };
   /** The backend in use, or null before init finished. */
   status: { request: Record<string, never>; response: BackendStatus | null };
+  /** Stream a checkpoint's weights onto the backend (progress: weight bytes and tensors). */
+  load: { request: LoadModelRequest; response: LoadedModelInfo };
+  /** Dispose a model's tensors; false when it was not loaded. */
+  unload: { request: { id: string }; response: { unloaded: boolean; memory: MemorySnapshot } };
+  /** The models loaded now and tf.memory(). */
+  memory: { request: Record<string, never>; response: { memory: MemorySnapshot; models: LoadedModelInfo[] } };
+  /** One forward pass on raw ids (tests, benchmarks, debugging). */
+  run: { request: RunModelRequest; response: RunModelResponse };
+  /** A shared/pipelines pipeline on a loaded model (progress: rows done). */
+  runPipeline: { request: RunPipelineRequest; response: RunPipelineResponse };
+  /** Stop a load or pipeline run started with this jobId; false when none is running. */
+  cancel: { request: { jobId: string }; response: { cancelled: boolean } };
 }
 
 export type WorkerMethod = keyof WorkerMethods;

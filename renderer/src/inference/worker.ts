@@ -4,15 +4,20 @@
  */
 import { selectBackend } from './backends';
 import type { BackendStatus } from './backendSelection';
+import { createModelHandlers } from './modelHandlers';
 import { serveWorkerRequests, type MessageEndpoint, type WorkerHandlers } from './rpc';
 
 let current: BackendStatus | null = null;
 // Backend switches are serialised: a second init waits for the first to finish.
 let queue: Promise<unknown> = Promise.resolve();
+const models = createModelHandlers();
 
 const handlers: WorkerHandlers = {
   init: ({ preference }, context) => {
     const run = queue.then(async () => {
+      // Tensors belong to the backend that made them: a switch drops every loaded model (the UI
+      // loads them again on demand, on the new backend).
+      models.registry.unloadAll();
       current = await selectBackend(preference);
       context.announceBackend(current);
       return current;
@@ -21,6 +26,7 @@ const handlers: WorkerHandlers = {
     return run;
   },
   status: () => current,
+  ...models.handlers,
 };
 
 serveWorkerRequests(self as unknown as MessageEndpoint, handlers);

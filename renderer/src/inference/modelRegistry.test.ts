@@ -1,0 +1,243 @@
+/**
+ * The worker's model methods end to end in Node: checkpoint bytes served by the real serve host
+ * (Range requests, bearer token), fetched by httpCheckpointSource, streamed onto the tfjs CPU
+ * backend, run against HF's goldens, pipelines, cancellation and memory release. The handlers
+ * are served over a MessageChannel, as the worker serves them over postMessage.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startServeHost, type ServeHost } from '../../../electron/serve/host';
+import { checkpointFilePath, type CheckpointRecord } from '../../../shared/ipc';
+import { compareRunToGolden, goldenRunRequest, type GoldenCaseJson } from './goldenCheck';
+import { httpCheckpointSource } from './httpCheckpointSource';
+import { createModelHandlers } from './modelHandlers';
+import type { LoadModelRequest, WorkerProgress } from './protocol';
+import { createWorkerCaller, serveWorkerRequests, type MessageEndpoint, type WorkerHandlers } from './rpc';
+
+const root = resolve(__dirname, '../../..');
+const fixtures = join(root, 'fixtures/nezha-tiny');
+let dir: string;
+let host: ServeHost;
+let demo: CheckpointRecord;
+let base: CheckpointRecord;
+
+const golden = (name: string) =>
+  JSON.parse(readFileSync(join(fixtures, 'goldens', `${name}.json`), 'utf8')) as GoldenCaseJson;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = mkdtempSync(join(tmpdir(), 'nezha-registry-'));
+  const rendererDir = join(dir, 'renderer');
+  mkdirSync(rendererDir, { recursive: true });
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Nezha Studio</title>');
+  host = await startServeHost({
+    dataDir: join(dir, 'data'),
+    rendererDir,
+    resourcesDir: join(root, 'resources'),
+  });
+  demo = host.services.checkpoints.list().find((c) => c.builtin)!;
+  base = await host.services.checkpoints.import(join(fixtures, 'base'), 'tiny base');
+});
+afterAll(async () => {
+  await host?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const fetchOptions = () => ({ headers: { authorization: `Bearer ${host.token}` } });
+const urlOf = (id: string, file: string) => `${host.origin}${checkpointFilePath(id, file)}`;
+const loadRequest = (record: CheckpointRecord, extra: Partial<LoadModelRequest> = {}): LoadModelRequest => ({
+  id: record.id,
+  name: record.name,
+  files: record.files.map((file) => ({ file, url: urlOf(record.id, file) })),
+  ...extra,
+});
+
+const channels: MessageChannel[] = [];
+function connect() {
+  const { registry, handlers } = createModelHandlers(fetchOptions());
+  const all = {
+    init: () => {
+      throw new Error('not in this test');
+    },
+    status: () => null,
+    ...handlers,
+  } as WorkerHandlers;
+  const channel = new MessageChannel();
+  channels.push(channel);
+  serveWorkerRequests(channel.port2 as unknown as MessageEndpoint, all);
+  const caller = createWorkerCaller(channel.port1 as unknown as MessageEndpoint);
+  channel.port1.start();
+  channel.port2.start();
+  return { caller, registry };
+}
+afterEach(() => {
+  for (const channel of channels.splice(0)) {
+    channel.port1.close();
+    channel.port2.close();
+  }
+});
+
+describe('httpCheckpointSource against the serve host', () => {
+  it('sizes files with HEAD and reads exact byte ranges', async () => {
+    const source = httpCheckpointSource({
+      name: demo.name,
+      files: demo.files.map((file) => ({ file, url: urlOf(demo.id, file) })),
+      ...fetchOptions(),
+    });
+    const onDisk = readFileSync(join(demo.path, 'model.safetensors'));
+    expect(await source.size('model.safetensors')).toBe(statSync(join(demo.path, 'model.safetensors')).size);
+    const slice = await source.read('model.safetensors', 1000, 1234);
+    expect(Buffer.from(slice).equals(onDisk.subarray(1000, 1234))).toBe(true);
+    expect((await source.read('config.json')).byteLength).toBe(statSync(join(demo.path, 'config.json')).size);
+    expect((await source.read('model.safetensors', 5, 5)).byteLength).toBe(0);
+  });
+
+  it('names the file, the URL and what to do when a file is unknown or missing', async () => {
+    const source = httpCheckpointSource({
+      name: 'demo',
+      files: [
+        { file: 'config.json', url: urlOf(demo.id, 'config.json') },
+        { file: 'gone.bin', url: urlOf('no-such-checkpoint', 'gone.bin') },
+      ],
+      ...fetchOptions(),
+    });
+    await expect(source.read('vocab.txt')).rejects.toThrow(
+      /demo\/vocab\.txt .*not a file of this checkpoint/,
+    );
+    await expect(source.read('gone.bin', 0, 10)).rejects.toThrow(/demo\/gone\.bin \(http:.*\): HTTP 404/);
+  });
+});
+
+describe('model loading, running and unloading in the worker handlers (tfjs cpu)', () => {
+  it('streams the demo checkpoint with progress, matches HF at 1e-5 and frees every byte on unload', async () => {
+    const { caller } = connect();
+    const before = tf.memory();
+    const progress: WorkerProgress[] = [];
+    const info = await caller.call('load', loadRequest(demo), { onProgress: (p) => progress.push(p) });
+    expect(info.className).toBe('NezhaForTokenClassification');
+    expect(info.tasks).toEqual(['token-classification']);
+    expect(info.labels).toEqual(['B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG', 'O']);
+    expect(info.missingKeys).toEqual([]);
+    expect(info.memoryBefore.numTensors).toBe(before.numTensors);
+    // Progress: bytes only grow and end at the file size; tensors count up to the checkpoint's.
+    const weightBytes = statSync(join(demo.path, 'model.safetensors')).size;
+    expect(progress.at(-1)).toMatchObject({
+      done: weightBytes,
+      total: weightBytes,
+      tensors: info.tensorCount,
+    });
+    for (let k = 1; k < progress.length; k++)
+      expect(progress[k].done).toBeGreaterThanOrEqual(progress[k - 1].done);
+    expect(info.weightBytes).toBe(weightBytes);
+
+    const loaded = await caller.call('memory', {});
+    expect(loaded.models.map((m) => m.id)).toEqual([demo.id]);
+    expect(loaded.memory.numBytes).toBeGreaterThan(before.numBytes + 2_000_000); // 21128 × 32 embeddings at least
+
+    const caseFile = golden('token_classification');
+    const response = await caller.call('run', goldenRunRequest(caseFile, demo.id));
+    const reports = compareRunToGolden(caseFile, response, 1e-5, 1e-5);
+    expect(reports.map((r) => r.output)).toEqual([
+      'logits',
+      'hidden_states[0]',
+      'hidden_states[1]',
+      'hidden_states[2]',
+      'attentions[0]',
+      'attentions[1]',
+    ]);
+    for (const report of reports) expect(report, report.output).toMatchObject({ violations: 0 });
+    // The first run builds the model's relative-position table (kept until unload); later runs leak nothing.
+    const afterFirstRun = tf.memory().numTensors;
+    await caller.call('run', goldenRunRequest(caseFile, demo.id));
+    expect(tf.memory().numTensors).toBe(afterFirstRun);
+
+    const unloaded = await caller.call('unload', { id: demo.id });
+    expect(unloaded.unloaded).toBe(true);
+    expect(unloaded.memory).toMatchObject({ numTensors: before.numTensors, numBytes: before.numBytes });
+    expect((await caller.call('unload', { id: demo.id })).unloaded).toBe(false);
+  });
+
+  it('holds several checkpoints at once; the bare encoder matches the NezhaModel golden', async () => {
+    const { caller, registry } = connect();
+    const before = tf.memory();
+    await Promise.all([caller.call('load', loadRequest(demo)), caller.call('load', loadRequest(base))]);
+    expect(
+      registry
+        .list()
+        .map((m) => m.className)
+        .sort(),
+    ).toEqual(['NezhaForTokenClassification', 'NezhaModel']);
+    const caseFile = golden('model');
+    const reports = compareRunToGolden(
+      caseFile,
+      await caller.call('run', goldenRunRequest(caseFile, base.id)),
+      1e-5,
+      1e-5,
+    );
+    expect(reports.map((r) => r.output).slice(0, 2)).toEqual(['last_hidden_state', 'pooler_output']);
+    for (const report of reports) expect(report, report.output).toMatchObject({ violations: 0 });
+    // A bare encoder has no task head: the pipeline says which checkpoint and why.
+    await expect(
+      caller.call('runPipeline', {
+        id: base.id,
+        request: { task: 'fill-mask', texts: ['北京是[MASK]国的首都'] },
+      }),
+    ).rejects.toThrow(
+      /"tiny base" is a NezhaModel, which cannot run Fill mask \(a bare encoder has no task head\)/,
+    );
+    registry.unloadAll();
+    expect(tf.memory()).toMatchObject({ numTensors: before.numTensors, numBytes: before.numBytes });
+  });
+
+  it('runs token classification through the pipeline; entity spans slice the input text', async () => {
+    const { caller, registry } = connect();
+    await caller.call('load', loadRequest(demo));
+    const text = '哪吒在陈塘关长大，后来拜太乙真人为师。😀李靖是陈塘关总兵。';
+    const progress: WorkerProgress[] = [];
+    const response = await caller.call(
+      'runPipeline',
+      { id: demo.id, request: { task: 'token-classification', texts: [text, '北京'] } },
+      { onProgress: (p) => progress.push(p) },
+    );
+    expect(response.backend).toBe('cpu');
+    if (response.result.task !== 'token-classification') throw new Error('wrong task');
+    const [entities, short] = response.result.entities;
+    expect(entities.length + short.length).toBeGreaterThan(0); // random weights still tag something
+    for (const entity of entities) {
+      expect(text.slice(entity.startUtf16, entity.endUtf16)).toBe(entity.text);
+      expect(['PER', 'LOC', 'ORG']).toContain(entity.type);
+    }
+    expect(progress.at(-1)).toMatchObject({ done: 2, total: 2 });
+    registry.unloadAll();
+  });
+
+  it('cancels a pipeline between batches and a load between reads, releasing what the load made', async () => {
+    const { caller, registry } = connect();
+    await caller.call('load', loadRequest(demo));
+    const texts = Array.from({ length: 40 }, (_, i) => `第${i}句：哪吒在陈塘关长大。`);
+    let cancelled: Promise<{ cancelled: boolean }> | null = null;
+    const run = caller.call(
+      'runPipeline',
+      { id: demo.id, jobId: 'ner-1', maxBatchSize: 2, request: { task: 'token-classification', texts } },
+      { onProgress: () => (cancelled ??= caller.call('cancel', { jobId: 'ner-1' })) },
+    );
+    await expect(run).rejects.toThrow(/Cancelled/);
+    expect(await cancelled).toEqual({ cancelled: true });
+    expect((await caller.call('cancel', { jobId: 'ner-1' })).cancelled).toBe(false);
+    registry.unloadAll();
+
+    const before = tf.memory();
+    let cancelLoad: Promise<unknown> | null = null;
+    const load = caller.call('load', loadRequest(base, { jobId: 'load-1' }), {
+      onProgress: () => (cancelLoad ??= caller.call('cancel', { jobId: 'load-1' })),
+    });
+    await expect(load).rejects.toThrow(/Cancelled/);
+    await cancelLoad;
+    expect(registry.list()).toEqual([]);
+    expect(tf.memory()).toMatchObject({ numTensors: before.numTensors, numBytes: before.numBytes });
+  });
+});

@@ -1,0 +1,390 @@
+/**
+ * The models the inference worker holds, keyed by checkpoint id. A load streams the checkpoint
+ * tensor by tensor (shared/checkpoint's streamCheckpointFolder) and uploads each one to the active
+ * tfjs backend as it arrives, so the decoded CPU copy can be collected right away: the whole file
+ * and all tensors are never held twice. Unloading disposes every tensor the load created, which
+ * puts tf.memory() back where it was before the load.
+ *
+ * Runs wherever tfjs runs: in the worker (WebGPU / WASM / CPU) and in Node tests (CPU).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { streamCheckpointFolder, type CheckpointSource, type TensorRecord } from '../../../shared/checkpoint';
+import { NezhaConfig, type JsonObject } from '../../../shared/nezha/config';
+import type { NezhaClassName, NezhaTaskModel, NezhaTaskOutput } from '../../../shared/nezha/heads';
+import { loadNezha } from '../../../shared/nezha/weights';
+import {
+  runFillMask,
+  runMultipleChoice,
+  runNextSentence,
+  runQuestionAnswering,
+  runTextClassification,
+  runTokenClassification,
+  type BatchingOptions,
+  type ModelOutputs,
+  type ModelRunner,
+} from '../../../shared/pipelines';
+import { BertTokenizer } from '../../../shared/tokenizer';
+import type {
+  LoadedModelInfo,
+  MemorySnapshot,
+  PipelineRequest,
+  PipelineResult,
+  RawTensor,
+  RunModelRequest,
+  RunModelResponse,
+} from './protocol';
+import { classForArchitecture, tasksForClass, TASK_LABELS, type PipelineTask } from './tasks';
+
+export interface LoadProgressEvent {
+  bytesDone: number;
+  bytesTotal: number;
+  tensors: number;
+  file: string;
+}
+
+export interface RegistryLoadOptions {
+  name: string;
+  className?: NezhaClassName;
+  onProgress?: (progress: LoadProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+interface LoadedModel {
+  info: LoadedModelInfo;
+  model: NezhaTaskModel;
+  tokenizer: BertTokenizer;
+}
+
+export function memorySnapshot(): MemorySnapshot {
+  const memory = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+  const snapshot: MemorySnapshot = {
+    numTensors: memory.numTensors,
+    numDataBuffers: memory.numDataBuffers,
+    numBytes: memory.numBytes,
+  };
+  if (typeof memory.numBytesInGPU === 'number') snapshot.numBytesInGPU = memory.numBytesInGPU;
+  return snapshot;
+}
+
+const textDecoder = new TextDecoder('utf-8');
+
+async function readJson(source: CheckpointSource, files: Set<string>, file: string): Promise<unknown> {
+  if (!files.has(file)) return undefined;
+  const text = textDecoder.decode(await source.read(file));
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(
+      `${source.name ? `${source.name}/` : ''}${file} is not valid JSON (${(error as Error).message}); fix or replace the file`,
+      { cause: error },
+    );
+  }
+}
+
+/** BertTokenizer from the checkpoint's own vocab.txt / tokenizer_config.json / special_tokens_map.json. */
+export async function loadTokenizer(source: CheckpointSource): Promise<BertTokenizer> {
+  const files = new Set(await source.listFiles());
+  if (!files.has('vocab.txt'))
+    throw new Error(
+      `${source.name ? `${source.name}/` : ''}vocab.txt is missing: NEZHA checkpoints need the vocab their tokenizer was trained with (copy it next to config.json and re-import)`,
+    );
+  const vocabText = textDecoder.decode(await source.read('vocab.txt'));
+  return BertTokenizer.fromFiles({
+    vocabText,
+    tokenizerConfig: await readJson(source, files, 'tokenizer_config.json'),
+    specialTokensMap: await readJson(source, files, 'special_tokens_map.json'),
+  });
+}
+
+/** Output names each task reads, and where they come from in the head's output. */
+function pickOutputs(
+  task: PipelineTask,
+  out: NezhaTaskOutput,
+): Partial<Record<keyof ModelOutputs, tf.Tensor>> {
+  switch (task) {
+    case 'fill-mask':
+      return { logits: out.logits ?? out.predictionLogits };
+    case 'next-sentence':
+      return { logits: out.logits ?? out.seqRelationshipLogits };
+    case 'question-answering':
+      return { startLogits: out.startLogits, endLogits: out.endLogits };
+    default:
+      return { logits: out.logits };
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+async function download(tensor: tf.Tensor): Promise<RawTensor> {
+  // data() rather than dataSync(): on WebGPU the read is asynchronous and must not block.
+  const data = (await tensor.data()) as Float32Array;
+  return { shape: [...tensor.shape], data };
+}
+
+/** The shared/pipelines seam over a loaded model: ids in, logits out as typed arrays. */
+export function tfjsModelRunner(model: NezhaTaskModel, task: PipelineTask): ModelRunner {
+  return {
+    async run(batch) {
+      const shape = batch.numChoices
+        ? [batch.batchSize, batch.numChoices, batch.sequenceLength]
+        : [batch.batchSize, batch.sequenceLength];
+      const picked = tf.tidy(() => {
+        const out = model.forward({
+          inputIds: tf.tensor(batch.inputIds, shape, 'int32'),
+          attentionMask: tf.tensor(batch.attentionMask, shape, 'int32'),
+          tokenTypeIds: tf.tensor(batch.tokenTypeIds, shape, 'int32'),
+        });
+        return pickOutputs(task, out) as Record<string, tf.Tensor>;
+      });
+      try {
+        const result: ModelOutputs = {};
+        for (const [name, tensor] of Object.entries(picked)) {
+          if (tensor) result[name as keyof ModelOutputs] = await download(tensor);
+        }
+        // On CPU and WASM data() resolves without a task boundary; give the worker's message loop
+        // a turn so a `cancel` sent meanwhile is seen before the next batch.
+        await yieldToEventLoop();
+        return result;
+      } finally {
+        tf.dispose(Object.values(picked));
+      }
+    },
+  };
+}
+
+/**
+ * WebGPU's backend keeps a new tensor's values on the CPU until a kernel first reads it; copy them
+ * to the GPU now so the decoded array can be collected during the load, not after the first run.
+ * (uploadToGPU is the backend's own method for that; other backends copy or keep in write().)
+ */
+function uploadNow(tensor: tf.Tensor): void {
+  const backend = tf.backend() as unknown as { uploadToGPU?: (dataId: object) => void };
+  if (typeof backend.uploadToGPU === 'function') backend.uploadToGPU(tensor.dataId);
+}
+
+export class ModelRegistry {
+  private readonly models = new Map<string, LoadedModel>();
+  private readonly loading = new Map<string, Promise<LoadedModelInfo>>();
+
+  list(): LoadedModelInfo[] {
+    return [...this.models.values()].map((m) => m.info);
+  }
+
+  has(id: string): boolean {
+    return this.models.has(id);
+  }
+
+  /**
+   * Loads `id` from `source` (again only if asked for another class). A second call while the
+   * first is still loading waits for it.
+   */
+  load(id: string, source: CheckpointSource, options: RegistryLoadOptions): Promise<LoadedModelInfo> {
+    const pending = this.loading.get(id);
+    if (pending) return pending;
+    const existing = this.models.get(id);
+    if (existing && (!options.className || options.className === existing.info.className))
+      return Promise.resolve(existing.info);
+    const run = (async () => {
+      if (existing) this.unload(id);
+      return this.loadFresh(id, source, options);
+    })();
+    this.loading.set(id, run);
+    const clear = () => this.loading.delete(id);
+    run.then(clear, clear);
+    return run;
+  }
+
+  private async loadFresh(
+    id: string,
+    source: CheckpointSource,
+    options: RegistryLoadOptions,
+  ): Promise<LoadedModelInfo> {
+    const started = performance.now();
+    const memoryBefore = memorySnapshot();
+    // Each tensor goes to the backend as soon as it is decoded; only these handles are kept.
+    const uploaded = new Map<string, TensorRecord | tf.Tensor>();
+    let tensors = 0;
+    let bytesTotal = 0;
+    let model: NezhaTaskModel | null = null;
+    try {
+      const tokenizer = await loadTokenizer(source);
+      options.signal?.throwIfAborted();
+      const streamed = await streamCheckpointFolder(
+        source,
+        (name, record) => {
+          options.signal?.throwIfAborted();
+          if (record.data instanceof Float32Array) {
+            const tensor = tf.tensor(record.data, record.shape, 'float32');
+            uploadNow(tensor);
+            uploaded.set(name, tensor);
+          } else uploaded.set(name, record); // integer buffers: loadNezha reports them as unexpected
+          tensors++;
+        },
+        {
+          signal: options.signal,
+          onProgress: (p) => {
+            bytesTotal = p.bytesTotal;
+            options.onProgress?.({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, tensors, file: p.file });
+          },
+        },
+      );
+      const config = new NezhaConfig(streamed.config as JsonObject);
+      const className = options.className ?? classForArchitecture(config.architectures?.[0]);
+      const loaded = loadNezha(className, config, uploaded);
+      model = loaded.model;
+      const labels = [...config.id2label.entries()].sort((a, b) => a[0] - b[0]).map(([, label]) => label);
+      const info: LoadedModelInfo = {
+        id,
+        name: options.name,
+        className: model.className,
+        tasks: [...tasksForClass(model.className)],
+        labels,
+        hiddenSize: config.hiddenSize,
+        numLayers: config.numHiddenLayers,
+        numHeads: config.numAttentionHeads,
+        missingKeys: loaded.missingKeys,
+        unexpectedKeys: loaded.unexpectedKeys,
+        tensorCount: streamed.tensorCount,
+        weightBytes: bytesTotal,
+        loadMs: performance.now() - started,
+        backend: tf.getBackend(),
+        memoryBefore,
+      };
+      this.models.set(id, { info, model, tokenizer });
+      return info;
+    } catch (error) {
+      model?.dispose();
+      throw error;
+    } finally {
+      // Tensors the model did not take (unexpected keys, tied aliases, or all of them after an error).
+      for (const value of uploaded.values())
+        if (value instanceof tf.Tensor && !value.isDisposed) value.dispose();
+      uploaded.clear();
+    }
+  }
+
+  /** Disposes the model's tensors. Returns false when `id` was not loaded. */
+  unload(id: string): boolean {
+    const entry = this.models.get(id);
+    if (!entry) return false;
+    this.models.delete(id);
+    entry.model.dispose();
+    return true;
+  }
+
+  unloadAll(): void {
+    for (const id of [...this.models.keys()]) this.unload(id);
+  }
+
+  private get(id: string): LoadedModel {
+    const entry = this.models.get(id);
+    if (!entry) {
+      const loaded = [...this.models.values()].map((m) => `"${m.info.name}"`);
+      throw new Error(
+        `Model "${id}" is not loaded in the inference worker (loaded: ${loaded.length ? loaded.join(', ') : 'none'}); load it first.`,
+      );
+    }
+    return entry;
+  }
+
+  /** One forward pass on raw ids, every output downloaded. */
+  async run(request: RunModelRequest): Promise<RunModelResponse> {
+    const { model } = this.get(request.id);
+    const size = request.shape.reduce((a, b) => a * b, 1);
+    for (const [field, values] of [
+      ['inputIds', request.inputIds],
+      ['attentionMask', request.attentionMask],
+      ['tokenTypeIds', request.tokenTypeIds],
+    ] as const) {
+      if (values && values.length !== size)
+        throw new Error(
+          `run: ${field} has ${values.length} values but shape [${request.shape.join(', ')}] needs ${size}.`,
+        );
+    }
+    const started = performance.now();
+    const out = tf.tidy(() => {
+      const output = model.forward(
+        {
+          inputIds: tf.tensor(request.inputIds, request.shape, 'int32'),
+          attentionMask: request.attentionMask && tf.tensor(request.attentionMask, request.shape, 'int32'),
+          tokenTypeIds: request.tokenTypeIds && tf.tensor(request.tokenTypeIds, request.shape, 'int32'),
+        },
+        { outputHiddenStates: request.outputHiddenStates, outputAttentions: request.outputAttentions },
+      );
+      return output as unknown as Record<string, tf.Tensor | tf.Tensor[]>;
+    });
+    try {
+      const outputs: RunModelResponse['outputs'] = {};
+      for (const [name, value] of Object.entries(out)) {
+        if (value === undefined) continue;
+        outputs[name] = Array.isArray(value)
+          ? await Promise.all(value.map((t) => download(t)))
+          : await download(value);
+      }
+      return { outputs, ms: performance.now() - started, backend: tf.getBackend() };
+    } finally {
+      tf.dispose(out as unknown as tf.TensorContainer);
+    }
+  }
+
+  /** Runs a pipeline on a loaded model with its own tokenizer and labels. */
+  async runPipeline(
+    id: string,
+    request: PipelineRequest,
+    batching: BatchingOptions = {},
+  ): Promise<PipelineResult> {
+    const { model, tokenizer, info } = this.get(id);
+    if (!info.tasks.includes(request.task)) {
+      throw new Error(
+        `"${info.name}" is a ${info.className}, which cannot run ${TASK_LABELS[request.task]}${info.tasks.length ? ` (it can run: ${info.tasks.map((t) => TASK_LABELS[t]).join(', ')})` : ' (a bare encoder has no task head)'}.`,
+      );
+    }
+    const runner = tfjsModelRunner(model, request.task);
+    const problemType = model.config.problemType;
+    switch (request.task) {
+      case 'token-classification':
+        return {
+          task: request.task,
+          entities: await runTokenClassification(tokenizer, runner, request.texts, {
+            ...batching,
+            id2label: info.labels,
+            aggregation: request.aggregation ?? 'simple',
+          }),
+        };
+      case 'text-classification':
+        return {
+          task: request.task,
+          labels: await runTextClassification(tokenizer, runner, request.inputs, {
+            ...batching,
+            id2label: info.labels,
+            problemType,
+          }),
+        };
+      case 'question-answering':
+        return {
+          task: request.task,
+          answers: await runQuestionAnswering(tokenizer, runner, request.examples, {
+            ...batching,
+            topK: request.topK,
+          }),
+        };
+      case 'fill-mask':
+        return {
+          task: request.task,
+          fills: await runFillMask(tokenizer, runner, request.texts, { ...batching, topK: request.topK }),
+        };
+      case 'multiple-choice':
+        return {
+          task: request.task,
+          choices: await runMultipleChoice(tokenizer, runner, request.examples, batching),
+        };
+      case 'next-sentence':
+        return {
+          task: request.task,
+          pairs: await runNextSentence(tokenizer, runner, request.pairs, batching),
+        };
+    }
+  }
+}
