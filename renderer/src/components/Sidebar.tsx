@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import type { Settings } from '../../../shared/ipc';
+import { IpcError, type Settings } from '../../../shared/ipc';
+import { useRuntime } from '../state/runtime';
 import { useRouter, type ViewName } from '../state/router';
 import { useServices } from '../state/services';
 import { useSettings } from '../state/settings';
@@ -54,7 +55,10 @@ export function Sidebar() {
   const setBackend = (backend: Settings['backend']) =>
     void update(api, { backend })
       .then(() => inference.call('init', { preference: backend }))
-      .catch(() => {});
+      .catch((error: Error) => {
+        // A refused settings.update was toasted by the client; a worker failure shows in the status bar.
+        if (!(error instanceof IpcError)) useRuntime.setState({ backendError: error.message, backend: null });
+      });
 
   return (
     <aside className="sidebar">
