@@ -4,6 +4,7 @@
  * Each migration runs in its own transaction together with the user_version bump.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { benchmarkRunsMigration } from './benchmarkRunsMigration';
 
 export interface Migration {
   version: number;
@@ -136,6 +137,7 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  benchmarkRunsMigration,
 ];
 
 /** The schema version a fully migrated database has. */
