@@ -38,7 +38,7 @@ export function createInferenceClient(): InferenceClient {
   worker.addEventListener('messageerror', () =>
     crash('The inference worker sent a message that could not be read.'),
   );
-  return {
+  const client: InferenceClient = {
     call: (method, payload, options) => caller.call(method, payload, options),
     onBackend: (listener) => caller.onBackend(listener),
     onCrash(listener) {
@@ -49,5 +49,23 @@ export function createInferenceClient(): InferenceClient {
       caller.dispose();
       worker.terminate();
     },
+  };
+  installDebugHook(client);
+  return client;
+}
+
+/** What `window.__nezhaDebug` offers when the page was opened with `?debug`. */
+export interface NezhaDebugHook {
+  call: InferenceClient['call'];
+}
+
+/**
+ * A small debug API for tests and bug reports, present only when the URL has `?debug`: the worker
+ * protocol as is (load a checkpoint, run raw ids, read tf.memory()). Normal starts never expose it.
+ */
+function installDebugHook(client: InferenceClient): void {
+  if (typeof window === 'undefined' || !new URLSearchParams(window.location.search).has('debug')) return;
+  (window as unknown as { __nezhaDebug?: NezhaDebugHook }).__nezhaDebug = {
+    call: (method, payload, options) => client.call(method, payload, options),
   };
 }
