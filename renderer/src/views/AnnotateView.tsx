@@ -1,15 +1,29 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { AnnotateIcon } from '../components/icons';
 import { useLibrary } from '../state/library';
 import { useRouter } from '../state/router';
 import { useServices } from '../state/services';
+import { AnnotationText } from './annotate/AnnotationText';
+import { ExampleList } from './annotate/ExampleList';
+import { commandForKey, labelHotkeys } from './annotate/keyboard';
+import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from './annotate/Panels';
+import { useAnnotate, type QuickFilter } from './annotate/store';
 import { isNerDataset, isTokenClassifier, names } from './requirements';
+import './annotate/annotate.css';
+
+const quickFilters: { value: QuickFilter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'unannotated', label: 'Unannotated' },
+  { value: 'disagreement', label: 'Disagreement' },
+  { value: 'low-confidence', label: 'Low confidence' },
+];
 
 export function AnnotateView() {
   const { api } = useServices();
   const navigate = useRouter((s) => s.navigate);
-  const { checkpoints, datasets, refreshCheckpoints, refreshDatasets } = useLibrary();
+  const routeDatasetId = useRouter((s) => s.route.params[0]);
+  const { checkpoints, datasets, datasetsState, refreshCheckpoints, refreshDatasets } = useLibrary();
   useEffect(() => {
     void refreshCheckpoints(api);
     void refreshDatasets(api);
@@ -17,44 +31,307 @@ export function AnnotateView() {
 
   const taggers = checkpoints.filter(isTokenClassifier);
   const corpora = datasets.filter(isNerDataset);
+  const datasetId = routeDatasetId ?? corpora[0]?.id;
+
+  if (corpora.length === 0 && !routeDatasetId) {
+    return (
+      <div className="view" data-testid="view-annotate">
+        <header className="view-header">
+          <h1>Annotate</h1>
+        </header>
+        <EmptyState
+          icon={<AnnotateIcon />}
+          title="Annotate NER corpora with a model in the loop"
+          testId="annotate-empty"
+          requirements={[
+            {
+              label: 'A NER dataset',
+              met: false,
+              detail:
+                datasetsState === 'loading'
+                  ? 'Loading the dataset list…'
+                  : 'Import a NER dataset first (People’s Daily / MSRA, CLUENER…).',
+              action: { label: 'Go to Datasets', onClick: () => navigate('datasets') },
+            },
+            {
+              label: 'A token-classification checkpoint',
+              met: taggers.length > 0,
+              detail:
+                taggers.length > 0
+                  ? names(taggers)
+                  : 'Import a NezhaForTokenClassification checkpoint trained on your labels.',
+              action: { label: 'Go to Checkpoints', onClick: () => navigate('checkpoints') },
+            },
+          ]}
+        >
+          <p>
+            Open a NER dataset, let a NEZHA token-classification model pre-annotate each sentence (entity
+            spans on the original characters), then accept, fix or add spans with the keyboard. Every edit is
+            saved as you go, and the corrected corpus exports back to its original format.
+          </p>
+        </EmptyState>
+      </div>
+    );
+  }
+
+  return <Workbench datasetId={datasetId ?? ''} />;
+}
+
+function Workbench({ datasetId }: { datasetId: string }) {
+  const { api, inference } = useServices();
+  const navigate = useRouter((s) => s.navigate);
+  const { checkpoints, datasets } = useLibrary();
+  const state = useAnnotate();
+  const { open, dataset, labels, current, selection, pickedSpanId, query, total, position } = state;
+
+  useEffect(() => {
+    if (datasetId) void open(api, datasetId);
+  }, [api, datasetId, open]);
+
+  const hotkeys = useMemo(() => labelHotkeys(labels), [labels]);
+  const colors = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
+  const taggers = checkpoints.filter(isTokenClassifier);
+  const corpora = datasets.filter(isNerDataset);
+
+  // The whole view listens: labelling, undo and navigation work without focusing the text first.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const inEditableField = Boolean(target?.closest('input, textarea, select, [contenteditable="true"]'));
+      const command = commandForKey(event, { hotkeys, inEditableField });
+      if (!command) return;
+      // Buttons keep Enter/Space for themselves.
+      if (command.type === 'accept-all-and-next' && target?.closest('button, a')) return;
+      event.preventDefault();
+      const s = useAnnotate.getState();
+      switch (command.type) {
+        case 'label':
+          return void s.labelSelection(api, command.label);
+        case 'caret':
+          return s.moveCaret(command.move);
+        case 'remove-span':
+          return void s.removeSpan(api);
+        case 'undo':
+          return void s.undo(api);
+        case 'redo':
+          return void s.redo(api);
+        case 'accept-all':
+          return void s.acceptModel(api);
+        case 'accept-all-and-next':
+          return void s.acceptAllAndNext(api);
+        case 'next':
+          return void s.step(api, 1);
+        case 'prev':
+          return void s.step(api, -1);
+        case 'escape':
+          if (s.pickedSpanId !== null) s.pickSpan(null);
+          else s.setSelection(null);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [api, hotkeys]);
+
+  const pickedSpan = current?.spans.find((s) => s.id === pickedSpanId) ?? null;
 
   return (
-    <div className="view" data-testid="view-annotate">
-      <header className="view-header">
+    <div className="view view-wide" data-testid="view-annotate">
+      <header className="view-header annotate-header">
         <h1>Annotate</h1>
+        <select
+          className="select"
+          aria-label="Dataset"
+          value={datasetId}
+          onChange={(e) => navigate('annotate', e.target.value)}
+        >
+          {!corpora.some((d) => d.id === datasetId) && (
+            <option value={datasetId}>{dataset?.name ?? datasetId}</option>
+          )}
+          {corpora.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} ({d.exampleCount.toLocaleString()})
+            </option>
+          ))}
+        </select>
+        <span className="spacer" />
+        <SaveIndicator save={state.save} />
       </header>
-      <EmptyState
-        icon={<AnnotateIcon />}
-        title="Annotate NER corpora with a model in the loop"
-        testId="annotate-empty"
-        requirements={[
-          {
-            label: 'A NER dataset',
-            met: corpora.length > 0,
-            detail:
-              corpora.length > 0
-                ? names(corpora)
-                : 'Import a NER dataset first (People’s Daily / MSRA, CLUENER…).',
-            action: { label: 'Go to Datasets', onClick: () => navigate('datasets') },
-          },
-          {
-            label: 'A token-classification checkpoint',
-            met: taggers.length > 0,
-            detail:
-              taggers.length > 0
-                ? names(taggers)
-                : 'Import a NezhaForTokenClassification checkpoint trained on your labels.',
-            action: { label: 'Go to Checkpoints', onClick: () => navigate('checkpoints') },
-          },
-        ]}
-      >
-        <p>
-          Open a NER dataset, let a NEZHA token-classification model pre-annotate each sentence (entity spans
-          on the original characters), then accept, fix or add spans with the keyboard. Every edit is saved as
-          you go, and the corrected corpus exports back to its original format.
-        </p>
-        <p className="muted">The annotation editor arrives in a later version. It will need:</p>
-      </EmptyState>
+
+      {state.openError && (
+        <div className="callout callout-error" role="alert">
+          Could not open dataset “{datasetId}”: {state.openError}{' '}
+          <button className="button button-small" onClick={() => navigate('datasets')}>
+            Go to Datasets
+          </button>
+        </div>
+      )}
+
+      <div className="annotate-toolbar">
+        <input
+          className="input"
+          type="search"
+          placeholder={query.searchIn === 'entity' ? 'Search entities…' : 'Search text…'}
+          aria-label="Search"
+          defaultValue={query.search}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') void state.setQuery(api, { search: (e.target as HTMLInputElement).value });
+          }}
+          onBlur={(e) =>
+            e.target.value !== query.search && void state.setQuery(api, { search: e.target.value })
+          }
+        />
+        <select
+          className="select"
+          aria-label="Search in"
+          value={query.searchIn}
+          onChange={(e) => void state.setQuery(api, { searchIn: e.target.value as 'text' | 'entity' })}
+        >
+          <option value="text">in text</option>
+          <option value="entity">in entities</option>
+        </select>
+        <div className="filter-chips" role="radiogroup" aria-label="Filter">
+          {quickFilters.map((f) => (
+            <button
+              key={f.value}
+              role="radio"
+              aria-checked={query.quick === f.value}
+              className="filter-chip"
+              onClick={() => void state.setQuery(api, { quick: f.value })}
+            >
+              {f.label}
+            </button>
+          ))}
+        </div>
+        <select
+          className="select"
+          aria-label="Order"
+          value={query.order}
+          onChange={(e) => void state.setQuery(api, { order: e.target.value as 'index' | 'uncertainty' })}
+        >
+          <option value="index">File order</option>
+          <option value="uncertainty">Active learning: most uncertain first</option>
+        </select>
+        <span className="muted small" data-testid="match-count">
+          {total.toLocaleString()} example{total === 1 ? '' : 's'}
+        </span>
+      </div>
+
+      <div className="annotate-body">
+        <ExampleList api={api} />
+
+        <section className="panel editor" aria-label="Editor">
+          {current ? (
+            <>
+              <div className="editor-header">
+                <strong data-testid="example-position">#{current.index + 1}</strong>
+                <span className={`status-pill status-${current.status}`} data-testid="example-status">
+                  {current.status}
+                </span>
+                <span className="muted small">
+                  {position + 1} of {total.toLocaleString()}
+                </span>
+                <span className="spacer" />
+                <button
+                  className="button button-small"
+                  disabled={!current.canUndo}
+                  onClick={() => void state.undo(api)}
+                >
+                  Undo <kbd>Ctrl Z</kbd>
+                </button>
+                <button
+                  className="button button-small"
+                  disabled={!current.canRedo}
+                  onClick={() => void state.redo(api)}
+                >
+                  Redo <kbd>Ctrl ⇧ Z</kbd>
+                </button>
+              </div>
+              <AnnotationText
+                example={current}
+                colors={colors}
+                selection={selection}
+                pickedSpanId={pickedSpanId}
+                onSelect={state.setSelection}
+                onPickSpan={state.pickSpan}
+              />
+              {pickedSpan && (
+                <SpanMenu
+                  example={current}
+                  span={pickedSpan}
+                  labels={labels}
+                  hotkeys={hotkeys}
+                  onRelabel={(label) => void state.relabelSpan(api, pickedSpan.id, label)}
+                  onRemove={() => void state.removeSpan(api, pickedSpan.id)}
+                  onClose={() => state.pickSpan(null)}
+                />
+              )}
+              <div className="editor-actions">
+                <button
+                  className="button button-small"
+                  onClick={() => void state.step(api, -1)}
+                  disabled={position === 0}
+                >
+                  ← Previous <kbd>K</kbd>
+                </button>
+                <button
+                  className="button button-small"
+                  onClick={() => void state.markDone(api)}
+                  disabled={current.status === 'done'}
+                >
+                  Mark done
+                </button>
+                <button
+                  className="button button-small button-primary"
+                  onClick={() => void state.acceptAllAndNext(api)}
+                >
+                  Accept &amp; next <kbd>↵</kbd>
+                </button>
+                <button
+                  className="button button-small"
+                  onClick={() => void state.step(api, 1)}
+                  disabled={position >= total - 1}
+                >
+                  Next <kbd>J</kbd>
+                </button>
+              </div>
+              <p className="muted small hint">
+                Drag over characters (or Shift+←/→), then press a label’s key. Click a span to relabel or
+                remove it. Enter accepts the suggestions, marks the sentence done and opens the next.
+              </p>
+            </>
+          ) : (
+            <p className="muted pad">
+              {total === 0 && dataset ? 'No example matches this filter.' : 'Loading…'}
+            </p>
+          )}
+        </section>
+
+        <aside className="annotate-side">
+          <section className="side-section">
+            <h3>Labels</h3>
+            <LabelLegend
+              labels={labels}
+              hotkeys={hotkeys}
+              onLabel={(label) => void state.labelSelection(api, label)}
+            />
+          </section>
+          <ModelPanel
+            checkpoints={taggers}
+            model={state.model}
+            example={current}
+            colors={colors}
+            autoPreannotate={state.autoPreannotate}
+            onPick={(id) =>
+              void state.pickCheckpoint(api, inference, taggers.find((c) => c.id === id) ?? null)
+            }
+            onAuto={(on) => state.setAutoPreannotate(api, on)}
+            onPreannotate={() => current && void state.preannotate(api, inference, [current])}
+            onAccept={(ids) => void state.acceptModel(api, ids)}
+            onReject={(ids) => void state.rejectModel(api, ids)}
+          />
+          <ProgressPanel stats={state.stats} colors={colors} />
+        </aside>
+      </div>
     </div>
   );
 }

@@ -1,10 +1,15 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import type { DatasetRecord } from '../../../shared/ipc';
 import { EmptyState } from '../components/EmptyState';
 import { DatasetIcon } from '../components/icons';
 import { formatDateTime } from '../lib/format';
 import { useLibrary } from '../state/library';
+import { useRouter } from '../state/router';
 import { useServices } from '../state/services';
+import { ExportDatasetForm } from './datasets/ExportDatasetForm';
+import { ImportDatasetForm } from './datasets/ImportDatasetForm';
+import { isNerDataset } from './requirements';
+import './annotate/annotate.css';
 
 export function DatasetsView() {
   const { api } = useServices();
@@ -26,6 +31,8 @@ export function DatasetsView() {
         </div>
       </header>
 
+      <ImportDatasetForm />
+
       {datasetsState === 'error' && (
         <div className="callout callout-error" role="alert">
           Could not list datasets: {datasetsError}{' '}
@@ -39,9 +46,10 @@ export function DatasetsView() {
       {datasetsState === 'ready' && datasets.length === 0 && (
         <EmptyState icon={<DatasetIcon />} title="No datasets yet" testId="datasets-empty">
           <p>
-            Your library has no datasets. Importing corpora from this window is not available in this version
-            yet: the importers (character-per-line BIO files such as MSRA, CLUENER JSON lines, LCQMC/XNLI TSV,
-            CMRC 2018 and C3 JSON) are being wired to the app.
+            Your library has no datasets. Import a file above: character-per-line BIO/BIOES/BMES files
+            (People’s Daily, MSRA), ERNIE TSV, CLUENER JSON lines, JSONL spans (Prodigy), Label Studio
+            exports, LCQMC/XNLI TSV, ChnSentiCorp, CMRC 2018 and C3 JSON. The format is detected; pick one to
+            override.
           </p>
           <p className="muted">
             Once a dataset is imported it appears here with its task, format and example count, and the
@@ -78,37 +86,62 @@ export function DatasetsView() {
 function DatasetRow({ dataset }: { dataset: DatasetRecord }) {
   const { api } = useServices();
   const removeDataset = useLibrary((s) => s.removeDataset);
+  const navigate = useRouter((s) => s.navigate);
   const [confirming, setConfirming] = useState(false);
+  const [exporting, setExporting] = useState(false);
   return (
-    <tr>
-      <td>
-        {dataset.name} {dataset.builtin && <span className="badge">Built-in</span>}
-        {dataset.sourcePath && <div className="muted mono small">{dataset.sourcePath}</div>}
-      </td>
-      <td>{dataset.task}</td>
-      <td>{dataset.format}</td>
-      <td className="num">{dataset.exampleCount.toLocaleString()}</td>
-      <td>{formatDateTime(dataset.addedAt)}</td>
-      <td className="actions">
-        {!dataset.builtin &&
-          (confirming ? (
-            <>
-              <button
-                className="button button-small button-danger"
-                onClick={() => void removeDataset(api, dataset.id).catch(() => setConfirming(false))}
-              >
-                Remove
-              </button>
-              <button className="button button-small" onClick={() => setConfirming(false)}>
-                Cancel
-              </button>
-            </>
-          ) : (
-            <button className="button button-small" onClick={() => setConfirming(true)}>
-              Remove…
+    <Fragment>
+      <tr data-testid="dataset-row" data-dataset-id={dataset.id}>
+        <td>
+          {dataset.name} {dataset.builtin && <span className="badge">Built-in</span>}
+          {dataset.sourcePath && <div className="muted mono small">{dataset.sourcePath}</div>}
+        </td>
+        <td>{dataset.task}</td>
+        <td>{dataset.format}</td>
+        <td className="num">{dataset.exampleCount.toLocaleString()}</td>
+        <td>{formatDateTime(dataset.addedAt)}</td>
+        <td className="actions">
+          {isNerDataset(dataset) && (
+            <button className="button button-small" onClick={() => navigate('annotate', dataset.id)}>
+              Annotate
             </button>
-          ))}
-      </td>
-    </tr>
+          )}
+          {isNerDataset(dataset) && (
+            <button
+              className="button button-small"
+              onClick={() => setExporting((on) => !on)}
+              aria-expanded={exporting}
+            >
+              Export…
+            </button>
+          )}
+          {!dataset.builtin &&
+            (confirming ? (
+              <>
+                <button
+                  className="button button-small button-danger"
+                  onClick={() => void removeDataset(api, dataset.id).catch(() => setConfirming(false))}
+                >
+                  Remove
+                </button>
+                <button className="button button-small" onClick={() => setConfirming(false)}>
+                  Cancel
+                </button>
+              </>
+            ) : (
+              <button className="button button-small" onClick={() => setConfirming(true)}>
+                Remove…
+              </button>
+            ))}
+        </td>
+      </tr>
+      {exporting && (
+        <tr>
+          <td colSpan={6}>
+            <ExportDatasetForm dataset={dataset} onClose={() => setExporting(false)} />
+          </td>
+        </tr>
+      )}
+    </Fragment>
   );
 }

@@ -1,0 +1,150 @@
+/**
+ * The sentence with its spans. Each code point is its own element (data-cp), so a drag snaps to
+ * whole characters and a surrogate pair can never be split; working spans are one <mark> each (a
+ * click anywhere on it picks the span); model suggestions are dashed outlines with their score.
+ */
+import { useMemo, useRef, type CSSProperties, type MouseEvent } from 'react';
+import type { AnnotationSpan, ExampleView } from '../../../../shared/ipc';
+import { selectedRange, selectionFromChars, type TextSelection } from './selection';
+import { layoutText, type LayoutChar } from './spans';
+
+export interface AnnotationTextProps {
+  example: ExampleView;
+  colors: Map<string, string>;
+  selection: TextSelection | null;
+  pickedSpanId: number | null;
+  onSelect(selection: TextSelection | null): void;
+  onPickSpan(spanId: number): void;
+}
+
+const fallbackColor = '#64748b';
+
+function charOffset(target: EventTarget | null): number | null {
+  const element = (target as Element | null)?.closest?.('[data-cp]');
+  if (!element) return null;
+  const value = Number(element.getAttribute('data-cp'));
+  return Number.isInteger(value) ? value : null;
+}
+
+function spanIdAt(target: EventTarget | null): number | null {
+  const element = (target as Element | null)?.closest?.('[data-span-id]');
+  return element ? Number(element.getAttribute('data-span-id')) : null;
+}
+
+export function AnnotationText(props: AnnotationTextProps) {
+  const { example, colors, selection, pickedSpanId, onSelect, onPickSpan } = props;
+  const groups = useMemo(
+    () => layoutText(example.text, example.spans, example.modelSpans),
+    [example.text, example.spans, example.modelSpans],
+  );
+  const drag = useRef<{ anchor: number; moved: boolean; spanId: number | null } | null>(null);
+  const range = selectedRange(selection);
+  const caret = selection && !range ? selection.focus : null;
+  const length = groups.reduce((n, g) => n + g.chars.length, 0);
+
+  const onMouseDown = (event: MouseEvent) => {
+    if (event.button !== 0) return;
+    const offset = charOffset(event.target);
+    if (offset === null) return;
+    event.preventDefault(); // no native text selection: ours is in code points
+    (event.currentTarget as HTMLElement).focus();
+    if (event.shiftKey && selection) {
+      const anchorChar = selection.anchor <= offset ? selection.anchor : selection.anchor - 1;
+      onSelect(selectionFromChars(anchorChar, offset));
+      return;
+    }
+    drag.current = { anchor: offset, moved: false, spanId: spanIdAt(event.target) };
+  };
+  const onMouseMove = (event: MouseEvent) => {
+    if (!drag.current || (event.buttons & 1) === 0) return;
+    const offset = charOffset(event.target);
+    if (offset === null) return;
+    if (offset !== drag.current.anchor) drag.current.moved = true;
+    if (drag.current.moved) onSelect(selectionFromChars(drag.current.anchor, offset));
+  };
+  const onMouseUp = (event: MouseEvent) => {
+    const state = drag.current;
+    drag.current = null;
+    if (!state) return;
+    const offset = charOffset(event.target) ?? state.anchor;
+    if (!state.moved && offset === state.anchor) {
+      // A click: on a span it opens the span's menu, elsewhere it selects that one character.
+      if (state.spanId !== null) onPickSpan(state.spanId);
+      else onSelect(selectionFromChars(offset, offset));
+      return;
+    }
+    onSelect(selectionFromChars(state.anchor, offset));
+  };
+
+  const renderChar = (c: LayoutChar) => {
+    const classes = ['ch'];
+    if (range && c.offset >= range.start && c.offset < range.end) classes.push('selected');
+    if (caret === c.offset) classes.push('caret');
+    let tag = null;
+    let style: CSSProperties | undefined;
+    if (c.model) {
+      classes.push('model');
+      if (c.model.first) classes.push('model-first');
+      if (c.model.last) classes.push('model-last');
+      if ((c.model.span.score ?? 1) < 0.6) classes.push('model-low');
+      style = { '--model-color': colors.get(c.model.span.label) ?? fallbackColor } as CSSProperties;
+      if (c.model.last) tag = <ModelTag span={c.model.span} />;
+    }
+    return (
+      <span key={c.offset} className="ch-wrap">
+        <span className={classes.join(' ')} data-cp={c.offset} data-u16={c.utf16} style={style}>
+          {c.char}
+        </span>
+        {tag}
+      </span>
+    );
+  };
+
+  return (
+    <div
+      className="annotation-text"
+      data-testid="annotation-text"
+      tabIndex={0}
+      role="group"
+      aria-label={`Sentence ${example.index + 1}: select characters, then press a label's key`}
+      onMouseDown={onMouseDown}
+      onMouseMove={onMouseMove}
+      onMouseUp={onMouseUp}
+      onMouseLeave={() => {
+        if (drag.current?.moved) drag.current = null;
+      }}
+    >
+      {groups.map((group) =>
+        group.kind === 'plain' ? (
+          group.chars.map(renderChar)
+        ) : (
+          <mark
+            key={`s${group.span.id}`}
+            className={`span span-${group.span.source}${group.span.id === pickedSpanId ? ' picked' : ''}`}
+            data-span-id={group.span.id}
+            data-label={group.span.label}
+            data-testid="span"
+            title={`${group.span.label} (${group.span.source}) ${group.span.start}–${group.span.end}`}
+            style={{ '--label-color': colors.get(group.span.label) ?? fallbackColor } as CSSProperties}
+          >
+            {group.chars.map(renderChar)}
+            <span className="span-label" aria-hidden="true">
+              {group.span.label}
+            </span>
+          </mark>
+        ),
+      )}
+      <span className={caret === length ? 'ch end caret' : 'ch end'} aria-hidden="true">
+        {' '}
+      </span>
+    </div>
+  );
+}
+
+function ModelTag({ span }: { span: AnnotationSpan }) {
+  return (
+    <span className="model-tag" data-testid="model-span" data-label={span.label} aria-hidden="true">
+      {span.label} {span.score !== null ? span.score.toFixed(2) : ''}
+    </span>
+  );
+}

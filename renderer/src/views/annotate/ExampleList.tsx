@@ -1,0 +1,87 @@
+/**
+ * The example list: virtualized (only the rows on screen exist in the DOM) and paged from the
+ * store (only the pages near the viewport are fetched), so 100,000 sentences scroll smoothly.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
+import type { Api } from '../../api/client';
+import { exampleCache, useAnnotate } from './store';
+
+const rowHeight = 52;
+
+export function ExampleList({ api }: { api: Api }) {
+  const total = useAnnotate((s) => s.total);
+  const position = useAnnotate((s) => s.position);
+  useAnnotate((s) => s.listVersion); // re-render when pages arrive or rows change
+  const goTo = useAnnotate((s) => s.goTo);
+  const ensureRange = useAnnotate((s) => s.ensureRange);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    if (total > 0) ensureRange(api, first, last);
+  }, [api, ensureRange, first, last, total]);
+
+  useEffect(() => {
+    if (total > 0) virtualizer.scrollToIndex(position, { align: 'auto' });
+  }, [position, total, virtualizer]);
+
+  return (
+    <div
+      className="example-list"
+      ref={scroller}
+      data-testid="example-list"
+      aria-label="Examples"
+      role="listbox"
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {items.map((row) => {
+          const example = exampleCache.get(row.index);
+          const active = row.index === position;
+          return (
+            <div
+              key={row.key}
+              role="option"
+              aria-selected={active}
+              className={active ? 'example-row active' : 'example-row'}
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                right: 0,
+                height: rowHeight,
+                transform: `translateY(${row.start}px)`,
+              }}
+              onClick={() => void goTo(api, row.index)}
+              data-testid="example-row"
+            >
+              {example ? (
+                <>
+                  <span className={`status-dot status-${example.status}`} title={example.status} />
+                  <span className="example-row-text">
+                    <span className="example-row-index">#{example.index + 1}</span> {example.text}
+                  </span>
+                  <span className="example-row-meta">
+                    {example.spans.length} span{example.spans.length === 1 ? '' : 's'}
+                    {example.modelSpans.length > 0 && ` · ${example.modelSpans.length} suggested`}
+                  </span>
+                </>
+              ) : (
+                <span className="example-row-text muted">Loading #{row.index + 1}…</span>
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,204 @@
+/**
+ * Import a dataset by path (the main side reads the file), with live progress from the `progress`
+ * event and Cancel (jobs.cancel with the jobId we chose), then the counts and warnings it reported.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { datasetFormatSchema, type DatasetImportSummary, type ProgressEvent } from '../../../../shared/ipc';
+import { useLibrary } from '../../state/library';
+import { useRouter } from '../../state/router';
+import { useServices } from '../../state/services';
+
+type Format = (typeof datasetFormatSchema.options)[number];
+
+function newJobId(): string {
+  return `import-${globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`}`;
+}
+
+export function ImportDatasetForm() {
+  const { api } = useServices();
+  const refreshDatasets = useLibrary((s) => s.refreshDatasets);
+  const navigate = useRouter((s) => s.navigate);
+  const [path, setPath] = useState('');
+  const [name, setName] = useState('');
+  const [format, setFormat] = useState<Format | ''>('');
+  const [job, setJob] = useState<{ id: string; progress: ProgressEvent | null; cancelling: boolean } | null>(
+    null,
+  );
+  const [error, setError] = useState<string | null>(null);
+  const [summary, setSummary] = useState<DatasetImportSummary | null>(null);
+  const jobId = useRef<string | null>(null);
+
+  useEffect(
+    () =>
+      api.on('progress', (event) => {
+        if (event.jobId === jobId.current)
+          setJob((j) => (j && j.id === event.jobId ? { ...j, progress: event } : j));
+      }),
+    [api],
+  );
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = path.trim();
+    if (!trimmed) {
+      setError('Enter the path of a dataset file on this machine (e.g. /data/msra/test.txt).');
+      return;
+    }
+    const id = newJobId();
+    jobId.current = id;
+    setJob({ id, progress: null, cancelling: false });
+    setError(null);
+    setSummary(null);
+    try {
+      const result = await api.datasets.import({
+        path: trimmed,
+        jobId: id,
+        ...(format ? { format } : {}),
+        ...(name.trim() ? { name: name.trim() } : {}),
+      });
+      setSummary(result);
+      setPath('');
+      setName('');
+      await refreshDatasets(api);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      jobId.current = null;
+      setJob(null);
+    }
+  };
+
+  const cancel = async () => {
+    if (!job) return;
+    setJob({ ...job, cancelling: true });
+    try {
+      const { cancelled } = await api.jobs.cancel({ jobId: job.id });
+      if (!cancelled) setError('The import had already finished when Cancel arrived.');
+    } catch {
+      // toasted by the client
+    }
+  };
+
+  const progress = job?.progress;
+  const percent = progress?.total ? Math.min(100, (100 * progress.done) / progress.total) : null;
+
+  return (
+    <section className="panel" aria-label="Import a dataset">
+      <form className="import-form" onSubmit={(e) => void submit(e)} data-testid="dataset-import-form">
+        <div className="field grow">
+          <label htmlFor="dataset-path">Dataset file</label>
+          <input
+            id="dataset-path"
+            className="input mono"
+            placeholder="/path/to/msra_test_bio.txt"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            disabled={Boolean(job)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="dataset-format">Format</label>
+          <select
+            id="dataset-format"
+            className="select"
+            value={format}
+            onChange={(e) => setFormat(e.target.value as Format | '')}
+            disabled={Boolean(job)}
+          >
+            <option value="">Detect automatically</option>
+            {datasetFormatSchema.options.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="dataset-name">Name (optional)</label>
+          <input
+            id="dataset-name"
+            className="input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            disabled={Boolean(job)}
+          />
+        </div>
+        <button className="button button-primary" type="submit" disabled={Boolean(job)}>
+          {job ? 'Importing…' : 'Import'}
+        </button>
+        {job && (
+          <div className="import-progress" data-testid="import-progress">
+            <div
+              className="progress"
+              role="progressbar"
+              aria-label="Import progress"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={percent ?? undefined}
+            >
+              <div className="progress-fill" style={{ width: `${percent ?? 0}%` }} />
+            </div>
+            <span className="small muted">
+              {progress
+                ? `${progress.message ?? 'Importing'} ${progress.done.toLocaleString()}${progress.total ? ` / ${progress.total.toLocaleString()}` : ''}`
+                : 'Starting…'}
+            </span>
+            <button
+              className="button button-small"
+              type="button"
+              onClick={() => void cancel()}
+              disabled={job.cancelling}
+            >
+              {job.cancelling ? 'Cancelling…' : 'Cancel'}
+            </button>
+          </div>
+        )}
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+      {summary && (
+        <div className="import-result" data-testid="import-result" role="status">
+          <div>
+            Imported <strong>{summary.dataset.name}</strong>: {summary.examples.toLocaleString()} examples
+            {summary.dataset.task === 'ner' && <>, {summary.spans.toLocaleString()} entities</>} (
+            {summary.dataset.format}, {(summary.durationMs / 1000).toFixed(1)} s).
+          </div>
+          {summary.dataset.labels.length > 0 && (
+            <div className="small">Labels: {summary.dataset.labels.map((l) => l.name).join(', ')}</div>
+          )}
+          {summary.warnings.length > 0 ? (
+            <ul className="small" data-testid="import-warnings">
+              {summary.warnings.map((w, i) => (
+                <li key={`${w.code}-${i}`}>
+                  <strong>{w.severity === 'warning' ? 'Warning' : 'Note'}</strong> ({w.count}×): {w.message}
+                  {w.lines.length > 0 && (
+                    <span className="muted mono">
+                      {' '}
+                      {w.file}:{w.lines.slice(0, 5).join(', ')}
+                      {w.lines.length > 5 ? '…' : ''}
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <div className="small muted">No warnings.</div>
+          )}
+          {summary.dataset.task === 'ner' && (
+            <div>
+              <button
+                className="button button-small button-primary"
+                onClick={() => navigate('annotate', summary.dataset.id)}
+              >
+                Open in Annotate
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
