@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import {
   examplePredictionSchema,
+  parseBenchmarkRunRecord,
   type BenchmarkRunRecord,
   type BenchmarkTask,
   type ExamplePrediction,
@@ -177,6 +178,7 @@ export class BenchmarkRunStore {
   /** Marks the run finished with its full record; the metrics also go into their own rows for queries. */
   finish(runId: string, record: BenchmarkRunRecord): StoredBenchmarkRun {
     return transaction(this.db, () => {
+      record = parseBenchmarkRunRecord(record, `benchmark run ${runId}'s record`);
       const run = this.get(runId);
       if (run.done !== run.total) {
         throw new ServiceError(

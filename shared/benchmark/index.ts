@@ -12,3 +12,4 @@ export * from './hash';
 export * from './report';
 export * from './predictionsFile';
 export { tfjsModelRunner } from './tfjsRunner';
+export * from './schema';

@@ -10,8 +10,10 @@ import {
   reportToCsv,
   reportToJson,
   reportToMarkdown,
+  type BenchmarkReport,
   type BenchmarkRunRecord,
 } from './report';
+import { parseBenchmarkReport } from './schema';
 import { DEFAULT_PREDICTION_SETTINGS } from './runner';
 import { scorePredictions } from './score';
 import { percentile } from './timing';
@@ -139,8 +141,16 @@ describe('report exports', () => {
     expect(quoted.split('\r\n')[1]).toMatch(/^"a ""quoted"", name",/);
   });
 
-  it('JSON: every number and setting, read back unchanged', () => {
-    expect(JSON.parse(reportToJson(report))).toEqual(report);
+  it('JSON: every number and setting, read back unchanged; a damaged file names the field', () => {
+    expect(parseBenchmarkReport(reportToJson(report), 'REPORT.json')).toEqual(report);
+    const damaged = JSON.parse(reportToJson(report)) as BenchmarkReport;
+    damaged.runs[1].metrics[0].ci = [0.1] as unknown as [number, number];
+    expect(() => parseBenchmarkReport(JSON.stringify(damaged), 'REPORT.json')).toThrow(
+      /^REPORT\.json: field runs\.1\.metrics\.0\.ci/,
+    );
+    expect(() => parseBenchmarkReport('{"schema": 1', 'REPORT.json')).toThrow(
+      /^REPORT\.json: not valid JSON/,
+    );
   });
 });
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BenchmarkReport } from '../../../shared/benchmark';
+import { parseBenchmarkReport, type BenchmarkReport } from '../../../shared/benchmark';
 import { loadCheckpointFolder, writeHfFolder } from '../../../shared/checkpoint';
 import { importDataset, type QaExample } from '../../../shared/datasets';
 import {
@@ -57,8 +57,9 @@ async function evaluate(args: string[]) {
   return { code, ...ctx };
 }
 
+/** REPORT.json, validated against the report schema (every field, the metrics' MetricResult shape). */
 function readReport(path: string): BenchmarkReport {
-  return JSON.parse(readFileSync(path, 'utf8')) as BenchmarkReport;
+  return parseBenchmarkReport(readFileSync(path, 'utf8'), path);
 }
 
 function readPredictions<T>(path: string): T[] {

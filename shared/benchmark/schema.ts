@@ -1,0 +1,101 @@
+/**
+ * zod schemas for reading a benchmark report back (REPORT.json, a stored run record, a record crossing IPC
+ * from the renderer's worker to the main side's store). The errors name the field that is wrong.
+ */
+import { z } from 'zod';
+import { NEZHA_CLASS_NAMES } from '../nezha/heads';
+import { metricResultSchema } from '../metrics/schema';
+import { BENCHMARK_REPORT_SCHEMA, type BenchmarkReport, type BenchmarkRunRecord } from './report';
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits (SHA-256)');
+const count = z.number().int().nonnegative();
+const task = z.enum(['ner', 'classification', 'pair', 'qa', 'mc']);
+
+export const benchmarkTimingSchema = z.object({
+  backend: z.string(),
+  device: z.string().optional(),
+  examples: count,
+  batches: count,
+  totalMs: z.number().nonnegative(),
+  examplesPerSecond: z.number().nonnegative(),
+  batchLatencyMs: z.object({ p50: z.number(), p95: z.number(), mean: z.number(), max: z.number() }),
+});
+
+export const benchmarkRunRecordSchema = z.object({
+  checkpoint: z.object({
+    name: z.string(),
+    path: z.string().optional(),
+    sha256,
+    weightFiles: z.array(z.object({ file: z.string(), bytes: count, sha256 })),
+    className: z.enum(NEZHA_CLASS_NAMES),
+    numLabels: z.number().int().positive(),
+    labelMatch: z.enum(['names', 'index', 'sorted', 'none']),
+  }),
+  dataset: z.object({
+    name: z.string(),
+    path: z.string().optional(),
+    sha256,
+    format: z.string(),
+    task,
+    records: count,
+    evaluated: count,
+  }),
+  settings: z.object({
+    maxBatchSize: z.number().int().positive(),
+    maxBatchTokens: z.number().int().positive(),
+    maxLength: z.number().int().positive().nullable(),
+    aggregation: z.enum(['simple', 'first', 'average', 'max']),
+    docStride: z.number().int().nonnegative().nullable(),
+    maxAnswerLength: z.number().int().positive(),
+    limit: z.number().int().positive().nullable(),
+    resamples: count,
+    ciLevel: z.number().gt(0).lt(1),
+    seed: z.number(),
+  }),
+  environment: z.object({
+    backend: z.string(),
+    device: z.string().optional(),
+    appVersion: z.string(),
+    runtime: z.string().optional(),
+  }),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  resumed: count,
+  metrics: z.array(metricResultSchema).min(1),
+  timing: benchmarkTimingSchema,
+  notes: z.array(z.string()),
+}) satisfies z.ZodType<BenchmarkRunRecord>;
+
+export const benchmarkReportSchema = z.object({
+  schema: z.literal(BENCHMARK_REPORT_SCHEMA),
+  appVersion: z.string(),
+  createdAt: z.string(),
+  runs: z.array(benchmarkRunRecordSchema),
+}) satisfies z.ZodType<BenchmarkReport>;
+
+function issueText(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `field ${issue.path.join('.') || '(root)'} is invalid: ${issue.message}`;
+}
+
+/** Validates a run record (e.g. one the worker sends to be stored); the error names the field. */
+export function parseBenchmarkRunRecord(value: unknown, where = 'benchmark run record'): BenchmarkRunRecord {
+  const parsed = benchmarkRunRecordSchema.safeParse(value);
+  if (!parsed.success) throw new TypeError(`${where}: ${issueText(parsed.error)}.`);
+  return parsed.data;
+}
+
+/** Parses REPORT.json text; the error names the file and the field (or the JSON position). */
+export function parseBenchmarkReport(text: string, file: string): BenchmarkReport {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(`${file}: not valid JSON (${(error as Error).message}).`);
+  }
+  const parsed = benchmarkReportSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new TypeError(`${file}: ${issueText(parsed.error)}; this is not a Nezha Studio benchmark report.`);
+  }
+  return parsed.data;
+}
