@@ -4,7 +4,6 @@
  * and a unit test checks the same at run time.
  */
 import type { RequestChannel, RequestOf, ResponseOf } from '../../shared/ipc';
-import { ServiceError } from '../services/errors';
 import type { Services } from '../services/services';
 
 export type Handler<C extends RequestChannel> = (
@@ -23,26 +22,25 @@ export function createHandlers(services: Services): Handlers {
     'checkpoints.remove': ({ id }) => services.checkpoints.remove(id),
     'datasets.list': () => services.datasets.list(),
     'datasets.remove': ({ id }) => services.datasets.remove(id),
-    'datasets.get': () => notBuiltYet('datasets.get'),
-    'datasets.import': () => notBuiltYet('datasets.import'),
-    'datasets.export': () => notBuiltYet('datasets.export'),
-    'datasets.stats': () => notBuiltYet('datasets.stats'),
-    'jobs.cancel': () => notBuiltYet('jobs.cancel'),
-    'examples.list': () => notBuiltYet('examples.list'),
-    'examples.get': () => notBuiltYet('examples.get'),
-    'examples.setStatus': () => notBuiltYet('examples.setStatus'),
-    'labels.list': () => notBuiltYet('labels.list'),
-    'labels.update': () => notBuiltYet('labels.update'),
-    'annotations.apply': () => notBuiltYet('annotations.apply'),
-    'annotations.undo': () => notBuiltYet('annotations.undo'),
-    'annotations.redo': () => notBuiltYet('annotations.redo'),
-    'annotations.saveModelPredictions': () => notBuiltYet('annotations.saveModelPredictions'),
-    'annotations.acceptModel': () => notBuiltYet('annotations.acceptModel'),
-    'annotations.rejectModel': () => notBuiltYet('annotations.rejectModel'),
+    'datasets.get': ({ id }) => services.datasetStore.get(id),
+    'datasets.import': (request) => services.writes.run(() => services.datasetStore.import(request)),
+    'datasets.export': (request) => services.datasetStore.export(request),
+    'datasets.stats': ({ id }) => services.datasetStore.stats(id),
+    'jobs.cancel': ({ jobId }) => ({ cancelled: services.jobs.cancel(jobId) }),
+    'examples.list': (request) => services.datasetStore.listExamples(request),
+    'examples.get': ({ exampleId }) => services.datasetStore.getExample(exampleId),
+    'examples.setStatus': (request) => services.writes.run(() => services.annotations.setStatus(request)),
+    'labels.list': ({ datasetId }) => services.datasetStore.listLabels(datasetId),
+    'labels.update': ({ datasetId, labels }) =>
+      services.writes.run(() => services.datasetStore.updateLabels(datasetId, labels)),
+    'annotations.apply': (request) => services.writes.run(() => services.annotations.apply(request)),
+    'annotations.undo': ({ exampleId }) => services.writes.run(() => services.annotations.undo(exampleId)),
+    'annotations.redo': ({ exampleId }) => services.writes.run(() => services.annotations.redo(exampleId)),
+    'annotations.saveModelPredictions': (request) =>
+      services.writes.run(() => services.annotations.saveModelPredictions(request)),
+    'annotations.acceptModel': (request) =>
+      services.writes.run(() => services.annotations.acceptModel(request)),
+    'annotations.rejectModel': (request) =>
+      services.writes.run(() => services.annotations.rejectModel(request)),
   };
-}
-
-// Interim: channels of the dataset store whose services are being built (issue 5).
-function notBuiltYet(channel: string): never {
-  throw new ServiceError('failed', `"${channel}" is not available yet in this build.`);
 }

@@ -3,10 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import type { AppInfo } from '../../shared/ipc';
+import { AnnotationService } from './annotations';
 import { CheckpointLibrary } from './checkpoints';
 import { databaseFileName, openDatabase, schemaVersion } from './database';
+import { DatasetStore } from './datasetStore';
 import { DatasetService } from './datasets';
 import { EventBus } from './events';
+import { JobRegistry, WriteQueue } from './jobs';
 import { SettingsService } from './settings';
 
 export interface ServicesOptions {
@@ -25,6 +28,12 @@ export interface Services {
   readonly settings: SettingsService;
   readonly datasets: DatasetService;
   readonly events: EventBus;
+  /** Dataset import/export, example queries and label sets (issue 5). */
+  readonly datasetStore: DatasetStore;
+  readonly annotations: AnnotationService;
+  readonly jobs: JobRegistry;
+  /** Dataset-store writes go through this queue so they never meet an import's open transaction. */
+  readonly writes: WriteQueue;
   appInfo(): AppInfo;
   /** Problems found while loading builtins (shown to the person, not fatal). */
   readonly startupProblems: string[];
@@ -46,7 +55,8 @@ export function packageVersion(): string {
 }
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
-  const db = openDatabase(join(options.dataDir, databaseFileName));
+  const dbFile = join(options.dataDir, databaseFileName);
+  const db = openDatabase(dbFile);
   const checkpoints = new CheckpointLibrary(db);
   let startupProblems: string[];
   try {
@@ -56,13 +66,19 @@ export async function createServices(options: ServicesOptions): Promise<Services
     throw error;
   }
   const version = options.version ?? packageVersion();
+  const events = new EventBus();
+  const jobs = new JobRegistry();
   return {
     dataDir: options.dataDir,
     db,
     checkpoints,
     settings: new SettingsService(db),
     datasets: new DatasetService(db),
-    events: new EventBus(),
+    events,
+    datasetStore: new DatasetStore({ db, dbFile, events, jobs }),
+    annotations: new AnnotationService(db),
+    jobs,
+    writes: new WriteQueue(),
     startupProblems,
     appInfo: () => ({
       name: appName,
