@@ -1,0 +1,134 @@
+/**
+ * The annotation workbench end to end in Chromium against serve mode: import the first 30 sentences of
+ * People's Daily, open them in Annotate, label a span by mouse + hotkey, see it acknowledged as saved,
+ * undo/redo, reload and find it persisted, have an overlapping span refused, and export the corpus.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, openApp, test } from './fixtures';
+
+const source = readFileSync('fixtures/datasets/peoples_daily_ner/example.dev', 'utf8');
+/** Sentences are blocks of `char tag` lines separated by blank lines. */
+const blocks = (text: string) =>
+  text
+    .replace(/\r/g, '')
+    .split(/\n\s*\n/)
+    .map((block) =>
+      block
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/).join(' '))
+        .filter(Boolean),
+    )
+    .filter((block) => block.length > 0);
+const sentences = blocks(source).slice(0, 30);
+
+let dir: string;
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nezha-annotate-e2e-'));
+  writeFileSync(join(dir, 'pd30.txt'), sentences.map((s) => s.join('\n')).join('\n\n') + '\n');
+});
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test.afterEach(({ consoleErrors }) => {
+  expect(consoleErrors, 'the page logged errors').toEqual([]);
+});
+
+/** Drag from character `from` to character `to` (code point offsets, both included). */
+async function dragChars(page: Page, from: number, to: number) {
+  const text = page.getByTestId('annotation-text');
+  const a = await text.locator(`[data-cp="${from}"]`).boundingBox();
+  const b = await text.locator(`[data-cp="${to}"]`).boundingBox();
+  if (!a || !b) throw new Error(`characters ${from}/${to} are not on screen`);
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2 + b.width / 2, b.y + b.height / 2, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 2 });
+  await page.mouse.up();
+}
+
+test('annotate People’s Daily: import, label by mouse and hotkey, undo/redo, persist, refuse overlap, export', async ({
+  page,
+  host,
+}) => {
+  // Import by path with the Datasets view.
+  await openApp(page, host, '#/datasets');
+  await page.getByLabel('Dataset file').fill(join(dir, 'pd30.txt'));
+  await page.getByLabel('Name (optional)').fill('People’s Daily (30)');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const result = page.getByTestId('import-result');
+  await expect(result).toContainText('30 examples');
+  await expect(result).toContainText('char-per-line');
+  await result.getByRole('button', { name: 'Open in Annotate' }).click();
+
+  // The workbench opens on sentence #1; J goes to #2 (相比之下，青岛海牛队和广州松日队的雨中之战…).
+  const text = page.getByTestId('annotation-text');
+  await expect(page.getByTestId('example-position')).toHaveText('#1');
+  await page.keyboard.press('j');
+  await expect(page.getByTestId('example-position')).toHaveText('#2');
+  await expect(text).toContainText('相比之下');
+  const hash = new URL(page.url()).hash;
+  expect(hash).toMatch(/^#\/annotate\/.+/);
+  // The gold ORG spans came with the file.
+  await expect(text.getByTestId('span')).toHaveCount(2);
+  await expect(text.getByTestId('span').first()).toHaveAttribute('data-label', 'ORG');
+
+  // Label 雨中之战 (code points 17..20) with the LOC hotkey shown in the legend.
+  const locKey = await page
+    .getByTestId('label-legend')
+    .getByRole('button', { name: /LOC/ })
+    .locator('kbd')
+    .innerText();
+  await dragChars(page, 17, 20);
+  await expect(text.locator('.ch.selected')).toHaveCount(4);
+  await page.keyboard.press(locKey);
+  const added = text.locator('[data-testid="span"][data-label="LOC"]');
+  await expect(added).toHaveCount(1);
+  await expect(added).toContainText('雨中之战');
+  await expect(page.getByTestId('save-indicator')).toHaveText('Saved');
+
+  // Undo / redo go through the main side's history.
+  await page.keyboard.press('Control+z');
+  await expect(added).toHaveCount(0);
+  await expect(page.getByTestId('save-indicator')).toHaveText('Saved');
+  await page.keyboard.press('Control+Shift+z');
+  await expect(added).toHaveCount(1);
+  await expect(page.getByTestId('save-indicator')).toHaveText('Saved');
+
+  // A reload shows what was saved.
+  await page.reload();
+  await expect(page.getByRole('navigation', { name: 'Views' })).toBeVisible();
+  await expect(page.getByTestId('example-position')).toHaveText('#1');
+  await page.getByTestId('example-row').nth(1).click();
+  await expect(page.getByTestId('example-position')).toHaveText('#2');
+  await expect(added).toHaveCount(1);
+  await expect(added).toContainText('雨中之战');
+
+  // Selecting 日队的雨 (14..17) overlaps 广州松日队 and the new span: refused with a message.
+  await dragChars(page, 14, 17);
+  await page.keyboard.press(locKey);
+  const toast = page.getByTestId('toast').filter({ hasText: 'Span refused' });
+  await expect(toast).toContainText('overlaps');
+  await expect(toast).toContainText('广州松日队');
+  await expect(text.getByTestId('span')).toHaveCount(3);
+
+  // Export the corpus as char-per-line BIO: sentence #2 carries the new span, the rest is unchanged.
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Datasets' }).click();
+  const row = page.getByTestId('dataset-row').filter({ hasText: 'People’s Daily (30)' });
+  await row.getByRole('button', { name: 'Export…' }).click();
+  const form = page.getByTestId('dataset-export-form');
+  const out = join(dir, 'export.bio.txt');
+  await form.getByLabel('Format').selectOption('char-per-line-bio');
+  await form.getByLabel('Write to').fill(out);
+  await form.getByRole('button', { name: 'Export' }).click();
+  await expect(form.getByTestId('export-result')).toContainText('30 examples');
+
+  const exported = blocks(readFileSync(out, 'utf8'));
+  expect(exported.length).toBe(30);
+  const expected = sentences.map((s) => [...s]);
+  for (const [i, tag] of ['B-LOC', 'I-LOC', 'I-LOC', 'I-LOC'].entries()) {
+    expected[1][17 + i] = `${expected[1][17 + i].split(' ')[0]} ${tag}`;
+  }
+  expect(exported).toEqual(expected);
+});
