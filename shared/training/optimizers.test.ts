@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { readSafetensors } from '../checkpoint/safetensors';
 import { TinyFixtures } from '../nezha/fixtureReader';
-import { compareValues, disposeBatch, goldenBatch } from '../nezha/goldenCase';
+import { disposeBatch, goldenBatch } from '../nezha/goldenCase';
 import '../nezha/gradients';
 import type { NezhaClassName } from '../nezha/heads';
 import { clipGradNorm, isNoDecayParameter, NamedOptimizer, type OptimizerSettings } from './optimizers';
@@ -165,7 +165,10 @@ describe('LAMB', () => {
     optimizer.apply(parameters, grads, 0.1);
     const step = 0.1 * (1 / (1 + 1e-6));
     // A LayerNorm weight of norm 14.1 would get trust 10 if adapted; excluded, it moves by lr only.
-    expect(Array.from(lnWeight.dataSync())).toEqual([expect.closeTo(10 - step, 6), expect.closeTo(10 + step, 6)]);
+    expect(Array.from(lnWeight.dataSync())).toEqual([
+      expect.closeTo(10 - step, 6),
+      expect.closeTo(10 + step, 6),
+    ]);
     // ‖w‖ = 0 → trust ratio 1 (the update is plain Adam).
     expect(Array.from(zero.dataSync())).toEqual([expect.closeTo(-step, 6), expect.closeTo(-step, 6)]);
     const reports = new Map(optimizer.lastTrustRatios.map((r) => [r.name, r]));

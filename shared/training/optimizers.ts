@@ -91,7 +91,8 @@ export class NamedOptimizer {
       const decay = excluded ? 0 : weightDecay;
       const m0 = this.first.get(paramName);
       const v0 = this.second.get(paramName);
-      const { m, v, next, report } = tf.tidy(() => {
+      let report: TrustRatioReport | null = null;
+      const [m, v, next] = tf.tidy(() => {
         const m = tf.add(tf.mul(m0 ?? tf.zerosLike(grad), beta1), tf.mul(grad, 1 - beta1));
         const v = tf.add(tf.mul(v0 ?? tf.zerosLike(grad), beta2), tf.mul(tf.square(grad), 1 - beta2));
         if (name === 'adamw') {
@@ -99,7 +100,7 @@ export class NamedOptimizer {
           const decayed = decay === 0 ? variable : tf.mul(variable, 1 - learningRate * decay);
           const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(biasCorrection2)), epsilon);
           const next = tf.sub(decayed, tf.mul(tf.div(m, denom), learningRate / biasCorrection1));
-          return { m, v, next, report: null };
+          return [m, v, next];
         }
         // LAMB: u = m̂ / (√v̂ + eps) + wd·w; p ← p − lr · (‖w‖ / ‖u‖) · u, ratio 1 when a norm is 0.
         const mHat = tf.div(m, biasCorrection1);
@@ -110,7 +111,8 @@ export class NamedOptimizer {
         const updateNorm = tf.norm(update).dataSync()[0];
         const trustRatio = excluded || weightNorm === 0 || updateNorm === 0 ? 1 : weightNorm / updateNorm;
         const next = tf.sub(variable, tf.mul(update, learningRate * trustRatio));
-        return { m, v, next, report: { name: paramName, weightNorm, updateNorm, trustRatio, excluded } };
+        report = { name: paramName, weightNorm, updateNorm, trustRatio, excluded };
+        return [m, v, next];
       });
       variable.assign(next);
       next.dispose();
@@ -118,7 +120,7 @@ export class NamedOptimizer {
       v0?.dispose();
       this.first.set(paramName, m);
       this.second.set(paramName, v);
-      if (report) reports.push(report);
+      if (report !== null) reports.push(report);
     }
     this.lastTrustRatios = reports;
   }
