@@ -91,7 +91,7 @@ export function parseBenchmarkReport(text: string, file: string): BenchmarkRepor
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new TypeError(`${file}: not valid JSON (${(error as Error).message}).`);
+    throw new TypeError(`${file}: not valid JSON (${(error as Error).message}).`, { cause: error });
   }
   const parsed = benchmarkReportSchema.safeParse(json);
   if (!parsed.success) {
