@@ -405,7 +405,9 @@ export class AnnotationService {
   }
 
   private labelNames(datasetId: string): Set<string> {
-    const rows = this.db.prepare('SELECT name FROM dataset_labels WHERE dataset_id = ?').all(datasetId) as {
+    const rows = this.db
+      .prepare('SELECT name FROM dataset_labels WHERE dataset_id = ? ORDER BY position, name')
+      .all(datasetId) as {
       name: string;
     }[];
     return new Set(rows.map((r) => r.name));
@@ -415,9 +417,15 @@ export class AnnotationService {
     if (labels.has(label)) return;
     throw new ServiceError(
       'bad-request',
-      `${where}: label ${JSON.stringify(label)} is not in the label set of dataset ${datasetId} ` +
+      `${where}: label ${JSON.stringify(label)} is not in the label set of dataset "${this.datasetName(datasetId)}" ` +
         `(${[...labels].join(', ') || 'empty'}); add it with labels.update first.`,
     );
+  }
+
+  private datasetName(datasetId: string): string {
+    const row = this.db.prepare('SELECT name FROM datasets WHERE id = ?').get(datasetId) as
+      { name: string } | undefined;
+    return row?.name ?? datasetId;
   }
 
   private pickModelSpans(
