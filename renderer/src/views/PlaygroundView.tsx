@@ -1,11 +1,20 @@
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { CheckpointRecord } from '../../../shared/ipc';
 import { EmptyState } from '../components/EmptyState';
 import { PlaygroundIcon } from '../components/icons';
-import { backendLabel } from '../inference/backendSelection';
+import { backendLabel, type BackendStatus } from '../inference/backendSelection';
+import { loadRequestFor } from '../inference/models';
+import type { LoadedModelInfo, RunPipelineResponse, WorkerProgress } from '../inference/protocol';
+import { TASK_LABELS, tasksForArchitecture, type PipelineTask } from '../inference/tasks';
+import { formatBytes } from '../lib/format';
 import { useLibrary } from '../state/library';
 import { useRouter } from '../state/router';
 import { useRuntime } from '../state/runtime';
 import { useServices } from '../state/services';
+import { buildRequest, SAMPLE_INPUTS, type PlaygroundInputs } from './playground/inputs';
+import { PipelineResultView } from './playground/Results';
+import { TaskInputs } from './playground/TaskInputs';
+import './playground/playground.css';
 import { names } from './requirements';
 
 export function PlaygroundView() {
@@ -17,38 +26,253 @@ export function PlaygroundView() {
     void refreshCheckpoints(api);
   }, [api, refreshCheckpoints]);
 
+  const runnable = checkpoints.filter((c) => tasksForArchitecture(c.architecture).length > 0);
+  if (runnable.length === 0 || !backend) {
+    return (
+      <div className="view" data-testid="view-playground">
+        <header className="view-header">
+          <h1>Playground</h1>
+        </header>
+        <EmptyState
+          icon={<PlaygroundIcon />}
+          title="Try a checkpoint on your own text"
+          testId="playground-empty"
+          requirements={[
+            {
+              label: 'A checkpoint with a task head',
+              met: runnable.length > 0,
+              detail:
+                runnable.length > 0
+                  ? names(runnable)
+                  : checkpoints.length > 0
+                    ? `${names(checkpoints)}: bare encoders with no task head; import a fine-tuned or MLM checkpoint.`
+                    : 'Import a NEZHA checkpoint folder.',
+              action: { label: 'Go to Checkpoints', onClick: () => navigate('checkpoints') },
+            },
+            {
+              label: 'A running inference backend',
+              met: backend !== null,
+              detail: backend
+                ? `${backendLabel(backend)}: ${backend.reason}`
+                : (backendError ?? 'The inference worker is still starting.'),
+            },
+          ]}
+        >
+          <p>
+            Type or paste Chinese text (例如：“哪吒在陈塘关长大。”) and see the entities a
+            token-classification head finds, masked-word predictions, answers, or the scores of a
+            classification head, with timings for the backend in use.
+          </p>
+        </EmptyState>
+      </div>
+    );
+  }
+  return <Playground checkpoints={runnable} backend={backend} />;
+}
+
+type Phase = 'idle' | 'loading' | 'running';
+
+interface Outcome {
+  response: RunPipelineResponse;
+  model: LoadedModelInfo;
+  inputs: PlaygroundInputs;
+}
+
+let jobCounter = 0;
+
+function Playground({ checkpoints, backend }: { checkpoints: CheckpointRecord[]; backend: BackendStatus }) {
+  const { api, inference } = useServices();
+  const [checkpointId, setCheckpointId] = useState(checkpoints[0].id);
+  const checkpoint = checkpoints.find((c) => c.id === checkpointId) ?? checkpoints[0];
+  const tasks = tasksForArchitecture(checkpoint.architecture);
+  const [chosenTask, setTask] = useState<PipelineTask>(tasks[0]);
+  const task = tasks.includes(chosenTask) ? chosenTask : tasks[0];
+  const [inputs, setInputs] = useState<PlaygroundInputs>(SAMPLE_INPUTS);
+  const [phase, setPhase] = useState<Phase>('idle');
+  const [loadProgress, setLoadProgress] = useState<WorkerProgress | null>(null);
+  const [runProgress, setRunProgress] = useState<WorkerProgress | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const jobRef = useRef<string | null>(null);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  const built = buildRequest(task, inputs);
+
+  async function run() {
+    if (!('request' in built)) return;
+    const jobId = `playground-${++jobCounter}`;
+    jobRef.current = jobId;
+    setError(null);
+    setPhase('loading');
+    setLoadProgress(null);
+    setRunProgress(null);
+    const snapshot = inputs;
+    try {
+      const model = await inference.call(
+        'load',
+        loadRequestFor(checkpoint, (id, file) => api.checkpointFileUrl(id, file), `${jobId}-load`),
+        { onProgress: (p) => mounted.current && setLoadProgress(p) },
+      );
+      if (!mounted.current || jobRef.current !== jobId) return;
+      setPhase('running');
+      const response = await inference.call(
+        'runPipeline',
+        { id: checkpoint.id, request: built.request, jobId },
+        { onProgress: (p) => mounted.current && setRunProgress(p) },
+      );
+      if (!mounted.current || jobRef.current !== jobId) return;
+      setOutcome({ response, model, inputs: snapshot });
+    } catch (caught) {
+      if (!mounted.current || jobRef.current !== jobId) return;
+      const message = (caught as Error).message;
+      setError(/Cancelled/.test(message) ? 'Cancelled.' : message);
+    } finally {
+      if (mounted.current && jobRef.current === jobId) {
+        jobRef.current = null;
+        setPhase('idle');
+      }
+    }
+  }
+
+  function cancel() {
+    const jobId = jobRef.current;
+    if (!jobId) return;
+    void inference.call('cancel', { jobId: `${jobId}-load` }).catch(() => {});
+    void inference.call('cancel', { jobId }).catch(() => {});
+  }
+
+  const busy = phase !== 'idle';
+  const loadFraction =
+    loadProgress && loadProgress.total ? Math.min(1, loadProgress.done / loadProgress.total) : null;
+
   return (
     <div className="view" data-testid="view-playground">
       <header className="view-header">
-        <h1>Playground</h1>
+        <div>
+          <h1>Playground</h1>
+          <p className="muted">
+            Run a checkpoint on your own text in the inference worker, on{' '}
+            <span data-testid="playground-backend">{backendLabel(backend)}</span>.
+          </p>
+        </div>
       </header>
-      <EmptyState
-        icon={<PlaygroundIcon />}
-        title="Try a checkpoint on your own text"
-        testId="playground-empty"
-        requirements={[
-          {
-            label: 'A checkpoint',
-            met: checkpoints.length > 0,
-            detail: checkpoints.length > 0 ? names(checkpoints) : 'Import a NEZHA checkpoint folder.',
-            action: { label: 'Go to Checkpoints', onClick: () => navigate('checkpoints') },
-          },
-          {
-            label: 'A running inference backend',
-            met: backend !== null,
-            detail: backend
-              ? `${backendLabel(backend)}: ${backend.reason}`
-              : (backendError ?? 'The inference worker is still starting.'),
-          },
-        ]}
-      >
-        <p>
-          Type or paste Chinese text (例如：“哪吒在陈塘关长大。”) and see how the tokenizer splits it, the
-          entities a token-classification head finds, masked-word predictions, or the scores of a
-          classification head, with timings for the backend in use.
-        </p>
-        <p className="muted">The playground arrives in a later version. It will need:</p>
-      </EmptyState>
+
+      <section className="panel pad pg-form" aria-label="Playground input">
+        <div className="pg-row">
+          <div className="field">
+            <label htmlFor="pg-checkpoint">Checkpoint</label>
+            <select
+              id="pg-checkpoint"
+              className="select"
+              value={checkpoint.id}
+              disabled={busy}
+              onChange={(event) => {
+                setCheckpointId(event.target.value);
+                setOutcome(null);
+              }}
+            >
+              {checkpoints.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="pg-task">Task</label>
+            <select
+              id="pg-task"
+              className="select"
+              value={task}
+              disabled={busy}
+              onChange={(event) => {
+                setTask(event.target.value as PipelineTask);
+                setOutcome(null);
+              }}
+            >
+              {tasks.map((t) => (
+                <option key={t} value={t}>
+                  {TASK_LABELS[t]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <p className="muted small pg-model-facts">
+            {checkpoint.architecture ?? 'NezhaModel'} · hidden {checkpoint.hiddenSize} ·{' '}
+            {checkpoint.numLayers} layers · {formatBytes(checkpoint.sizeBytes)}
+          </p>
+        </div>
+
+        <div className="pg-inputs">
+          <TaskInputs
+            task={task}
+            inputs={inputs}
+            disabled={busy}
+            onChange={(patch) => setInputs((current) => ({ ...current, ...patch }))}
+          />
+        </div>
+
+        <div className="pg-actions">
+          <button
+            className="button button-primary"
+            disabled={busy || !('request' in built)}
+            onClick={() => void run()}
+            data-testid="playground-run"
+          >
+            {phase === 'loading' ? 'Loading…' : phase === 'running' ? 'Running…' : 'Run'}
+          </button>
+          {busy && (
+            <button className="button" onClick={cancel} data-testid="playground-cancel">
+              Cancel
+            </button>
+          )}
+          {'problem' in built && <span className="muted">{built.problem}</span>}
+          {phase === 'loading' && (
+            <div className="pg-progress" data-testid="playground-load-progress">
+              <progress max={1} value={loadFraction ?? undefined} aria-label={`Loading ${checkpoint.name}`} />
+              <span className="muted small">
+                Loading {checkpoint.name}
+                {loadProgress && loadProgress.total
+                  ? `: ${formatBytes(loadProgress.done)} of ${formatBytes(loadProgress.total)}, ${loadProgress.tensors ?? 0} tensors`
+                  : '…'}
+              </span>
+            </div>
+          )}
+          {phase === 'running' && runProgress && runProgress.total !== null && runProgress.total > 1 && (
+            <span className="muted small">
+              {runProgress.done} / {runProgress.total} windows
+            </span>
+          )}
+        </div>
+        {error && (
+          <p className="callout callout-error" role="alert" data-testid="playground-error">
+            {error}
+          </p>
+        )}
+      </section>
+
+      {outcome && (
+        <section className="panel pad pg-output" aria-label="Result" data-testid="playground-result">
+          <p className="muted small" data-testid="playground-timing">
+            {TASK_LABELS[outcome.response.result.task]} in {outcome.response.ms.toFixed(1)} ms on{' '}
+            {outcome.response.backend.toUpperCase()} · model loaded in {outcome.model.loadMs.toFixed(0)} ms (
+            {outcome.model.tensorCount} tensors, {formatBytes(outcome.model.weightBytes)})
+            {outcome.model.missingKeys.length > 0 &&
+              ` · ${outcome.model.missingKeys.length} head weights missing from the checkpoint were initialised randomly`}
+          </p>
+          <PipelineResultView
+            result={outcome.response.result}
+            inputs={outcome.inputs}
+            regression={outcome.model.labels.length === 1}
+          />
+        </section>
+      )}
     </div>
   );
 }

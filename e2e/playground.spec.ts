@@ -1,0 +1,83 @@
+/**
+ * The Playground runs token classification on the builtin demo checkpoint in the real worker.
+ * The demo has random weights, so which entities come out is arbitrary: the test checks that the
+ * result table and the highlighted spans are real slices of the text that was run.
+ */
+import type { Page } from '@playwright/test';
+import { expect, openApp, test } from './fixtures';
+
+test.afterEach(({ consoleErrors }) => {
+  expect(consoleErrors, 'the page logged errors').toEqual([]);
+});
+
+/** Every table row's text equals the input sliced at its UTF-16 span; so does every highlight. */
+async function expectSpansSliceText(page: Page, text: string) {
+  const table = page.getByTestId('playground-entity-table');
+  await expect(table).toBeVisible();
+  const rows = await table.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      start: Number(tr.getAttribute('data-start-utf16')),
+      end: Number(tr.getAttribute('data-end-utf16')),
+      text: tr.querySelector('.pg-entity-text')?.textContent ?? '',
+      type: tr.querySelector('.pg-type')?.textContent ?? '',
+    })),
+  );
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) {
+    expect(row.text).toBe(text.slice(row.start, row.end));
+    expect(['PER', 'LOC', 'ORG']).toContain(row.type);
+  }
+  const highlighted = page.getByTestId('playground-highlighted');
+  const marks = await highlighted.locator('mark').evaluateAll((elements) =>
+    elements.map((mark) => ({
+      start: Number(mark.getAttribute('data-start')),
+      end: Number(mark.getAttribute('data-end')),
+      text: mark.firstChild?.textContent ?? '',
+    })),
+  );
+  expect(marks.map((m) => [m.start, m.end])).toEqual(rows.map((r) => [r.start, r.end]));
+  for (const mark of marks) expect(mark.text).toBe(text.slice(mark.start, mark.end));
+  // Without the type labels, the highlighted paragraph is the input text itself.
+  const plain = await highlighted.evaluate((p) => {
+    const copy = p.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll('.pg-entity-type').forEach((label) => label.remove());
+    return copy.textContent;
+  });
+  expect(plain).toBe(text);
+}
+
+test('token classification on the builtin demo checkpoint shows entity spans that slice the text', async ({
+  page,
+  host,
+}) => {
+  test.setTimeout(120_000);
+  await openApp(page, host, '#/playground');
+  const view = page.getByTestId('view-playground');
+  await expect(view.getByLabel('Checkpoint')).toContainText('NEZHA tiny');
+  await expect(view.getByLabel('Task')).toHaveValue('token-classification');
+  const textArea = view.getByLabel('Text', { exact: true });
+  const sample = await textArea.inputValue();
+  expect(sample).toMatch(/[\u4e00-\u9fff]/); // a Chinese sample is prefilled
+
+  await view.getByTestId('playground-run').click();
+  await expect(view.getByTestId('playground-result')).toBeVisible({ timeout: 60_000 });
+  await expect(view.getByTestId('playground-timing')).toContainText(
+    /Token classification \(NER\) in [\d.]+ ms on (WASM|WEBGPU|CPU) · model loaded in \d+ ms \(\d+ tensors/,
+  );
+  await expectSpansSliceText(page, sample);
+
+  // Typed text with an emoji (a surrogate pair) before the names: spans still land on the text.
+  const typed = '😀李靖和哪吒在陈塘关。北京大学的王小明去了上海。';
+  await textArea.fill(typed);
+  await view.getByTestId('playground-run').click();
+  await expect(view.getByTestId('playground-run')).toHaveText('Run', { timeout: 60_000 });
+  await expectSpansSliceText(page, typed);
+});
+
+test('the run button explains what is missing instead of running on empty input', async ({ page, host }) => {
+  await openApp(page, host, '#/playground');
+  const view = page.getByTestId('view-playground');
+  await view.getByLabel('Text', { exact: true }).fill('   ');
+  await expect(view.getByTestId('playground-run')).toBeDisabled();
+  await expect(view).toContainText('Type or paste a text first.');
+});
