@@ -120,6 +120,7 @@ export function buildTrainingJob(input: JobInput): TrainingJob {
     data.task === 'masked-lm' && input.withNextSentence ? 'NezhaForPreTraining' : TASK_CLASS[data.task];
   let labels = labelsFor(data);
   const known = [...config.id2label.values()];
+  const checkpointLabels = config.numLabels;
   // Keep a checkpoint's own label list when it already covers the data (continued fine-tuning).
   if (
     labels.length > 0 &&
@@ -145,7 +146,12 @@ export function buildTrainingJob(input: JobInput): TrainingJob {
   let missingKeys: string[] = [];
   if (input.stateDict === null) model = createNezha(className, config, settings.seed);
   else {
-    const loaded = loadNezha(className, config, input.stateDict, { seed: settings.seed });
+    // A head trained for another label set starts fresh (HF's ignore_mismatched_sizes=True).
+    let stateDict = input.stateDict;
+    if (config.numLabels !== checkpointLabels) {
+      stateDict = new Map([...stateDict].filter(([key]) => !/^(classifier|qa_outputs)\./.test(key)));
+    }
+    const loaded = loadNezha(className, config, stateDict, { seed: settings.seed });
     model = loaded.model;
     missingKeys = loaded.missingKeys;
   }
