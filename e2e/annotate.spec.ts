@@ -132,3 +132,84 @@ test('annotate People’s Daily: import, label by mouse and hotkey, undo/redo, p
   }
   expect(exported).toEqual(expected);
 });
+
+test('model in the loop: the demo checkpoint pre-annotates, accept one, reject the rest, Enter accepts and moves on, uncertainty order', async ({
+  page,
+  host,
+}) => {
+  const file = join(dir, 'pd12.txt');
+  writeFileSync(
+    file,
+    sentences
+      .slice(0, 12)
+      .map((s) => s.join('\n'))
+      .join('\n\n') + '\n',
+  );
+  await openApp(page, host, '#/datasets');
+  await page.getByLabel('Dataset file').fill(file);
+  await page.getByLabel('Name (optional)').fill('People’s Daily (12)');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByTestId('import-result').getByRole('button', { name: 'Open in Annotate' }).click();
+  await expect(page.getByTestId('example-position')).toHaveText('#1');
+
+  // Pick the builtin token-classification checkpoint: #1 and #2 get suggestions from the worker.
+  const picker = page.getByLabel('Token-classification checkpoint');
+  const demo = await picker.locator('option', { hasText: 'NEZHA tiny' }).getAttribute('value');
+  await picker.selectOption(demo ?? 'missing: no NEZHA tiny option');
+  const suggestions = page.getByTestId('suggestions').locator('li');
+  await expect(suggestions.first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('model-status')).toHaveText('Ready');
+  const before = await suggestions.count();
+  const first = suggestions.first();
+  const firstText = await first.locator('.suggestion-text').innerText();
+  const firstLabel = (await first.locator('.muted').innerText()).split(' ')[0];
+  const text = page.getByTestId('annotation-text');
+  // Suggestions are drawn dashed, not as spans.
+  await expect(text.locator('.ch.model').first()).toBeVisible();
+  await expect(text.getByTestId('span')).toHaveCount(0);
+
+  await first.getByRole('button', { name: /^Accept/ }).click();
+  await expect(text.getByTestId('span')).toHaveCount(1);
+  await expect(text.getByTestId('span')).toHaveAttribute('data-label', firstLabel);
+  await expect(text.getByTestId('span')).toContainText(firstText);
+  await expect(page.getByTestId('save-indicator')).toHaveText('Saved');
+  await expect(suggestions).toHaveCount(before - 1);
+
+  await page.getByRole('button', { name: 'Reject all' }).click();
+  await expect(page.getByTestId('suggestions')).toHaveCount(0);
+  await expect(text.locator('.ch.model')).toHaveCount(0);
+
+  // Enter: accept whatever is suggested (nothing left), mark done, next.
+  await text.click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('example-position')).toHaveText('#2');
+  await expect(page.getByTestId('progress-done')).toContainText('1 / 12 done');
+  await expect(page.getByTestId('example-row').first().locator('.status-dot')).toHaveClass(/status-done/);
+
+  // Active learning: the list follows the store's uncertainty order.
+  const listed = (await (
+    await page.request.post(`${host.origin}/api/examples.list`, {
+      headers: { authorization: `Bearer ${host.token}` },
+      data: {
+        datasetId: decodeURIComponent(new URL(page.url()).hash.split('/')[2]),
+        order: 'uncertainty',
+        limit: 3,
+      },
+    })
+  ).json()) as { ok: true; result: { items: { index: number; uncertainty: number | null }[] } };
+  await page.getByLabel('Order').selectOption('uncertainty');
+  await expect(page.getByTestId('example-position')).toHaveText(`#${listed.result.items[0].index + 1}`);
+  await expect(page.getByTestId('example-row').nth(1)).toContainText(`#${listed.result.items[1].index + 1}`);
+  expect(listed.result.items[0].uncertainty).not.toBeNull();
+
+  if (process.env.NEZHA_SCREENSHOT) {
+    await page.getByLabel('Order').selectOption('index');
+    await page.getByTestId('example-row').nth(1).click();
+    await expect(page.getByTestId('example-position')).toHaveText('#2');
+    await expect(text.locator('.ch.model').first()).toBeVisible();
+    await page.setViewportSize({ width: 1440, height: 860 });
+    await page.screenshot({ path: 'resources/screenshot-annotate.png' });
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    await page.screenshot({ path: 'resources/screenshot-annotate-dark.png' });
+  }
+});

@@ -209,7 +209,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
           onChange={(e) => void state.setQuery(api, { order: e.target.value as 'index' | 'uncertainty' })}
         >
           <option value="index">File order</option>
-          <option value="uncertainty">Active learning: most uncertain first</option>
+          <option value="uncertainty">Most uncertain first</option>
         </select>
         <span className="muted small" data-testid="match-count">
           {total.toLocaleString()} example{total === 1 ? '' : 's'}

@@ -18,6 +18,7 @@ export interface AnnotationTextProps {
 }
 
 const fallbackColor = '#64748b';
+const maxModelTags = 12;
 
 function charOffset(target: EventTarget | null): number | null {
   const element = (target as Element | null)?.closest?.('[data-cp]');
@@ -41,6 +42,8 @@ export function AnnotationText(props: AnnotationTextProps) {
   const range = selectedRange(selection);
   const caret = selection && !range ? selection.focus : null;
   const length = groups.reduce((n, g) => n + g.chars.length, 0);
+  // Label + score after each suggestion reads well for a few; with many the hover title says it.
+  const showModelTags = example.modelSpans.length <= maxModelTags;
 
   const onMouseDown = (event: MouseEvent) => {
     if (event.button !== 0) return;
@@ -88,11 +91,19 @@ export function AnnotationText(props: AnnotationTextProps) {
       if (c.model.last) classes.push('model-last');
       if ((c.model.span.score ?? 1) < 0.6) classes.push('model-low');
       style = { '--model-color': colors.get(c.model.span.label) ?? fallbackColor } as CSSProperties;
-      if (c.model.last) tag = <ModelTag span={c.model.span} />;
+      if (c.model.last && showModelTags) tag = <ModelTag span={c.model.span} />;
     }
     return (
       <span key={c.offset} className="ch-wrap">
-        <span className={classes.join(' ')} data-cp={c.offset} data-u16={c.utf16} style={style}>
+        <span
+          className={classes.join(' ')}
+          data-cp={c.offset}
+          data-u16={c.utf16}
+          style={style}
+          title={
+            c.model ? `Suggested ${c.model.span.label} (${(c.model.span.score ?? 0).toFixed(2)})` : undefined
+          }
+        >
           {c.char}
         </span>
         {tag}
