@@ -14,4 +14,6 @@ export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
   infer: () => import('./infer'),
   train: () => import('./train'),
   eval: () => import('./eval'),
+  import: () => import('./import'),
+  export: () => import('./export'),
 };
