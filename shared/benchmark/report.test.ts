@@ -12,10 +12,12 @@ import {
   reportToMarkdown,
   type BenchmarkReport,
   type BenchmarkRunRecord,
+  type ReportComparison,
 } from './report';
 import { parseBenchmarkReport } from './schema';
 import { DEFAULT_PREDICTION_SETTINGS } from './runner';
-import { scorePredictions } from './score';
+import { comparePredictions, scorePredictions } from './score';
+import type { PairedComparison } from '../metrics/types';
 import { percentile } from './timing';
 import type { BenchmarkTask, ExamplePrediction } from './types';
 
@@ -95,15 +97,28 @@ function run(
   };
 }
 
-const report = buildReport(
-  [
-    run('nezha-base | v2', 'LCQMC dev', 'pair', labelled(200, 170)),
-    run('nezha-base | v2', 'CMRC 2018 dev', 'qa', answered(100, 60)),
-    run('nezha-large', 'LCQMC dev', 'pair', labelled(200, 180)),
-    run('nezha-large', 'CMRC 2018 dev', 'qa', answered(100, 50)),
-  ],
-  { appVersion: '1.2.3', createdAt: '2026-01-01T00:02:00.000Z' },
-);
+const predictions = {
+  baseLcqmc: labelled(200, 170),
+  largeLcqmc: labelled(200, 180),
+  baseCmrc: answered(100, 60),
+  largeCmrc: answered(100, 50),
+};
+const runs = [
+  run('nezha-base | v2', 'LCQMC dev', 'pair', predictions.baseLcqmc),
+  run('nezha-base | v2', 'CMRC 2018 dev', 'qa', predictions.baseCmrc),
+  run('nezha-large', 'LCQMC dev', 'pair', predictions.largeLcqmc),
+  run('nezha-large', 'CMRC 2018 dev', 'qa', predictions.largeCmrc),
+];
+const pairOf = (a: BenchmarkRunRecord, b: BenchmarkRunRecord, x: PairedComparison): ReportComparison => ({
+  dataset: { name: a.dataset.name, sha256: a.dataset.sha256 },
+  a: { name: a.checkpoint.name, sha256: a.checkpoint.sha256 },
+  b: { name: b.checkpoint.name, sha256: b.checkpoint.sha256 },
+  comparison: x,
+});
+const report = buildReport(runs, { appVersion: '1.2.3', createdAt: '2026-01-01T00:02:00.000Z' }, [
+  pairOf(runs[0], runs[2], comparePredictions('pair', predictions.baseLcqmc, predictions.largeLcqmc)),
+  pairOf(runs[1], runs[3], comparePredictions('qa', predictions.baseCmrc, predictions.largeCmrc)),
+]);
 
 describe('report exports', () => {
   it("Markdown: the paper's table, rows checkpoints, columns datasets, metric ± CI, best per column in bold", () => {
@@ -116,13 +131,20 @@ describe('report exports', () => {
     const table = markdown.split('\n').filter((l) => l.startsWith('| '));
     expect(table[0]).toBe('| Checkpoint | LCQMC dev (Acc) | CMRC 2018 dev (EM / F1) |');
     expect(table[2]).toMatch(
-      /^\| nezha-base \\\| v2 \| 85\.0 ± \d+\.\d \| \*\*60\.0 ± \d+\.\d \/ 80\.0 ± \d+\.\d\*\* \|$/,
+      /^\| nezha-base \\\| v2 \| 85\.0 ± \d+\.\d \* \| \*\*60\.0 ± \d+\.\d \/ 80\.0 ± \d+\.\d\*\* \|$/,
     );
     expect(table[3]).toMatch(
-      /^\| nezha-large \| \*\*90\.0 ± \d+\.\d\*\* \| 50\.0 ± \d+\.\d \/ \d+\.\d ± \d+\.\d \|$/,
+      /^\| nezha-large \| \*\*90\.0 ± \d+\.\d\*\* \| 50\.0 ± \d+\.\d \/ 75\.0 ± \d+\.\d \* \|$/,
     );
     expect(markdown).toContain('95 % percentile-bootstrap interval over examples (1000 resamples)');
     expect(markdown).toContain('| 200 | webgpu (Test GPU) | 200.0 | 12.5 | 20.0 |');
+    expect(markdown).toContain("\\*: differs from the column's best at p < 0.05");
+    // Only B got 10 questions right: McNemar's exact test, p = 2 · 0.5^10.
+    expect(markdown).toContain('| LCQMC dev | nezha-base \\| v2 | nezha-large | Acc | -5.0 [');
+    expect(markdown).toMatch(/\| mcnemar-exact-binomial \| 0\.002 \|\n/);
+    expect(markdown).toMatch(
+      /\| CMRC 2018 dev \| nezha-base \\\| v2 \| nezha-large \| F1 \| 5\.0 \[\d+\.\d, \d+\.\d\] \| paired-bootstrap \| < 0\.002 \|/,
+    );
   });
 
   it('CSV: one row per run and metric, every number at full precision, quoted where needed', () => {
@@ -151,6 +173,46 @@ describe('report exports', () => {
     expect(() => parseBenchmarkReport('{"schema": 1', 'REPORT.json')).toThrow(
       /^REPORT\.json: not valid JSON/,
     );
+  });
+});
+
+describe('comparePredictions', () => {
+  it('accuracy: McNemar on the discordant examples (exact binomial below 25)', () => {
+    const x = comparePredictions('pair', predictions.baseLcqmc, predictions.largeLcqmc);
+    expect(x).toMatchObject({
+      metric: 'accuracy',
+      test: 'mcnemar-exact-binomial',
+      discordant: { aOnly: 0, bOnly: 10 },
+    });
+    expect(x.pValue).toBeCloseTo(2 * 0.5 ** 10, 12);
+    expect(x.delta).toBeCloseTo(0.85 - 0.9, 12);
+  });
+
+  it("NER: paired bootstrap of micro-F1; the difference equals the two runs' scores", () => {
+    const ner = (spans: [number, number][][]): ExamplePrediction[] =>
+      spans.map((pred, i) => ({
+        task: 'ner',
+        index: i,
+        id: String(i),
+        gold: [{ start: 0, end: 2, label: 'PER' }],
+        prediction: pred.map(([start, end]) => ({ start, end, label: 'PER' })),
+      }));
+    const a = ner(Array.from({ length: 30 }, (_, i) => (i % 3 ? [[0, 2]] : [[0, 1]])));
+    const b = ner(Array.from({ length: 30 }, (_, i) => (i % 2 ? [[0, 2]] : [])));
+    const x = comparePredictions('ner', a, b);
+    const f1 = (p: ExamplePrediction[]) => scorePredictions('ner', p)[0].value;
+    expect(x.metric).toBe('micro-f1');
+    expect(x.delta).toBeCloseTo(f1(a) - f1(b), 12);
+    expect(x.deltaCi[0]).toBeLessThanOrEqual(x.delta);
+    expect(x.deltaCi[1]).toBeGreaterThanOrEqual(x.delta);
+  });
+
+  it('refuses runs on different examples', () => {
+    expect(() => comparePredictions('pair', labelled(10, 5), labelled(11, 5))).toThrow(
+      /10 predictions and B 11/,
+    );
+    const other = labelled(10, 5).map((p, i) => (i === 3 ? { ...p, id: 'x' } : p));
+    expect(() => comparePredictions('pair', labelled(10, 5), other)).toThrow(/example 3 differs/);
   });
 });
 

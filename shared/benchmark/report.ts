@@ -3,7 +3,7 @@
  * reproducibility facts, exported as JSON (every number), CSV (one row per metric) and Markdown (a table like
  * the NEZHA paper's: rows checkpoints, columns datasets, headline metric ± interval).
  */
-import type { MetricResult } from '../metrics/types';
+import type { MetricResult, PairedComparison } from '../metrics/types';
 import type { HeadPlan } from './compatibility';
 import type { PredictionSettings } from './runner';
 import { HEADLINE_METRIC } from './score';
@@ -45,18 +45,38 @@ export interface BenchmarkRunRecord {
   notes: string[];
 }
 
+/** A paired test of two checkpoints on one dataset (see comparePredictions). */
+export interface ReportComparison {
+  dataset: { name: string; sha256: string };
+  a: { name: string; sha256: string };
+  b: { name: string; sha256: string };
+  comparison: PairedComparison;
+}
+
 export interface BenchmarkReport {
   schema: typeof BENCHMARK_REPORT_SCHEMA;
   appVersion: string;
   createdAt: string;
   runs: BenchmarkRunRecord[];
+  comparisons?: ReportComparison[];
 }
+
+/** Differences with a p-value below this are marked in the Markdown table. */
+export const SIGNIFICANCE_LEVEL = 0.05;
 
 export function buildReport(
   runs: BenchmarkRunRecord[],
   info: { appVersion: string; createdAt: string },
+  comparisons: ReportComparison[] = [],
 ): BenchmarkReport {
-  return { schema: BENCHMARK_REPORT_SCHEMA, appVersion: info.appVersion, createdAt: info.createdAt, runs };
+  const report: BenchmarkReport = {
+    schema: BENCHMARK_REPORT_SCHEMA,
+    appVersion: info.appVersion,
+    createdAt: info.createdAt,
+    runs,
+  };
+  if (comparisons.length > 0) report.comparisons = comparisons;
+  return report;
 }
 
 export function reportToJson(report: BenchmarkReport): string {
@@ -144,13 +164,36 @@ export function reportToMarkdown(report: BenchmarkReport): string {
     `| Checkpoint | ${header.join(' | ')} |`,
     `| --- | ${datasetKeys.map(() => '---').join(' | ')} |`,
   ];
+  // A cell is marked when a paired test against the column's best checkpoint gives p < SIGNIFICANCE_LEVEL.
+  const bestCheckpoints = new Map<string, Set<string>>();
+  for (const d of datasetKeys) {
+    const set = new Set<string>();
+    for (const c of checkpoints.keys()) {
+      const run = cells.get(`${c}\u0001${d}`);
+      if (run && cellOf(run).score === best.get(d)) set.add(c);
+    }
+    bestCheckpoints.set(d, set);
+  }
+  const significant = (c: string, d: string): boolean =>
+    (report.comparisons ?? []).some((x) => {
+      if (keyOf(x.dataset) !== d || x.comparison.pValue >= SIGNIFICANCE_LEVEL) return false;
+      const [a, b] = [keyOf(x.a), keyOf(x.b)];
+      const bests = bestCheckpoints.get(d)!;
+      return (a === c && bests.has(b)) || (b === c && bests.has(a));
+    });
+  let marked = false;
   for (const [c, checkpoint] of checkpoints) {
     const row = datasetKeys.map((d) => {
       const run = cells.get(`${c}\u0001${d}`);
       if (!run) return '—';
       const { text, score } = cellOf(run);
       const isBest = checkpoints.size > 1 && score === best.get(d) && Number.isFinite(score);
-      return isBest ? `**${text}**` : text;
+      if (isBest) return `**${text}**`;
+      if (significant(c, d)) {
+        marked = true;
+        return `${text} *`;
+      }
+      return text;
     });
     lines.push(`| ${escapeCell(checkpoint.name)} | ${row.join(' | ')} |`);
   }
@@ -159,7 +202,10 @@ export function reportToMarkdown(report: BenchmarkReport): string {
   lines.push(
     '',
     `Scores × 100. ± is half the width of the ${levels.map((l) => `${Math.round(l * 1000) / 10} %`).join('/')} percentile-bootstrap interval over examples (${resamples.join('/')} resamples); the exact bounds are in the JSON and CSV exports.` +
-      (checkpoints.size > 1 ? ' Bold: best in its column.' : ''),
+      (checkpoints.size > 1 ? ' Bold: best in its column.' : '') +
+      (marked
+        ? ` \\*: differs from the column's best at p < ${SIGNIFICANCE_LEVEL} (paired test on the same examples).`
+        : ''),
     '',
     '## Runs',
     '',
@@ -170,6 +216,28 @@ export function reportToMarkdown(report: BenchmarkReport): string {
     lines.push(
       `| ${escapeCell(run.checkpoint.name)} | \`${run.checkpoint.sha256.slice(0, 16)}\` | ${escapeCell(run.dataset.name)} | \`${run.dataset.sha256.slice(0, 16)}\` | ${run.dataset.evaluated} | ${escapeCell(run.environment.backend + (run.environment.device ? ` (${run.environment.device})` : ''))} | ${run.timing.examplesPerSecond.toFixed(1)} | ${run.timing.batchLatencyMs.p50.toFixed(1)} | ${run.timing.batchLatencyMs.p95.toFixed(1)} |`,
     );
+  }
+  if (report.comparisons && report.comparisons.length > 0) {
+    lines.push(
+      '',
+      '## Paired tests',
+      '',
+      '| Dataset | A | B | Metric | A − B (95 % CI) | Test | p |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const { dataset, a, b, comparison: x } of report.comparisons) {
+      const scale = x.unit === 'fraction' ? 100 : 1;
+      const resolution = 2 / Math.max(1, x.resamples);
+      const p =
+        x.test === 'paired-bootstrap' && x.pValue < resolution
+          ? `< ${resolution}`
+          : x.pValue < 0.001
+            ? x.pValue.toExponential(1)
+            : x.pValue.toFixed(3);
+      lines.push(
+        `| ${escapeCell(dataset.name)} | ${escapeCell(a.name)} | ${escapeCell(b.name)} | ${METRIC_LABEL[x.metric] ?? x.metric} | ${fixed(scale * x.delta)} [${fixed(scale * x.deltaCi[0])}, ${fixed(scale * x.deltaCi[1])}] | ${x.test} | ${p} |`,
+      );
+    }
   }
   const notes = report.runs.flatMap((run) =>
     [...run.notes, ...run.metrics.flatMap((m) => m.notes ?? [])].map(

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { NEZHA_CLASS_NAMES } from '../nezha/heads';
-import { metricResultSchema } from '../metrics/schema';
+import { metricResultSchema, pairedComparisonSchema } from '../metrics/schema';
 import { BENCHMARK_REPORT_SCHEMA, type BenchmarkReport, type BenchmarkRunRecord } from './report';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits (SHA-256)');
@@ -71,6 +71,16 @@ export const benchmarkReportSchema = z.object({
   appVersion: z.string(),
   createdAt: z.string(),
   runs: z.array(benchmarkRunRecordSchema),
+  comparisons: z
+    .array(
+      z.object({
+        dataset: z.object({ name: z.string(), sha256 }),
+        a: z.object({ name: z.string(), sha256 }),
+        b: z.object({ name: z.string(), sha256 }),
+        comparison: pairedComparisonSchema,
+      }),
+    )
+    .optional(),
 }) satisfies z.ZodType<BenchmarkReport>;
 
 function issueText(error: z.ZodError): string {

@@ -4,14 +4,26 @@
  * bootstrap intervals over examples.
  */
 import type { BootstrapOptions } from '../metrics/bootstrap';
+import { cmrc2018Evaluate } from '../metrics/cmrc2018';
 import {
+  compareAccuracy,
+  compareCmrc2018,
+  compareNer,
   evaluateClassification,
   evaluateCmrc2018,
   evaluateMultipleChoice,
   evaluateNerSpans,
 } from '../metrics/evaluate';
-import type { MetricName, MetricResult, MetricTask } from '../metrics/types';
-import type { BenchmarkTask, ExamplePrediction } from './types';
+import { nerCountsFromSpans } from '../metrics/seqeval';
+import type { MetricName, MetricResult, MetricTask, PairedComparison } from '../metrics/types';
+import type {
+  BenchmarkTask,
+  ClassificationPrediction,
+  ExamplePrediction,
+  McPrediction,
+  NerPrediction,
+  QaPrediction,
+} from './types';
 
 export const METRIC_TASK: Readonly<Record<BenchmarkTask, MetricTask>> = {
   ner: 'ner',
@@ -100,6 +112,84 @@ export function scorePredictions(
           { ...options, optionCounts: rows.map((p) => p.choices) },
         ),
       ];
+    }
+  }
+}
+
+/** The official CMRC 2018 script's inputs from QA predictions (ids made unique by position if a file repeats them). */
+function cmrcInputs(rows: readonly QaPrediction[]) {
+  const unique = new Set(rows.map((p) => p.id)).size === rows.length;
+  const key = (p: QaPrediction): string => (unique ? p.id : `${p.id}#${p.index}`);
+  const dataset = {
+    data: [
+      { paragraphs: [{ qas: rows.map((p) => ({ id: key(p), answers: p.gold.map((text) => ({ text })) })) }] },
+    ],
+  };
+  const answers: Record<string, string> = {};
+  for (const p of rows) answers[key(p)] = p.prediction;
+  return { dataset, answers };
+}
+
+function sameExamples(a: readonly ExamplePrediction[], b: readonly ExamplePrediction[]): void {
+  const mismatch =
+    a.length !== b.length
+      ? -1
+      : a.findIndex(
+          (p, i) =>
+            p.index !== b[i].index ||
+            p.id !== b[i].id ||
+            JSON.stringify(p.gold) !== JSON.stringify(b[i].gold),
+        );
+  if (a.length !== b.length || mismatch >= 0) {
+    throw new Error(
+      a.length !== b.length
+        ? `Paired comparison: checkpoint A has ${a.length} predictions and B ${b.length}; compare runs on the same examples.`
+        : `Paired comparison: example ${mismatch} differs between the runs (id or gold answer); compare runs on the same dataset file.`,
+    );
+  }
+}
+
+/**
+ * Two checkpoints on the same examples, on the task's headline metric: McNemar for accuracy (classification,
+ * C3), paired bootstrap for NER micro-F1 and CMRC 2018 F1. `a − b` with its interval and the p-value.
+ */
+export function comparePredictions(
+  task: BenchmarkTask,
+  a: readonly ExamplePrediction[],
+  b: readonly ExamplePrediction[],
+  options: BootstrapOptions = {},
+): PairedComparison {
+  sameExamples(a, b);
+  switch (task) {
+    case 'ner': {
+      const spans = (list: readonly { start: number; end: number; label: string }[]) =>
+        list.map((s) => [s.label, s.start, s.end] as const);
+      const counts = (rows: NerPrediction[]) =>
+        nerCountsFromSpans(
+          rows.map((p) => spans(p.gold)),
+          rows.map((p) => spans(p.prediction)),
+        );
+      return compareNer(counts(ofTask('ner', a)), counts(ofTask('ner', b)), options);
+    }
+    case 'qa': {
+      const evaluation = (rows: readonly QaPrediction[]) => {
+        const { dataset, answers } = cmrcInputs(rows);
+        return cmrc2018Evaluate(dataset, answers);
+      };
+      return compareCmrc2018(evaluation(ofTask('qa', a)), evaluation(ofTask('qa', b)), 'f1', options);
+    }
+    default: {
+      const correct = (rows: readonly ExamplePrediction[]) =>
+        rows.map((p) => {
+          if (p.task !== task && !(task !== 'mc' && (p.task === 'classification' || p.task === 'pair'))) {
+            throw new Error(`Comparing ${task} runs, but example ${p.index} is a ${p.task} prediction.`);
+          }
+          return (
+            (p as ClassificationPrediction | McPrediction).gold ===
+            (p as ClassificationPrediction | McPrediction).prediction
+          );
+        });
+      return compareAccuracy(METRIC_TASK[task], correct(a), correct(b), options);
     }
   }
 }
