@@ -139,6 +139,10 @@ describe('report exports', () => {
     expect(markdown).toContain('95 % percentile-bootstrap interval over examples (1000 resamples)');
     expect(markdown).toContain('| 200 | webgpu (Test GPU) | 200.0 | 12.5 | 20.0 |');
     expect(markdown).toContain("\\*: differs from the column's best at p < 0.05");
+    // One run per column: nothing is bold.
+    const single = reportToMarkdown(buildReport([runs[0], runs[3]], report));
+    expect(single).not.toContain('**');
+    expect(single).not.toContain('Bold: best');
     // Only B got 10 questions right: McNemar's exact test, p = 2 · 0.5^10.
     expect(markdown).toContain('| LCQMC dev | nezha-base \\| v2 | nezha-large | Acc | -5.0 [');
     expect(markdown).toMatch(/\| mcnemar-exact-binomial \| 0\.002 \|\n/);

@@ -182,12 +182,18 @@ export function reportToMarkdown(report: BenchmarkReport): string {
       return (a === c && bests.has(b)) || (b === c && bests.has(a));
     });
   let marked = false;
+  let bolded = false;
+  const runsPerDataset = new Map<string, number>();
+  for (const run of report.runs)
+    runsPerDataset.set(keyOf(run.dataset), (runsPerDataset.get(keyOf(run.dataset)) ?? 0) + 1);
   for (const [c, checkpoint] of checkpoints) {
     const row = datasetKeys.map((d) => {
       const run = cells.get(`${c}\u0001${d}`);
       if (!run) return '—';
       const { text, score } = cellOf(run);
-      const isBest = checkpoints.size > 1 && score === best.get(d) && Number.isFinite(score);
+      // Bold only where there is something to compare: two or more runs in the column.
+      const isBest = (runsPerDataset.get(d) ?? 0) > 1 && score === best.get(d) && Number.isFinite(score);
+      if (isBest) bolded = true;
       if (isBest) return `**${text}**`;
       if (significant(c, d)) {
         marked = true;
@@ -202,7 +208,7 @@ export function reportToMarkdown(report: BenchmarkReport): string {
   lines.push(
     '',
     `Scores × 100. ± is half the width of the ${levels.map((l) => `${Math.round(l * 1000) / 10} %`).join('/')} percentile-bootstrap interval over examples (${resamples.join('/')} resamples); the exact bounds are in the JSON and CSV exports.` +
-      (checkpoints.size > 1 ? ' Bold: best in its column.' : '') +
+      (bolded ? ' Bold: best in its column.' : '') +
       (marked
         ? ` \\*: differs from the column's best at p < ${SIGNIFICANCE_LEVEL} (paired test on the same examples).`
         : ''),
