@@ -96,7 +96,7 @@ async function runGolden(page: Page, caseFile: GoldenCaseJson, id: string) {
 function checkGolden(
   label: string,
   caseFile: GoldenCaseJson,
-  run: { outputs: Record<string, RawTensor | RawTensor[]> },
+  run: { outputs: Record<string, RawTensor | RawTensor[]>; ms: number },
   tolerance: number,
   expectedOutputs: string[],
 ) {
@@ -105,7 +105,10 @@ function checkGolden(
     reports.map((r) => r.output.replace(/\[\d+\]$/, '')).filter((n, i, all) => all.indexOf(n) === i),
   ).toEqual(expectedOutputs);
   const worst = Math.max(...reports.map((r) => r.maxAbsError));
-  test.info().annotations.push({ type: 'max abs error', description: `${label}: ${worst.toExponential(2)}` });
+  test.info().annotations.push({
+    type: 'max abs error',
+    description: `${label}: ${worst.toExponential(2)} (forward pass ${run.ms.toFixed(0)} ms)`,
+  });
   for (const report of reports) expect(report, `${label} ${report.output}`).toMatchObject({ violations: 0 });
 }
 
@@ -130,6 +133,9 @@ test('NezhaModel and NezhaForTokenClassification on WebGPU (SwiftShader) match H
     const before = await memory(page);
 
     const baseInfo = await load(page, host.origin, base);
+    test
+      .info()
+      .annotations.push({ type: 'load', description: `webgpu base: ${baseInfo.loadMs.toFixed(0)} ms` });
     expect(baseInfo).toMatchObject({ className: 'NezhaModel', backend: 'webgpu' });
     const modelCase = golden('model');
     const modelRun = await runGolden(page, modelCase, base.id);
