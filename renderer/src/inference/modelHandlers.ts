@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 export type ModelHandlers = Pick<
   WorkerHandlers,
-  'load' | 'unload' | 'memory' | 'run' | 'runPipeline' | 'cancel'
+  'load' | 'unload' | 'memory' | 'run' | 'runPipeline' | 'inspect' | 'cancel'
 >;
 
 export interface ModelHandlerOptions {
@@ -73,6 +73,7 @@ export function createModelHandlers(options: ModelHandlerOptions = {}): {
     },
     memory: () => ({ memory: memorySnapshot(), models: registry.list() }),
     run: (request) => registry.run(request),
+    inspect: (request) => registry.inspect(request),
     runPipeline: (request, context) =>
       withJob(request.jobId, async (signal) => {
         const started = performance.now();

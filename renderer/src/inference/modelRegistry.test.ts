@@ -215,6 +215,38 @@ describe('model loading, running and unloading in the worker handlers (tfjs cpu)
     registry.unloadAll();
   });
 
+  it("inspects a text: tokens with spans into it and each layer's attention rows summing to 1", async () => {
+    const { caller, registry } = connect();
+    await caller.call('load', loadRequest(demo));
+    const text = '哪吒😀在陈塘关';
+    const inspected = await caller.call('inspect', { id: demo.id, text });
+    expect(inspected.tokens).toEqual(['[CLS]', '哪', '吒', '[UNK]', '在', '陈', '塘', '关', '[SEP]']);
+    expect(inspected.offsets[0]).toBeNull();
+    expect(inspected.offsets.slice(1, -1).map((span) => text.slice(span![0], span![1]))).toEqual([
+      '哪',
+      '吒',
+      '😀',
+      '在',
+      '陈',
+      '塘',
+      '关',
+    ]);
+    expect(inspected.truncated).toBe(false);
+    expect(inspected.attentions.map((a) => a.shape)).toEqual([
+      [1, 4, 9, 9],
+      [1, 4, 9, 9],
+    ]);
+    const { data } = inspected.attentions[1];
+    for (let row = 0; row < 4 * 9; row++) {
+      const sum = data.subarray(row * 9, row * 9 + 9).reduce((a, b) => a + b, 0);
+      expect(sum).toBeCloseTo(1, 5);
+    }
+    const short = await caller.call('inspect', { id: demo.id, text, maxLength: 5 });
+    expect(short.tokens).toHaveLength(5);
+    expect(short.truncated).toBe(true);
+    registry.unloadAll();
+  });
+
   it('cancels a pipeline between batches and a load between reads, releasing what the load made', async () => {
     const { caller, registry } = connect();
     await caller.call('load', loadRequest(demo));

@@ -25,6 +25,8 @@ import {
 } from '../../../shared/pipelines';
 import { BertTokenizer } from '../../../shared/tokenizer';
 import type {
+  InspectRequest,
+  InspectResponse,
   LoadedModelInfo,
   MemorySnapshot,
   PipelineRequest,
@@ -327,6 +329,31 @@ export class ModelRegistry {
     } finally {
       tf.dispose(out as unknown as tf.TensorContainer);
     }
+  }
+
+  /** Tokenizes one text (or pair) with the model's own tokenizer and returns every layer's attention. */
+  async inspect(request: InspectRequest): Promise<InspectResponse> {
+    const { tokenizer } = this.get(request.id);
+    const maxLength = request.maxLength ?? 64;
+    const pair = request.pair ?? null;
+    const encoding = tokenizer.encode(request.text, pair, { truncation: 'longest_first', maxLength });
+    const untruncated = tokenizer.encode(request.text, pair).inputIds.length;
+    const response = await this.run({
+      id: request.id,
+      shape: [1, encoding.inputIds.length],
+      inputIds: Int32Array.from(encoding.inputIds),
+      attentionMask: Int32Array.from(encoding.attentionMask),
+      tokenTypeIds: Int32Array.from(encoding.tokenTypeIds),
+      outputAttentions: true,
+    });
+    return {
+      tokens: encoding.tokens,
+      offsets: encoding.offsets.map((span) => (span ? [span[0], span[1]] : null)),
+      sequenceIds: encoding.sequenceIds,
+      truncated: untruncated > encoding.inputIds.length,
+      attentions: (response.outputs.attentions as RawTensor[] | undefined) ?? [],
+      ms: response.ms,
+    };
   }
 
   /** Runs a pipeline on a loaded model with its own tokenizer and labels. */

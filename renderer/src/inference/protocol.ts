@@ -131,6 +131,27 @@ export interface RunPipelineResponse {
   backend: string;
 }
 
+/** A text's tokens and the model's attention between them, for the Playground's inspector. */
+export interface InspectRequest {
+  id: string;
+  text: string;
+  pair?: string | null;
+  /** Longest encoding in tokens (longer texts are truncated); default 64. */
+  maxLength?: number;
+}
+
+export interface InspectResponse {
+  tokens: string[];
+  /** UTF-16 span of each token in its own text; null for added special tokens. */
+  offsets: ([number, number] | null)[];
+  /** 0 = first text, 1 = pair, null = added special token. */
+  sequenceIds: (0 | 1 | null)[];
+  truncated: boolean;
+  /** One tensor per layer, [1, heads, tokens, tokens]. */
+  attentions: RawTensor[];
+  ms: number;
+}
+
 export interface WorkerMethods {
   /** Pick and start a tfjs backend (again, when the setting changes). */
   init: { request: { preference: BackendPreference }; response: BackendStatus };
@@ -146,6 +167,8 @@ export interface WorkerMethods {
   run: { request: RunModelRequest; response: RunModelResponse };
   /** A shared/pipelines pipeline on a loaded model (progress: rows done). */
   runPipeline: { request: RunPipelineRequest; response: RunPipelineResponse };
+  /** Tokens with their spans and every layer's attention probabilities for one text (or pair). */
+  inspect: { request: InspectRequest; response: InspectResponse };
   /** Stop a load or pipeline run started with this jobId; false when none is running. */
   cancel: { request: { jobId: string }; response: { cancelled: boolean } };
 }
