@@ -207,6 +207,15 @@ test('model in the loop: the demo checkpoint pre-annotates, accept one, reject t
     await page.getByTestId('example-row').nth(1).click();
     await expect(page.getByTestId('example-position')).toHaveText('#2');
     await expect(text.locator('.ch.model').first()).toBeVisible();
+    const locKey = await page
+      .getByTestId('label-legend')
+      .getByRole('button', { name: /LOC/ })
+      .locator('kbd')
+      .innerText();
+    await dragChars(page, 17, 20);
+    await page.keyboard.press(locKey);
+    await expect(text.locator('[data-testid="span"][data-label="LOC"]')).toHaveCount(1);
+    await dragChars(page, 0, 3);
     await page.setViewportSize({ width: 1440, height: 860 });
     await page.screenshot({ path: 'resources/screenshot-annotate.png' });
     await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));

@@ -149,7 +149,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
           )}
           {corpora.map((d) => (
             <option key={d.id} value={d.id}>
-              {d.name} ({d.exampleCount.toLocaleString()})
+              {d.name} · {d.exampleCount.toLocaleString()}
             </option>
           ))}
         </select>

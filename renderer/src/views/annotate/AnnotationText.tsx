@@ -7,6 +7,7 @@ import { useMemo, useRef, type CSSProperties, type MouseEvent } from 'react';
 import type { AnnotationSpan, ExampleView } from '../../../../shared/ipc';
 import { selectedRange, selectionFromChars, type TextSelection } from './selection';
 import { layoutText, type LayoutChar } from './spans';
+import { lowConfidenceThreshold } from './store';
 
 export interface AnnotationTextProps {
   example: ExampleView;
@@ -89,7 +90,7 @@ export function AnnotationText(props: AnnotationTextProps) {
       classes.push('model');
       if (c.model.first) classes.push('model-first');
       if (c.model.last) classes.push('model-last');
-      if ((c.model.span.score ?? 1) < 0.6) classes.push('model-low');
+      if ((c.model.span.score ?? 1) < lowConfidenceThreshold) classes.push('model-low');
       style = { '--model-color': colors.get(c.model.span.label) ?? fallbackColor } as CSSProperties;
       if (c.model.last && showModelTags) tag = <ModelTag span={c.model.span} />;
     }

@@ -9,7 +9,7 @@ import type {
 } from '../../../../shared/ipc';
 import { OffsetMap } from '../../../../shared/datasets/offsets';
 import { hotkeyOf } from './keyboard';
-import type { ModelState, SaveState } from './store';
+import { lowConfidenceThreshold, type ModelState, type SaveState } from './store';
 
 const swatch = (color: string | undefined) => ({ '--label-color': color ?? '#64748b' }) as CSSProperties;
 
@@ -168,7 +168,9 @@ export function ModelPanel(props: {
                 <span className="muted small">
                   {s.label}{' '}
                   {s.score !== null && (
-                    <span className={s.score < 0.6 ? 'low' : ''}>{s.score.toFixed(2)}</span>
+                    <span className={s.score < lowConfidenceThreshold ? 'low' : ''}>
+                      {s.score.toFixed(2)}
+                    </span>
                   )}
                 </span>
                 <button

@@ -136,7 +136,7 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
   };
 
   /** Show an example the main side returned: open view, list row and stats. */
-  const adopt = (api: Api, view: ExampleView) => {
+  const adopt = (api: Api, view: ExampleView, changed = true) => {
     const index = exampleCache.findIndex((item) => item.id === view.id);
     if (index >= 0) exampleCache.replace(index, view);
     const current = get().current;
@@ -148,7 +148,7 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
       });
     }
     bumpList();
-    refreshStats(api);
+    if (changed) refreshStats(api);
   };
 
   /** Run one acknowledged write; the indicator says "Saving…" until every queued write came back. */
@@ -292,6 +292,15 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
       set({ position: target, current: example, selection: null, pickedSpanId: null });
       // Keep the next page warm so J/Enter never waits on the store.
       get().ensureRange(api, target, target + 2);
+      if (example) {
+        // The page may be older than the example (another window, a pre-annotation run): show the stored state.
+        try {
+          const fresh = await api.examples.get({ exampleId: example.id });
+          if (get().current?.id === fresh.id) adopt(api, fresh, false);
+        } catch {
+          // toasted by the client; the cached copy stays on screen
+        }
+      }
       maybePreannotate(api);
     },
 
