@@ -32,6 +32,7 @@ import {
   HEADLINE_METRIC,
   tfjsModelRunner,
   type BenchmarkData,
+  type BenchmarkProgress,
   type BenchmarkRunRecord,
   type BenchmarkTask,
   type ExamplePrediction,
@@ -154,6 +155,25 @@ async function previousPredictions(path: string, err: (t: string) => void): Prom
     );
   }
   return parsed.predictions;
+}
+
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${s}s`;
+}
+
+function progressPrinter(err: (t: string) => void): (p: BenchmarkProgress) => void {
+  let last = -Infinity;
+  return (p) => {
+    if (p.done < p.total && p.elapsedMs - last < 2000) return;
+    last = p.elapsedMs;
+    const eta = p.etaSeconds === null ? '' : `, ETA ${duration(p.etaSeconds)}`;
+    err(`eval: ${p.done}/${p.total} examples, ${p.examplesPerSecond.toFixed(1)} examples/s${eta}`);
+  };
 }
 
 export const command: Command = {
@@ -302,6 +322,8 @@ export const command: Command = {
           completed: completed.filter((p) => p.index < data.records.length),
           onPredictions: (predictions) =>
             appendFile(predictionsPath, predictions.map(predictionLine).join('')),
+          // On a terminal, a progress line at most every 2 s (never in pipes, logs or tests).
+          onProgress: process.stderr.isTTY ? progressPrinter(context.err) : undefined,
         });
       } finally {
         model.dispose();
