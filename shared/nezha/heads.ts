@@ -5,7 +5,7 @@ import { binaryCrossEntropyWithLogits, crossEntropy, IGNORE_INDEX, meanSquaredEr
 import type { ForwardOptions, NezhaInputs, NezhaModelOutput } from './modeling';
 import { NezhaModel } from './modeling';
 import type { ForwardContext, ParameterSource } from './nn';
-import { LayerNorm, Linear, Module, dropout, joinName, tidyOutput } from './nn';
+import { LayerNorm, Linear, Module, dropout, joinName, matMulTransposedB, tidyOutput } from './nn';
 
 /*
  * HF's NEZHA task heads (FACTS §4, §5) with their names, shapes and losses. Every class takes the
@@ -155,7 +155,7 @@ export class NezhaLMPredictionHead extends Module {
   forward(hidden: tf.Tensor3D): tf.Tensor3D {
     const [batch, length, size] = hidden.shape;
     const transformed = tf.reshape(this.transform.forward(hidden), [batch * length, size]);
-    const logits = tf.add(tf.matMul(transformed, this.decoderWeight, false, true), this.bias);
+    const logits = tf.add(matMulTransposedB(transformed, this.decoderWeight), this.bias);
     return tf.reshape(logits, [batch, length, this.decoderWeight.shape[0]]) as tf.Tensor3D;
   }
 }

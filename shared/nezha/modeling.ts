@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activation } from './activations';
 import type { NezhaConfig } from './config';
 import type { ForwardContext, ParameterSource } from './nn';
-import { Embedding, LayerNorm, Linear, Module, dropout, joinName, tidyOutput } from './nn';
+import { Embedding, LayerNorm, Linear, Module, dropout, joinName, matMulTransposedB, tidyOutput } from './nn';
 import { NezhaRelativePositionsEncoding } from './relativePositions';
 
 /*
@@ -130,9 +130,9 @@ export class NezhaSelfAttention extends Module {
 
     // The [B, H, L, L] score intermediates are released as soon as the probabilities exist.
     const probabilities = tidyOutput(() => {
-      const contentScores = tf.matMul(q, k, false, true);
+      const contentScores = matMulTransposedB(q, k);
       const queryByBucket = tf.reshape(
-        tf.matMul(tf.reshape(q, [batch * heads * length, depth]), rel.table, false, true),
+        tf.matMul(tf.reshape(q, [batch * heads * length, depth]), rel.tableTransposed),
         [batch * heads, length, buckets],
       ) as tf.Tensor3D;
       const positionScores = tf.reshape(rel.expandBuckets(queryByBucket), [batch, heads, length, length]);

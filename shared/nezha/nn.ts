@@ -85,6 +85,17 @@ export abstract class Module {
   }
 }
 
+/**
+ * a · bᵀ for 2-D (or batched) operands. An explicit transpose then a plain product: the WASM
+ * backend's BatchMatMul is about 10× slower with transposeB = true (tfjs 4.22), and the transpose of
+ * b is cheap next to the product.
+ */
+export function matMulTransposedB(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const perm = b.shape.map((_, i) => i);
+  [perm[perm.length - 2], perm[perm.length - 1]] = [perm[perm.length - 1], perm[perm.length - 2]];
+  return tf.matMul(a, tf.transpose(b, perm));
+}
+
 /** torch.nn.Linear: y = x Wᵀ + b, W stored [out, in] as in the checkpoint. */
 export class Linear extends Module {
   readonly weight: tf.Variable;
@@ -113,7 +124,7 @@ export class Linear extends Module {
   apply(x: tf.Tensor): tf.Tensor {
     const leading = x.shape.slice(0, -1);
     const flat = tf.reshape(x, [-1, this.inFeatures]);
-    let y = tf.matMul(flat, this.weight, false, true);
+    let y = matMulTransposedB(flat, this.weight);
     if (this.bias !== null) y = tf.add(y, this.bias);
     return tf.reshape(y, [...leading, this.outFeatures]);
   }

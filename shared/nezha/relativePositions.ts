@@ -111,6 +111,7 @@ export class NezhaRelativePositionsEncoding {
   readonly maxRelativePosition: number;
   readonly depth: number;
   private tableTensor: tf.Tensor2D | null = null;
+  private tableTransposedTensor: tf.Tensor2D | null = null;
   private readonly maps = new Map<number, BucketMaps>();
   private static readonly MAX_CACHED_LENGTHS = 16;
 
@@ -206,9 +207,17 @@ export class NezhaRelativePositionsEncoding {
     });
   }
 
+  /** tableᵀ [depth, 2K+1], for the key-side product Q · tableᵀ without a transposed matmul. */
+  get tableTransposed(): tf.Tensor2D {
+    if (this.tableTransposedTensor === null) this.tableTransposedTensor = tf.keep(tf.transpose(this.table));
+    return this.tableTransposedTensor;
+  }
+
   dispose(): void {
     this.tableTensor?.dispose();
     this.tableTensor = null;
+    this.tableTransposedTensor?.dispose();
+    this.tableTransposedTensor = null;
     for (const maps of this.maps.values()) tf.dispose([maps.expand, maps.inner, maps.lowMask, maps.highMask]);
     this.maps.clear();
   }
