@@ -17,6 +17,7 @@ import { fsCheckpointSource } from '../electron/services/fsCheckpointSource';
 import { decodeTensorData } from '../shared/checkpoint/dtypes';
 import { inspectCheckpointFolder, loadCheckpointFolder } from '../shared/checkpoint/folder';
 import { tokenizerBenchSection } from './bench/tokenizer';
+import { trainingStepBenchSection } from './bench/training';
 import type { CheckpointSource } from '../shared/checkpoint/source';
 import { makeBaseCheckpoint } from './make-base-checkpoint';
 
@@ -264,8 +265,41 @@ const tokenizerSection: BenchSection = {
   },
 };
 
+const trainingStepSection: BenchSection = {
+  name: trainingStepBenchSection.name,
+  summary: trainingStepBenchSection.summary,
+  async run() {
+    const r = await trainingStepBenchSection.run();
+    const shape = `batch ${r.batch} × seq ${r.sequence}, ${r.layers} layers, ${(r.parameters / 1e6).toFixed(1)}M parameters`;
+    const reference = `one forward pass (${(r.forwardMs / 1000).toFixed(2)} s)`;
+    return [
+      {
+        name: `training step, WASM (${shape})`,
+        value: r.stepMs / 1000,
+        unit: 's',
+        reference,
+        ratio: r.ratio,
+      },
+      {
+        name: 'forward + backward',
+        value: r.forwardBackwardMs / 1000,
+        unit: 's',
+        reference,
+        ratio: r.forwardBackwardMs / r.forwardMs,
+      },
+      {
+        name: 'clip + AdamW update',
+        value: r.optimizerMs / 1000,
+        unit: 's',
+        reference,
+        ratio: r.optimizerMs / r.forwardMs,
+      },
+    ];
+  },
+};
+
 /** Every section, in the order they run. Add new ones here. */
-export const sections: BenchSection[] = [checkpointLoadSection, tokenizerSection];
+export const sections: BenchSection[] = [checkpointLoadSection, tokenizerSection, trainingStepSection];
 
 function machineLine(): string {
   const cpu = cpus();
