@@ -4,6 +4,8 @@
  * and a unit test checks the same at run time.
  */
 import type { RequestChannel, RequestOf, ResponseOf } from '../../shared/ipc';
+import type { BenchmarkRunRecord } from '../../shared/benchmark/report';
+import { saveReportFile } from '../services/benchmarkReports';
 import type { Services } from '../services/services';
 
 export type Handler<C extends RequestChannel> = (
@@ -21,7 +23,7 @@ export function createHandlers(services: Services): Handlers {
     'checkpoints.import': ({ path, name }) => services.checkpoints.import(path, name),
     'checkpoints.remove': ({ id }) => services.checkpoints.remove(id),
     'datasets.list': () => services.datasets.list(),
-    'datasets.remove': ({ id }) => services.datasets.remove(id),
+    'datasets.remove': ({ id }) => services.writes.run(() => services.datasets.remove(id)),
     'datasets.get': ({ id }) => services.datasetStore.get(id),
     'datasets.import': (request) => services.writes.run(() => services.datasetStore.import(request)),
     'datasets.export': (request) => services.datasetStore.export(request),
@@ -42,5 +44,25 @@ export function createHandlers(services: Services): Handlers {
       services.writes.run(() => services.annotations.acceptModel(request)),
     'annotations.rejectModel': (request) =>
       services.writes.run(() => services.annotations.rejectModel(request)),
+    'benchmarks.open': (request) => services.writes.run(() => services.benchmarkRuns.open(request)),
+    'benchmarks.savePredictions': ({ runId, predictions }) =>
+      services.writes.run(() => {
+        services.benchmarkRuns.savePredictions(runId, predictions);
+        return { done: services.benchmarkRuns.get(runId).done };
+      }),
+    // The store validates the record field by field (parseBenchmarkRunRecord) before it is kept.
+    'benchmarks.finish': ({ runId, record }) =>
+      services.writes.run(() => services.benchmarkRuns.finish(runId, record as unknown as BenchmarkRunRecord)),
+    'benchmarks.stop': ({ runId, status, error }) =>
+      services.writes.run(() => services.benchmarkRuns.stop(runId, status, error)),
+    'benchmarks.list': (filter) => services.benchmarkRuns.list(filter ?? {}),
+    'benchmarks.predictions': ({ runId, offset, limit }) =>
+      services.benchmarkRuns.predictions(runId, { offset, limit }),
+    'benchmarks.delete': ({ runId }) =>
+      services.writes.run(() => {
+        services.benchmarkRuns.delete(runId);
+        return { deleted: true };
+      }),
+    'benchmarks.saveReport': ({ path, content }) => saveReportFile(path, content),
   };
 }

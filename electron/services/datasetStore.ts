@@ -332,8 +332,8 @@ export class DatasetStore {
     const total = (
       this.db.prepare(`SELECT COUNT(*) AS n FROM examples e WHERE ${where}`).get(...params) as { n: number }
     ).n;
-    const order =
-      request.order === 'uncertainty' ? 'e.uncertainty IS NULL, e.uncertainty DESC, e.idx' : 'e.idx';
+    // NULL sorts lowest in SQLite, so examples without predictions come last; the index gives this order.
+    const order = request.order === 'uncertainty' ? 'e.uncertainty DESC, e.idx' : 'e.idx';
     const rows = this.db
       .prepare(`SELECT ${exampleColumns} FROM examples e WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...params, limit, offset) as unknown as Parameters<typeof toExampleViews>[0];
@@ -622,29 +622,33 @@ function filterSql(datasetId: string, filter: ExampleFilter): { where: string; p
     clauses.push('instr(e.text, ?) > 0');
     params.push(filter.text);
   }
+  // Span conditions select example ids through the annotations' (dataset_id, ...) indices, so a filter
+  // over a 100,000-example corpus reads only the matching spans.
   if (filter.entityText || filter.label) {
-    const inner = ['a.example_id = e.id'];
+    const inner = ['a.dataset_id = ?'];
+    params.push(datasetId);
     if (filter.label) {
       inner.push('a.label = ?');
       params.push(filter.label);
     }
     if (filter.entityText) {
       // substr counts characters (code points), like the stored offsets.
-      inner.push('instr(substr(e.text, a.start + 1, a.end - a.start), ?) > 0');
+      inner.push('instr(substr(x.text, a.start + 1, a.end - a.start), ?) > 0');
       params.push(filter.entityText);
     }
-    clauses.push(`EXISTS (SELECT 1 FROM annotations a WHERE ${inner.join(' AND ')})`);
+    const join = filter.entityText ? 'JOIN examples x ON x.id = a.example_id' : '';
+    clauses.push(`e.id IN (SELECT a.example_id FROM annotations a ${join} WHERE ${inner.join(' AND ')})`);
   }
   if (filter.lowConfidenceBelow !== undefined) {
     clauses.push(
-      "EXISTS (SELECT 1 FROM annotations a WHERE a.example_id = e.id AND a.source = 'model' AND a.score < ?)",
+      "e.id IN (SELECT a.example_id FROM annotations a WHERE a.dataset_id = ? AND a.source = 'model' AND a.score < ?)",
     );
-    params.push(filter.lowConfidenceBelow);
+    params.push(datasetId, filter.lowConfidenceBelow);
   }
   if (filter.disagreement !== undefined) {
     // Only examples with model suggestions can disagree; a span without an exact twin in the other layer
     // (same start, end and label) is a disagreement.
-    const disagree = `EXISTS (SELECT 1 FROM annotations m WHERE m.example_id = e.id AND m.source = 'model') AND (
+    const disagree = `e.id IN (SELECT m.example_id FROM annotations m WHERE m.dataset_id = ? AND m.source = 'model') AND (
       EXISTS (SELECT 1 FROM annotations m WHERE m.example_id = e.id AND m.source = 'model' AND NOT EXISTS (
         SELECT 1 FROM annotations w WHERE w.example_id = e.id AND w.source != 'model'
           AND w.start = m.start AND w.end = m.end AND w.label = m.label))
@@ -652,6 +656,7 @@ function filterSql(datasetId: string, filter: ExampleFilter): { where: string; p
         SELECT 1 FROM annotations m WHERE m.example_id = e.id AND m.source = 'model'
           AND m.start = w.start AND m.end = w.end AND m.label = w.label)))`;
     clauses.push(filter.disagreement ? `(${disagree})` : `NOT (${disagree})`);
+    params.push(datasetId);
   }
   return { where: clauses.join(' AND '), params };
 }

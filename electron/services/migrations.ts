@@ -96,7 +96,7 @@ export const migrations: readonly Migration[] = [
         );
         CREATE UNIQUE INDEX examples_dataset_idx ON examples (dataset_id, idx);
         CREATE INDEX examples_dataset_status ON examples (dataset_id, status, idx);
-        CREATE INDEX examples_dataset_uncertainty ON examples (dataset_id, uncertainty);
+        CREATE INDEX examples_dataset_uncertainty ON examples (dataset_id, uncertainty DESC, idx);
         CREATE TABLE annotations (
           id INTEGER PRIMARY KEY AUTOINCREMENT,
           example_id INTEGER NOT NULL REFERENCES examples (id) ON DELETE CASCADE,
