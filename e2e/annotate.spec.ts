@@ -104,6 +104,12 @@ test('annotate People’s Daily: import, label by mouse and hotkey, undo/redo, p
   await expect(page.getByTestId('example-position')).toHaveText('#2');
   await expect(added).toHaveCount(1);
   await expect(added).toContainText('雨中之战');
+  // The history is stored too: undo after the reload, then redo.
+  await page.keyboard.press('Control+z');
+  await expect(added).toHaveCount(0);
+  await page.keyboard.press('Control+Shift+z');
+  await expect(added).toHaveCount(1);
+  await expect(page.getByTestId('save-indicator')).toHaveText('Saved');
 
   // Selecting 日队的雨 (14..17) overlaps 广州松日队 and the new span: refused with a message.
   await dragChars(page, 14, 17);
@@ -179,8 +185,21 @@ test('model in the loop: the demo checkpoint pre-annotates, accept one, reject t
   await expect(page.getByTestId('suggestions')).toHaveCount(0);
   await expect(text.locator('.ch.model')).toHaveCount(0);
 
+  // A span by keyboard: click 新 in “兄有何新出？” (selects it), Shift+→ adds 出, the PER key labels 新出.
+  const length = await text.locator('.ch[data-cp]').count();
+  await text.locator(`[data-cp="${length - 3}"]`).click();
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(text.locator('.ch.selected')).toHaveText(['新', '出']);
+  const perKey = await page
+    .getByTestId('label-legend')
+    .getByRole('button', { name: /PER/ })
+    .locator('kbd')
+    .innerText();
+  await page.keyboard.press(perKey);
+  await expect(text.locator('[data-testid="span"]').last()).toContainText('新出');
+  await expect(text.locator('[data-testid="span"]').last()).toHaveAttribute('data-label', 'PER');
+
   // Enter: accept whatever is suggested (nothing left), mark done, next.
-  await text.click({ position: { x: 2, y: 2 } });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('example-position')).toHaveText('#2');
   await expect(page.getByTestId('progress-done')).toContainText('1 / 12 done');

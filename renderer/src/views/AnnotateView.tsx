@@ -325,7 +325,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
               void state.pickCheckpoint(api, inference, taggers.find((c) => c.id === id) ?? null)
             }
             onAuto={(on) => state.setAutoPreannotate(api, on)}
-            onPreannotate={() => current && void state.preannotate(api, inference, [current])}
+            onPreannotate={() => current && void state.preannotate(api, inference, [current], true)}
             onAccept={(ids) => void state.acceptModel(api, ids)}
             onReject={(ids) => void state.rejectModel(api, ids)}
           />

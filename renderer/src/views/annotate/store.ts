@@ -103,7 +103,8 @@ interface AnnotateState {
   acceptAllAndNext(api: Api): Promise<void>;
   markDone(api: Api): Promise<void>;
   pickCheckpoint(api: Api, inference: InferenceClient, checkpoint: CheckpointRecord | null): Promise<void>;
-  preannotate(api: Api, inference: InferenceClient, examples: ExampleView[]): Promise<void>;
+  /** Run the picked checkpoint on these examples and store its suggestions (`force`: again, even if done before). */
+  preannotate(api: Api, inference: InferenceClient, examples: ExampleView[], force?: boolean): Promise<void>;
   setAutoPreannotate(api: Api, on: boolean): void;
 }
 
@@ -495,11 +496,13 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
       }
     },
 
-    async preannotate(api, inference, examples) {
+    async preannotate(api, inference, examples, force = false) {
       const model = get().model;
       if (model.state !== 'ready' && model.state !== 'running') return;
       const checkpointId = model.checkpointId;
-      const todo = examples.filter((e) => !predicted.has(`${checkpointId}:${e.id}`) && e.text.length > 0);
+      const todo = examples.filter(
+        (e) => (force || !predicted.has(`${checkpointId}:${e.id}`)) && e.text.length > 0,
+      );
       if (!todo.length) return;
       for (const e of todo) predicted.add(`${checkpointId}:${e.id}`);
       set({ model: { state: 'running', checkpointId } });
