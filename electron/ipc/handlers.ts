@@ -14,14 +14,17 @@ export type Handler<C extends RequestChannel> = (
 export type Handlers = { [C in RequestChannel]: Handler<C> };
 
 export function createHandlers(services: Services): Handlers {
+  // Writes go through services.writes: a dataset import holds a write transaction open across event-loop
+  // turns, and a direct write would busy-wait on it synchronously (freezing the loop the import needs).
   return {
     'app.info': () => services.appInfo(),
     'settings.get': () => services.settings.get(),
-    'settings.update': (patch) => services.settings.update(patch),
+    'settings.update': (patch) => services.writes.run(() => services.settings.update(patch)),
     'checkpoints.list': () => services.checkpoints.list(),
     'checkpoints.get': ({ id }) => services.checkpoints.get(id),
-    'checkpoints.import': ({ path, name }) => services.checkpoints.import(path, name),
-    'checkpoints.remove': ({ id }) => services.checkpoints.remove(id),
+    'checkpoints.import': ({ path, name }) =>
+      services.writes.run(() => services.checkpoints.import(path, name)),
+    'checkpoints.remove': ({ id }) => services.writes.run(() => services.checkpoints.remove(id)),
     'datasets.list': () => services.datasets.list(),
     'datasets.remove': ({ id }) => services.writes.run(() => services.datasets.remove(id)),
     'datasets.get': ({ id }) => services.datasetStore.get(id),
@@ -52,7 +55,9 @@ export function createHandlers(services: Services): Handlers {
       }),
     // The store validates the record field by field (parseBenchmarkRunRecord) before it is kept.
     'benchmarks.finish': ({ runId, record }) =>
-      services.writes.run(() => services.benchmarkRuns.finish(runId, record as unknown as BenchmarkRunRecord)),
+      services.writes.run(() =>
+        services.benchmarkRuns.finish(runId, record as unknown as BenchmarkRunRecord),
+      ),
     'benchmarks.stop': ({ runId, status, error }) =>
       services.writes.run(() => services.benchmarkRuns.stop(runId, status, error)),
     'benchmarks.list': (filter) => services.benchmarkRuns.list(filter ?? {}),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import type { AppInfo } from '../../shared/ipc';
 import { AnnotationService } from './annotations';
+import { BenchmarkRunStore } from './benchmarkRuns';
 import { CheckpointLibrary } from './checkpoints';
 import { databaseFileName, openDatabase, schemaVersion } from './database';
 import { DatasetStore } from './datasetStore';
@@ -31,6 +32,8 @@ export interface Services {
   /** Dataset import/export, example queries and label sets (issue 5). */
   readonly datasetStore: DatasetStore;
   readonly annotations: AnnotationService;
+  /** Stored benchmark runs: predictions, metrics and records (issue 6). */
+  readonly benchmarkRuns: BenchmarkRunStore;
   readonly jobs: JobRegistry;
   /** Dataset-store writes go through this queue so they never meet an import's open transaction. */
   readonly writes: WriteQueue;
@@ -77,6 +80,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     events,
     datasetStore: new DatasetStore({ db, dbFile, events, jobs }),
     annotations: new AnnotationService(db),
+    benchmarkRuns: new BenchmarkRunStore(db),
     jobs,
     writes: new WriteQueue(),
     startupProblems,

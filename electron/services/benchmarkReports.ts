@@ -1,0 +1,23 @@
+/** Writes an exported benchmark report where the person chose, atomically (temp file in the folder + rename). */
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, basename } from 'node:path';
+import { ServiceError } from './errors';
+
+export async function saveReportFile(path: string, content: string): Promise<{ path: string; bytes: number }> {
+  if (!isAbsolute(path)) {
+    throw new ServiceError('bad-request', `Report path "${path}" is not absolute; choose a full path such as /home/me/report.md.`);
+  }
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const bytes = Buffer.from(content, 'utf8');
+  try {
+    await writeFile(temp, bytes);
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw new ServiceError(
+      'failed',
+      `Could not write the report to ${path}: ${(error as Error).message}; check that the folder exists and is writable.`,
+    );
+  }
+  return { path, bytes: bytes.byteLength };
+}
