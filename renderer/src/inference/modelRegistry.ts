@@ -51,7 +51,7 @@ export interface RegistryLoadOptions {
   signal?: AbortSignal;
 }
 
-interface LoadedModel {
+export interface LoadedModel {
   info: LoadedModelInfo;
   model: NezhaTaskModel;
   tokenizer: BertTokenizer;
@@ -278,6 +278,11 @@ export class ModelRegistry {
 
   unloadAll(): void {
     for (const id of [...this.models.keys()]) this.unload(id);
+  }
+
+  /** The loaded model, its tokenizer and info (the benchmark runner drives them itself). */
+  loaded(id: string): Readonly<LoadedModel> {
+    return this.get(id);
   }
 
   private get(id: string): LoadedModel {

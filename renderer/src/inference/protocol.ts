@@ -21,6 +21,7 @@ import type {
 } from '../../../shared/pipelines';
 import type { TextInput } from '../../../shared/tokenizer';
 import type { PipelineTask } from './tasks';
+import type { BenchmarkChunkProgress, BenchmarkWorkerMethods } from './benchmarkProtocol';
 
 export interface WorkerProgress {
   done: number;
@@ -28,6 +29,8 @@ export interface WorkerProgress {
   message?: string;
   /** Model loads: tensors uploaded so far (done/total are weight bytes). */
   tensors?: number;
+  /** Benchmark runs: the chunk just predicted (for the UI to store) and the rate / ETA. */
+  benchmark?: BenchmarkChunkProgress;
 }
 
 /** One file of a checkpoint and the URL its bytes are served at (api.checkpointFileUrl). */
@@ -152,7 +155,7 @@ export interface InspectResponse {
   ms: number;
 }
 
-export interface WorkerMethods {
+export interface WorkerMethods extends BenchmarkWorkerMethods {
   /** Pick and start a tfjs backend (again, when the setting changes). */
   init: { request: { preference: BackendPreference }; response: BackendStatus };
   /** The backend in use, or null before init finished. */

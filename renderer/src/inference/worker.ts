@@ -5,12 +5,14 @@
 import { selectBackend } from './backends';
 import type { BackendStatus } from './backendSelection';
 import { createModelHandlers } from './modelHandlers';
+import { createBenchmarkHandlers } from './benchmarkHandlers';
 import { serveWorkerRequests, type MessageEndpoint, type WorkerHandlers } from './rpc';
 
 let current: BackendStatus | null = null;
 // Backend switches are serialised: a second init waits for the first to finish.
 let queue: Promise<unknown> = Promise.resolve();
 const models = createModelHandlers();
+const benchmarks = createBenchmarkHandlers(models.registry);
 
 const handlers: WorkerHandlers = {
   init: ({ preference }, context) => {
@@ -27,6 +29,10 @@ const handlers: WorkerHandlers = {
   },
   status: () => current,
   ...models.handlers,
+  ...benchmarks.handlers,
+  // Benchmark runs keep their own jobs; a cancel for any other id goes to the model jobs (loads, pipelines).
+  cancel: (request, context) =>
+    benchmarks.cancel(request.jobId) ? { cancelled: true } : models.handlers.cancel(request, context),
 };
 
 serveWorkerRequests(self as unknown as MessageEndpoint, handlers);

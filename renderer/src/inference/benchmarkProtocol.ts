@@ -1,0 +1,73 @@
+/**
+ * The inference worker's benchmark methods: inspect a checkpoint (config, tensor shapes, weight hashes: what
+ * the head check and the run's identity need, without building the model) and run shared/benchmark's runner
+ * on a loaded model. Predictions stream back chunk by chunk in progress messages, so the UI thread can store
+ * each chunk through the api client before the run goes on (the worker cannot call the api itself).
+ */
+import type {
+  BenchmarkData,
+  BenchmarkProgress,
+  BenchmarkTiming,
+  CheckpointHash,
+  ExamplePrediction,
+  HeadPlan,
+  PredictionSettings,
+} from '../../../shared/benchmark';
+import type { MetricResult } from '../../../shared/metrics/types';
+import type { CheckpointFileUrl } from './protocol';
+
+export interface InspectCheckpointRequest {
+  name: string;
+  files: CheckpointFileUrl[];
+}
+
+export interface InspectedCheckpointInfo {
+  /** config.json as parsed. */
+  config: unknown;
+  /** Tensor names and shapes, read from the weight files' headers only. */
+  tensors: { name: string; shape: number[] }[];
+  format: string;
+  /** The weight files (shard index included for sharded checkpoints). */
+  weightFiles: string[];
+  weightBytes: number;
+  /** SHA-256 of the weight bytes (shared/benchmark hashCheckpointWeights). */
+  hash: CheckpointHash;
+}
+
+export interface BenchmarkRunRequest {
+  /** A model loaded with `load` (its id). */
+  modelId: string;
+  plan: HeadPlan;
+  data: BenchmarkData;
+  /** Predictions stored by an earlier, interrupted run of the same cell: those examples are skipped. */
+  completed: ExamplePrediction[];
+  settings?: Partial<PredictionSettings>;
+  /** Bootstrap resamples / seed for the metrics' intervals. */
+  resamples?: number;
+  seed?: number;
+  /** Device description recorded with the timing (GPU adapter, WASM threads). */
+  device?: string;
+  /** Pass the same id to `cancel` to stop between chunks and model calls. */
+  jobId?: string;
+}
+
+export interface BenchmarkRunResponse {
+  /** Every example's prediction in dataset order (resumed ones included). */
+  predictions: ExamplePrediction[];
+  metrics: MetricResult[];
+  resumed: number;
+  timing: BenchmarkTiming;
+  settings: PredictionSettings;
+}
+
+/** What a benchmark run's progress message carries besides done / total. */
+export interface BenchmarkChunkProgress {
+  progress: BenchmarkProgress;
+  /** Predictions of the chunk just finished (empty for the first event, before any chunk). */
+  predictions: ExamplePrediction[];
+}
+
+export interface BenchmarkWorkerMethods {
+  inspectCheckpoint: { request: InspectCheckpointRequest; response: InspectedCheckpointInfo };
+  benchmarkRun: { request: BenchmarkRunRequest; response: BenchmarkRunResponse };
+}
