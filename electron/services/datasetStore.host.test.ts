@@ -110,9 +110,18 @@ describe('dataset store over the serve host', () => {
   it('cancels a running import from another HTTP request (jobs.cancel) and stores nothing', async () => {
     const file = join(dir, 'big.txt');
     const sentence = '张\tB-PER\n三\tI-PER\n在\tO\n北\tB-LOC\n京\tI-LOC\n\n';
-    writeFileSync(file, sentence.repeat(30_000));
+    writeFileSync(file, sentence.repeat(60_000));
     const before = result((await api<unknown[]>('datasets.list', {})).envelope).length;
+    // Another write sent while the import holds its transaction open (it has stored records) waits for it
+    // instead of busy-waiting on SQLite's lock and failing.
+    let settings: ReturnType<typeof api> | undefined;
+    const stopListening = host.services.events.listen((channel, payload) => {
+      const event = payload as ProgressEvent;
+      if (channel === 'progress' && event.jobId === 'http-cancel' && event.message?.endsWith(' records'))
+        settings ??= api('settings.update', { theme: 'dark' });
+    });
     const pending = api('datasets.import', { path: file, jobId: 'http-cancel' });
+    while (!settings) await new Promise((r) => setTimeout(r, 5));
     // Ask until the job is registered (the request may still be on its way), then cancel it.
     let cancelled = false;
     for (let attempt = 0; attempt < 200 && !cancelled; attempt++) {
@@ -127,5 +136,7 @@ describe('dataset store over the serve host', () => {
       error: { message: expect.stringMatching(/Import of big\.txt was cancelled; nothing was stored/) },
     });
     expect(result((await api<unknown[]>('datasets.list', {})).envelope)).toHaveLength(before);
+    stopListening();
+    expect((await settings).envelope).toMatchObject({ ok: true, result: { theme: 'dark' } });
   });
 });
