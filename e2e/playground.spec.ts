@@ -66,6 +66,31 @@ test('token classification on the builtin demo checkpoint shows entity spans tha
   );
   await expectSpansSliceText(page, sample);
 
+  // Tokens and attention: every token's span is its text in the input; the heat map answers hovering.
+  const inspector = view.getByTestId('playground-inspector');
+  await inspector.locator('summary').click();
+  const tokens = await inspector
+    .getByTestId('playground-tokens')
+    .locator('li')
+    .evaluateAll((items) =>
+      items.map((li) => ({
+        token: li.querySelector('.pg-token-text')?.textContent ?? '',
+        start: li.getAttribute('data-start'),
+        end: li.getAttribute('data-end'),
+      })),
+    );
+  expect(tokens[0]).toEqual({ token: '[CLS]', start: null, end: null });
+  expect(tokens.at(-1)?.token).toBe('[SEP]');
+  for (const { token, start, end } of tokens.slice(1, -1)) {
+    if (token === '[UNK]') continue;
+    expect(sample.slice(Number(start), Number(end)).toLowerCase()).toBe(token.replace(/^##/, ''));
+  }
+  const heatmap = inspector.getByTestId('playground-attention');
+  await expect(heatmap).toBeVisible();
+  await inspector.getByLabel('Head', { exact: true }).selectOption('1');
+  await heatmap.hover({ position: { x: 2, y: 2 } });
+  await expect(inspector).toContainText('[CLS] → [CLS]:');
+
   // Typed text with an emoji (a surrogate pair) before the names: spans still land on the text.
   const typed = '😀李靖和哪吒在陈塘关。北京大学的王小明去了上海。';
   await textArea.fill(typed);

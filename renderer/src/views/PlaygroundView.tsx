@@ -4,14 +4,20 @@ import { EmptyState } from '../components/EmptyState';
 import { PlaygroundIcon } from '../components/icons';
 import { backendLabel, type BackendStatus } from '../inference/backendSelection';
 import { loadRequestFor } from '../inference/models';
-import type { LoadedModelInfo, RunPipelineResponse, WorkerProgress } from '../inference/protocol';
+import type {
+  InspectResponse,
+  LoadedModelInfo,
+  RunPipelineResponse,
+  WorkerProgress,
+} from '../inference/protocol';
 import { TASK_LABELS, tasksForArchitecture, type PipelineTask } from '../inference/tasks';
 import { formatBytes } from '../lib/format';
 import { useLibrary } from '../state/library';
 import { useRouter } from '../state/router';
 import { useRuntime } from '../state/runtime';
 import { useServices } from '../state/services';
-import { buildRequest, SAMPLE_INPUTS, type PlaygroundInputs } from './playground/inputs';
+import { buildRequest, inspectedText, SAMPLE_INPUTS, type PlaygroundInputs } from './playground/inputs';
+import { AttentionInspector } from './playground/Inspector';
 import { PipelineResultView } from './playground/Results';
 import { TaskInputs } from './playground/TaskInputs';
 import './playground/playground.css';
@@ -76,6 +82,8 @@ interface Outcome {
   response: RunPipelineResponse;
   model: LoadedModelInfo;
   inputs: PlaygroundInputs;
+  /** Tokens and attention of the main text; null when the inspection failed (the result still shows). */
+  inspected: InspectResponse | null;
 }
 
 let jobCounter = 0;
@@ -127,7 +135,11 @@ function Playground({ checkpoints, backend }: { checkpoints: CheckpointRecord[];
         { onProgress: (p) => mounted.current && setRunProgress(p) },
       );
       if (!mounted.current || jobRef.current !== jobId) return;
-      setOutcome({ response, model, inputs: snapshot });
+      const inspected = await inference
+        .call('inspect', { id: checkpoint.id, ...inspectedText(task, snapshot) })
+        .catch(() => null);
+      if (!mounted.current || jobRef.current !== jobId) return;
+      setOutcome({ response, model, inputs: snapshot, inspected });
     } catch (caught) {
       if (!mounted.current || jobRef.current !== jobId) return;
       const message = (caught as Error).message;
@@ -272,6 +284,15 @@ function Playground({ checkpoints, backend }: { checkpoints: CheckpointRecord[];
             regression={outcome.model.labels.length === 1}
           />
         </section>
+      )}
+      {outcome?.inspected && (
+        <details className="panel pad pg-output" data-testid="playground-inspector">
+          <summary>
+            Tokens and attention ({outcome.inspected.tokens.length} tokens,{' '}
+            {outcome.inspected.attentions.length} layers)
+          </summary>
+          <AttentionInspector inspected={outcome.inspected} />
+        </details>
       )}
     </div>
   );

@@ -70,3 +70,25 @@ export function buildRequest(task: PipelineTask, inputs: PlaygroundInputs): Buil
       return { request: { task, pairs: [[inputs.sentenceA, inputs.sentenceB]] } };
   }
 }
+
+/** The text (and pair) the tokens-and-attention view shows for a task's inputs. */
+export function inspectedText(
+  task: PipelineTask,
+  inputs: PlaygroundInputs,
+): { text: string; pair: string | null } {
+  const firstChoice = inputs.choices.split('\n').find((c) => c.trim()) ?? null;
+  switch (task) {
+    case 'token-classification':
+      return { text: inputs.text, pair: null };
+    case 'text-classification':
+      return { text: inputs.text, pair: inputs.pair.trim() ? inputs.pair : null };
+    case 'question-answering':
+      return { text: inputs.question, pair: inputs.context };
+    case 'fill-mask':
+      return { text: inputs.maskedText, pair: null };
+    case 'multiple-choice':
+      return { text: inputs.mcContext, pair: firstChoice };
+    case 'next-sentence':
+      return { text: inputs.sentenceA, pair: inputs.sentenceB };
+  }
+}
