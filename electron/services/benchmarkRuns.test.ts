@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  benchmarkRunRequestSchemas,
   buildReport,
   checkHeadCompatibility,
   datasetLabelsOf,
@@ -125,8 +126,12 @@ describe('BenchmarkRunStore', () => {
     const file = join(dir, 'db.sqlite');
     let db = openDatabase(file);
     let store = new BenchmarkRunStore(db);
-    const opened = store.open(identity());
+    // The payload the worker sends, validated as the IPC boundary will validate it.
+    const opened = store.open(benchmarkRunRequestSchemas.open.parse(identity()));
     expect(opened.state).toBe('new');
+    const bad = benchmarkRunRequestSchemas.open.safeParse({ ...identity(), checkpointSha256: 'abc' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0].path).toEqual(['checkpointSha256']);
     const runId = opened.run.id;
 
     // The app dies after the first chunk was stored.
@@ -169,7 +174,10 @@ describe('BenchmarkRunStore', () => {
       backend: 'cpu',
       settings,
       completed: again.completed,
-      onPredictions: (p) => store.savePredictions(runId, p),
+      onPredictions: (p) => {
+        const request = benchmarkRunRequestSchemas.savePredictions.parse({ runId, predictions: p });
+        store.savePredictions(request.runId, request.predictions as ExamplePrediction[]);
+      },
     });
     expect(result.resumed).toBe(4);
     expect(modelCalls).toBe(2);

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { NEZHA_CLASS_NAMES } from '../nezha/heads';
 import { metricResultSchema, pairedComparisonSchema } from '../metrics/schema';
+import { examplePredictionSchema } from './predictionsFile';
 import { BENCHMARK_REPORT_SCHEMA, type BenchmarkReport, type BenchmarkRunRecord } from './report';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits (SHA-256)');
@@ -109,3 +110,43 @@ export function parseBenchmarkReport(text: string, file: string): BenchmarkRepor
   }
   return parsed.data;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Request payloads for the run store (electron/services/benchmarkRuns.ts), ready for shared/ipc.ts channels:
+// the worker opens a run, stores each chunk's predictions, and finishes or stops it.
+// ---------------------------------------------------------------------------------------------------------------
+
+const runId = z.string().min(1).max(200);
+
+export const benchmarkRunRequestSchemas = {
+  /** Finds the run with this identity (finished → returned; interrupted → its stored predictions) or creates it. */
+  open: z
+    .object({
+      checkpointSha256: sha256,
+      datasetSha256: sha256,
+      task,
+      settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+      checkpointName: z.string().min(1).max(500),
+      datasetName: z.string().min(1).max(500),
+      total: count,
+      checkpointId: z.string().max(200).nullable().optional(),
+      datasetId: z.string().max(200).nullable().optional(),
+    })
+    .strict(),
+  savePredictions: z.object({ runId, predictions: z.array(examplePredictionSchema).max(5000) }).strict(),
+  finish: z.object({ runId, record: benchmarkRunRecordSchema }).strict(),
+  stop: z
+    .object({ runId, status: z.enum(['failed', 'cancelled']), error: z.string().max(2000).optional() })
+    .strict(),
+  predictions: z
+    .object({
+      runId,
+      offset: z.number().int().nonnegative().default(0),
+      limit: z.number().int().positive().max(5000).default(500),
+    })
+    .strict(),
+  byId: z.object({ runId }).strict(),
+  list: z
+    .object({ checkpointId: z.string().max(200).optional(), datasetId: z.string().max(200).optional() })
+    .strict(),
+} as const;
