@@ -198,6 +198,18 @@ test('model in the loop: the demo checkpoint pre-annotates, accept one, reject t
   await page.keyboard.press(perKey);
   await expect(text.locator('[data-testid="span"]').last()).toContainText('新出');
   await expect(text.locator('[data-testid="span"]').last()).toHaveAttribute('data-label', 'PER');
+  // Click the span: its menu offers relabel and remove; relabel to LOC, then Delete removes it.
+  const menu = page.getByTestId('span-menu');
+  await text.locator('[data-testid="span"]').last().click();
+  await expect(menu).toContainText('新出');
+  await menu.getByRole('menuitem', { name: /LOC/ }).click();
+  await expect(text.locator('[data-testid="span"]').last()).toHaveAttribute('data-label', 'LOC');
+  await text.locator('[data-testid="span"]').last().click();
+  await expect(menu).toBeVisible();
+  await page.keyboard.press('Delete');
+  await expect(menu).toHaveCount(0);
+  await expect(text.getByTestId('span')).toHaveCount(1);
+  await expect(page.getByTestId('save-indicator')).toHaveText('Saved');
 
   // Enter: accept whatever is suggested (nothing left), mark done, next.
   await page.keyboard.press('Enter');

@@ -139,9 +139,11 @@ export function ImportDatasetForm() {
               <div className="progress-fill" style={{ width: `${percent ?? 0}%` }} />
             </div>
             <span className="small muted">
-              {progress
-                ? `${progress.message ?? 'Importing'} ${progress.done.toLocaleString()}${progress.total ? ` / ${progress.total.toLocaleString()}` : ''}`
-                : 'Starting…'}
+              {!progress
+                ? 'Starting…'
+                : progress.message
+                  ? `${progress.message}${percent !== null ? ` · ${Math.floor(percent)}%` : ''}`
+                  : `${progress.done.toLocaleString()}${progress.total ? ` / ${progress.total.toLocaleString()}` : ''}`}
             </span>
             <button
               className="button button-small"
