@@ -278,6 +278,65 @@ const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercas
 // Request channels
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Training runs (issue 7): the Train view's runs, kept by the main side so they resume after a restart
+// ---------------------------------------------------------------------------------------------
+
+export const trainingRunStatusSchema = z.enum([
+  'running',
+  'paused',
+  'cancelled',
+  'completed',
+  'early-stopped',
+  'failed',
+]);
+export type TrainingRunStatus = z.infer<typeof trainingRunStatusSchema>;
+
+const historyLimit = 100_000;
+export const trainingRunInputSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
+    name: z.string().min(1).max(200),
+    checkpointId: z.string().min(1).max(200),
+    datasetId: z.string().min(1).max(200).nullable(),
+    /** shared/training TrainingTask. */
+    task: z.string().min(1).max(60),
+    /** shared/training TrainingSettings plus the view's own (maxLength, devFraction), as JSON. */
+    settings: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+    status: trainingRunStatusSchema,
+    step: z.number().int().nonnegative(),
+    totalSteps: z.number().int().nonnegative(),
+    lossHistory: z
+      .array(z.object({ step: z.number(), loss: z.number(), learningRate: z.number() }).strict())
+      .max(historyLimit),
+    devHistory: z
+      .array(
+        z.object({ step: z.number(), epoch: z.number(), metrics: z.record(z.string(), z.number()) }).strict(),
+      )
+      .max(historyLimit),
+    /** The precision note the trainer reported ("fp32 used ..."). */
+    precision: z.string().max(1000).nullable(),
+    error: z.string().max(10_000).nullable(),
+  })
+  .strict();
+export type TrainingRunInput = z.infer<typeof trainingRunInputSchema>;
+
+export interface TrainingRunRecord extends TrainingRunInput {
+  /** The optimizer step the saved state snapshot was taken at; null before the first snapshot. */
+  stateStep: number | null;
+  /** The library checkpoint the run's result was published as. */
+  resultCheckpointId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Base64 chunks stay under the serve host's 1 MiB request limit. */
+export const TRAINING_UPLOAD_CHUNK_BYTES = 512 * 1024;
+const base64ChunkSchema = z
+  .string()
+  .max(Math.ceil(TRAINING_UPLOAD_CHUNK_BYTES / 3) * 4)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
+
 const idSchema = z.string().min(1).max(200);
 const none = z.undefined().or(z.object({}).strict());
 
@@ -483,7 +542,9 @@ export const requestChannels = {
     response: {} as BenchmarkRunSummary,
   },
   'benchmarks.list': {
-    request: none.or(z.object({ checkpointId: idSchema.optional(), datasetId: idSchema.optional() }).strict()),
+    request: none.or(
+      z.object({ checkpointId: idSchema.optional(), datasetId: idSchema.optional() }).strict(),
+    ),
     response: {} as BenchmarkRunSummary[],
   },
   'benchmarks.predictions': {
@@ -496,11 +557,59 @@ export const requestChannels = {
       .strict(),
     response: {} as ExamplePrediction[],
   },
-  'benchmarks.delete': { request: z.object({ runId: idSchema }).strict(), response: {} as { deleted: boolean } },
+  'benchmarks.delete': {
+    request: z.object({ runId: idSchema }).strict(),
+    response: {} as { deleted: boolean },
+  },
   /** Writes an exported report (Markdown / CSV / JSON text) to a path the person chose, atomically. */
   'benchmarks.saveReport': {
     request: z.object({ path: z.string().min(1).max(4096), content: z.string().max(200_000_000) }).strict(),
     response: {} as { path: string; bytes: number },
+  },
+  /** Creates or updates a training run (settings, status, histories). */
+  'trainingRuns.save': {
+    request: z.object({ run: trainingRunInputSchema }).strict(),
+    response: {} as TrainingRunRecord,
+  },
+  'trainingRuns.list': { request: none, response: {} as TrainingRunRecord[] },
+  'trainingRuns.get': { request: z.object({ runId: idSchema }).strict(), response: {} as TrainingRunRecord },
+  'trainingRuns.remove': {
+    request: z.object({ runId: idSchema }).strict(),
+    response: {} as { removed: boolean },
+  },
+  /**
+   * Appends a base64 chunk of the run's state snapshot ('state') or of a finished HF folder file ('output')
+   * at `offset` (0 restarts the file); `last` moves the file into place atomically.
+   */
+  'trainingRuns.writeFile': {
+    request: z
+      .object({
+        runId: idSchema,
+        kind: z.enum(['state', 'output']),
+        file: z.string().max(200),
+        offset: z.number().int().nonnegative(),
+        data: base64ChunkSchema,
+        last: z.boolean(),
+        stateStep: z.number().int().nonnegative().optional(),
+      })
+      .strict(),
+    response: {} as { bytes: number },
+  },
+  /** A base64 slice of the saved state snapshot (at most TRAINING_UPLOAD_CHUNK_BYTES). */
+  'trainingRuns.readState': {
+    request: z
+      .object({
+        runId: idSchema,
+        offset: z.number().int().nonnegative(),
+        length: z.number().int().positive().max(TRAINING_UPLOAD_CHUNK_BYTES),
+      })
+      .strict(),
+    response: {} as { data: string; total: number },
+  },
+  /** Moves the run's uploaded output folder into the data dir's checkpoints and adds it to the library. */
+  'trainingRuns.publish': {
+    request: z.object({ runId: idSchema, name: z.string().min(1).max(200) }).strict(),
+    response: {} as CheckpointRecord,
   },
 } as const;
 

@@ -7,6 +7,7 @@ import type { RequestChannel, RequestOf, ResponseOf } from '../../shared/ipc';
 import type { BenchmarkRunRecord } from '../../shared/benchmark/report';
 import { saveReportFile } from '../services/benchmarkReports';
 import type { Services } from '../services/services';
+import { TrainingRunStore } from '../services/trainingRuns';
 
 export type Handler<C extends RequestChannel> = (
   payload: RequestOf<C>,
@@ -16,6 +17,7 @@ export type Handlers = { [C in RequestChannel]: Handler<C> };
 export function createHandlers(services: Services): Handlers {
   // Writes go through services.writes: a dataset import holds a write transaction open across event-loop
   // turns, and a direct write would busy-wait on it synchronously (freezing the loop the import needs).
+  const trainingRuns = new TrainingRunStore(services.dataDir);
   return {
     'app.info': () => services.appInfo(),
     'settings.get': () => services.settings.get(),
@@ -69,5 +71,13 @@ export function createHandlers(services: Services): Handlers {
         return { deleted: true };
       }),
     'benchmarks.saveReport': ({ path, content }) => saveReportFile(path, content),
+    'trainingRuns.save': ({ run }) => trainingRuns.save(run),
+    'trainingRuns.list': () => trainingRuns.list(),
+    'trainingRuns.get': ({ runId }) => trainingRuns.get(runId),
+    'trainingRuns.remove': ({ runId }) => trainingRuns.remove(runId),
+    'trainingRuns.writeFile': (request) => trainingRuns.writeFile(request),
+    'trainingRuns.readState': ({ runId, offset, length }) => trainingRuns.readState(runId, offset, length),
+    'trainingRuns.publish': ({ runId, name }) =>
+      services.writes.run(() => trainingRuns.publish(runId, name, services.checkpoints)),
   };
 }
