@@ -161,7 +161,7 @@ describe('eval: full runs of fixture checkpoints', () => {
       'weighted-f1',
     ]);
     expect(readFileSync(markdown, 'utf8')).toMatch(/\| token-classification \| \d+\.\d ± \d+\.\d \|/);
-  });
+  }, 120_000); // a model run of 40 examples: generous for a busy machine
 
   it(`LCQMC pairs, first ${LIMIT} rows, with a 2-label classifier (LABEL_i read as label "i")`, async () => {
     const paths = out('lcqmc');
@@ -212,7 +212,7 @@ describe('eval: full runs of fixture checkpoints', () => {
       ['exact-match', 'percent', LIMIT],
       ['f1', 'percent', LIMIT],
     ]);
-  });
+  }, 120_000); // a model run of 40 examples: generous for a busy machine
 
   it('resumes an interrupted run from PRED.jsonl and reports the same metrics', async () => {
     const full = out('lcqmc');
