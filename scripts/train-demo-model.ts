@@ -11,6 +11,7 @@
  * (sized for a 2-core machine shared with other work; see training_record.json for the figures).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -40,20 +41,27 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '7' },
     // Safety stop: the run ends (status "cancelled", recorded) if it takes longer than this.
     minutes: { type: 'string', default: '27' },
+    // Instead of --max-steps: time 8 steps first and take as many steps as fit this budget.
+    'budget-minutes': { type: 'string' },
+    hidden: { type: 'string', default: '64' },
+    layers: { type: 'string', default: '2' },
+    lr: { type: 'string', default: '3e-3' },
+    dropout: { type: 'string', default: '0.1' },
   },
 });
 
+const hidden = Number(values.hidden);
 const MODEL_CONFIG = {
   vocab_size: 21128,
-  hidden_size: 64,
-  num_hidden_layers: 2,
+  hidden_size: hidden,
+  num_hidden_layers: Number(values.layers),
   num_attention_heads: 4,
-  intermediate_size: 256,
+  intermediate_size: 4 * hidden,
   max_position_embeddings: 512,
   max_relative_position: 64,
   type_vocab_size: 2,
-  hidden_dropout_prob: 0.1,
-  attention_probs_dropout_prob: 0.1,
+  hidden_dropout_prob: Number(values.dropout),
+  attention_probs_dropout_prob: Number(values.dropout),
   initializer_range: 0.02,
 };
 const MAX_LENGTH = 48;
@@ -74,24 +82,45 @@ async function main(): Promise<void> {
     task: 'token-classification',
     maxSteps: Number(values['max-steps']),
     batchSize: Number(values['batch-size']),
-    learningRate: 3e-3,
+    learningRate: Number(values.lr),
     warmupRatio: 0.06,
     weightDecay: 0.01,
     seed,
     evalEverySteps: 50,
     earlyStoppingPatience: 0,
   };
-  const config = new NezhaConfig(MODEL_CONFIG);
-  const job = buildTrainingJob({
-    data: { task: 'token-classification', records: trainRecords },
-    dev: devRecords,
-    devFraction: 0,
-    config,
-    stateDict: null,
-    tokenizer,
-    settings,
-    maxLength: MAX_LENGTH,
-  });
+  const makeJob = () =>
+    buildTrainingJob({
+      data: { task: 'token-classification', records: trainRecords },
+      dev: devRecords,
+      devFraction: 0,
+      config: new NezhaConfig(MODEL_CONFIG),
+      stateDict: null,
+      tokenizer,
+      settings,
+      maxLength: MAX_LENGTH,
+    });
+  if (values['budget-minutes'] !== undefined) {
+    // Calibration on a throwaway model: seconds per step, plus one dev evaluation per 50 steps.
+    const probe = makeJob();
+    const timed = await train({
+      model: probe.model,
+      settings: { ...settings, maxSteps: 8, evalEverySteps: 0 },
+      train: probe.train,
+      evaluate: null,
+    });
+    const t0 = performance.now();
+    probe.evaluate!(probe.model);
+    const evalSeconds = (performance.now() - t0) / 1000;
+    probe.model.dispose();
+    const perStep = timed.seconds / 8 + evalSeconds / settings.evalEverySteps;
+    settings.maxSteps = Math.max(
+      50,
+      Math.floor((Number(values['budget-minutes']) * 60 - 2 * evalSeconds) / (perStep * 1.1)),
+    );
+    console.log(`calibration: ${perStep.toFixed(3)} s/step incl. evals → ${settings.maxSteps} steps`);
+  }
+  const job = makeJob();
   console.log(
     `${job.trainRecords} train / ${job.devRecords} dev / ${heldOut.length} held-out sentences; backend ${tf.getBackend()}`,
   );
@@ -127,7 +156,7 @@ async function main(): Promise<void> {
     modelConfig: MODEL_CONFIG,
     maxLength: MAX_LENGTH,
     heldOutMetrics: heldOutMetrics.metrics,
-    machine: `${process.platform} ${process.arch}, Node ${process.version}`,
+    machine: `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, shared), ${process.platform} ${process.arch}, Node ${process.version}`,
     trainedAt: new Date().toISOString(),
   });
   const files = await trainedFolderFiles(job.model, vocabText, record, 512);

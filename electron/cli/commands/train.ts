@@ -8,7 +8,7 @@
  * --state FILE saves the training state every --save-every steps; --resume FILE continues it.
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { createRequire, registerHooks } from 'node:module';
+import * as nodeModule from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../../../shared/checkpoint/errors';
@@ -46,23 +46,29 @@ let gradientsRegistered = false;
  */
 export async function registerTfjsGradientsForNode(): Promise<void> {
   if (gradientsRegistered) return;
-  registerHooks({
-    resolve(specifier, context, nextResolve) {
-      if (
-        context.parentURL?.includes('/@tensorflow/tfjs-core/dist/') &&
-        specifier.startsWith('.') &&
-        !specifier.endsWith('.js')
-      ) {
-        try {
-          return nextResolve(`${specifier}.js`, context);
-        } catch {
-          return nextResolve(`${specifier}/index.js`, context);
+  const load = () => import('@tensorflow/tfjs-core/dist/register_all_gradients.js' as string);
+  try {
+    // Works as is where a bundler resolved the per-file build (vitest, esbuild bundles).
+    await load();
+  } catch {
+    nodeModule.registerHooks({
+      resolve(specifier, context, nextResolve) {
+        if (
+          context.parentURL?.includes('/@tensorflow/tfjs-core/dist/') &&
+          specifier.startsWith('.') &&
+          !specifier.endsWith('.js')
+        ) {
+          try {
+            return nextResolve(`${specifier}.js`, context);
+          } catch {
+            return nextResolve(`${specifier}/index.js`, context);
+          }
         }
-      }
-      return nextResolve(specifier, context);
-    },
-  });
-  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js' as string);
+        return nextResolve(specifier, context);
+      },
+    });
+    await load();
+  }
   gradientsRegistered = true;
 }
 
@@ -71,7 +77,7 @@ export async function useNodeBackend(name: string): Promise<void> {
   tf.env().set('PROD', true);
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const require = createRequire(import.meta.url);
+    const require = nodeModule.createRequire(import.meta.url);
     wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
   } else {
     await import('@tensorflow/tfjs-backend-cpu');
