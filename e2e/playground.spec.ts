@@ -3,6 +3,7 @@
  * The demo has random weights, so which entities come out is arbitrary: the test checks that the
  * result table and the highlighted spans are real slices of the text that was run.
  */
+import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, openApp, test } from './fixtures';
 
@@ -105,4 +106,59 @@ test('the run button explains what is missing instead of running on empty input'
   await view.getByLabel('Text', { exact: true }).fill('   ');
   await expect(view.getByTestId('playground-run')).toBeDisabled();
   await expect(view).toContainText('Type or paste a text first.');
+});
+
+test('every head the fixtures have runs in the Playground and reads as labels, answers, fills or choices', async ({
+  page,
+  host,
+}) => {
+  test.setTimeout(180_000);
+  const folders = ['sequence-classification', 'question-answering', 'pretraining', 'multiple-choice'];
+  const imported = await Promise.all(
+    folders.map((folder) =>
+      host.services.checkpoints.import(resolve('fixtures/nezha-tiny', folder), `E2E tiny ${folder}`),
+    ),
+  );
+  try {
+    await openApp(page, host, '#/playground');
+    const view = page.getByTestId('view-playground');
+    const runTask = async (checkpoint: string, task: string) => {
+      await view.getByLabel('Checkpoint').selectOption({ label: checkpoint });
+      await view.getByLabel('Task').selectOption(task);
+      await view.getByTestId('playground-run').click();
+      await expect(view.getByTestId('playground-run')).toHaveText('Run', { timeout: 60_000 });
+      await expect(view.getByTestId('playground-error')).toHaveCount(0);
+      await expect(view.getByTestId('playground-timing')).toContainText(/ ms on /);
+    };
+
+    await runTask('E2E tiny sequence-classification', 'text-classification');
+    const labels = view.getByTestId('playground-labels').locator('.pg-bar-label');
+    await expect(labels).toHaveCount(3);
+    expect((await labels.allTextContents()).sort()).toEqual(['negative', 'neutral', 'positive']);
+    const percents = await view.getByTestId('playground-labels').locator('.pg-bar-value').allTextContents();
+    expect(percents.reduce((sum, p) => sum + Number.parseFloat(p), 0)).toBeCloseTo(100, 0);
+
+    await runTask('E2E tiny question-answering', 'question-answering');
+    const context = await view.getByLabel('Context', { exact: true }).inputValue();
+    const answer = view.getByTestId('playground-answer');
+    if ((await answer.count()) > 0) expect(context).toContain(await answer.textContent());
+    await expect(view.getByTestId('playground-answers').locator('.pg-nbest li').first()).toBeVisible();
+
+    await runTask('E2E tiny pretraining', 'fill-mask');
+    // The sample has two adjacent masks: one whole-word section and one per mask, five candidates each.
+    const sections = view.getByTestId('playground-fill-mask').locator('section');
+    await expect(sections).toHaveCount(3);
+    await expect(sections.nth(1).locator('li')).toHaveCount(5);
+    await view.getByLabel('Task').selectOption('next-sentence');
+    await view.getByTestId('playground-run').click();
+    await expect(view.getByTestId('playground-next-sentence').locator('li')).toHaveCount(2, {
+      timeout: 60_000,
+    });
+
+    await runTask('E2E tiny multiple-choice', 'multiple-choice');
+    await expect(view.getByTestId('playground-choices').locator('li')).toHaveCount(4);
+    await expect(view.getByTestId('playground-choices').locator('.pg-bar-best')).toHaveCount(1);
+  } finally {
+    for (const record of imported) host.services.checkpoints.remove(record.id);
+  }
 });
