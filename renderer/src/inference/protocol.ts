@@ -22,6 +22,7 @@ import type {
 import type { TextInput } from '../../../shared/tokenizer';
 import type { PipelineTask } from './tasks';
 import type { BenchmarkChunkProgress, BenchmarkWorkerMethods } from './benchmarkProtocol';
+import type { TrainProgressPayload, TrainWorkerMethods } from './trainProtocol';
 
 export interface WorkerProgress {
   done: number;
@@ -31,6 +32,8 @@ export interface WorkerProgress {
   tensors?: number;
   /** Benchmark runs: the chunk just predicted (for the UI to store) and the rate / ETA. */
   benchmark?: BenchmarkChunkProgress;
+  /** Training runs: a step, a dev evaluation, or a state snapshot to save. */
+  training?: TrainProgressPayload;
 }
 
 /** One file of a checkpoint and the URL its bytes are served at (api.checkpointFileUrl). */
@@ -155,7 +158,7 @@ export interface InspectResponse {
   ms: number;
 }
 
-export interface WorkerMethods extends BenchmarkWorkerMethods {
+export interface WorkerMethods extends BenchmarkWorkerMethods, TrainWorkerMethods {
   /** Pick and start a tfjs backend (again, when the setting changes). */
   init: { request: { preference: BackendPreference }; response: BackendStatus };
   /** The backend in use, or null before init finished. */

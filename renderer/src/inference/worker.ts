@@ -6,6 +6,7 @@ import { selectBackend } from './backends';
 import type { BackendStatus } from './backendSelection';
 import { createModelHandlers } from './modelHandlers';
 import { createBenchmarkHandlers } from './benchmarkHandlers';
+import { createTrainHandlers } from './trainHandlers';
 import { serveWorkerRequests, type MessageEndpoint, type WorkerHandlers } from './rpc';
 
 let current: BackendStatus | null = null;
@@ -30,6 +31,7 @@ const handlers: WorkerHandlers = {
   status: () => current,
   ...models.handlers,
   ...benchmarks.handlers,
+  ...createTrainHandlers(),
   // Benchmark runs keep their own jobs; a cancel for any other id goes to the model jobs (loads, pipelines).
   cancel: (request, context) =>
     benchmarks.cancel(request.jobId) ? { cancelled: true } : models.handlers.cancel(request, context),

@@ -1,0 +1,151 @@
+/**
+ * The worker's training methods (trainStart / trainStop), separate from worker.ts so tests serve them in
+ * Node with the CPU backend. The checkpoint is read over HTTP like a model load, but into a plain state
+ * dict: the trainer builds its own model (with the task's head and label list) as tf.Variables.
+ */
+import '../../../shared/nezha/gradients';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadCheckpointFolder } from '../../../shared/checkpoint/folder';
+import {
+  buildTrainingJob,
+  decodeTrainingState,
+  encodeTrainingState,
+  loadJiebaSegmenter,
+  NezhaConfig,
+  train,
+  trainedFolderFiles,
+  trainingRecord,
+} from '../../../shared/training';
+import { httpCheckpointSource } from './httpCheckpointSource';
+import { loadTokenizer } from './modelRegistry';
+import type { WorkerHandlers } from './rpc';
+
+export type TrainHandlers = Pick<WorkerHandlers, 'trainStart' | 'trainStop'>;
+
+export interface TrainHandlerOptions {
+  fetch?: typeof fetch;
+  headers?: Record<string, string>;
+}
+
+interface StopFlag {
+  aborted: boolean;
+  reason?: 'pause' | 'cancel';
+}
+
+export function createTrainHandlers(options: TrainHandlerOptions = {}): TrainHandlers {
+  const runs = new Map<string, StopFlag>();
+
+  return {
+    trainStart: async (request, context) => {
+      if (runs.has(request.runId))
+        throw new Error(
+          `Training run "${request.runId}" is already running in this worker; pause or cancel it first.`,
+        );
+      const stop: StopFlag = { aborted: false };
+      runs.set(request.runId, stop);
+      const source = httpCheckpointSource({
+        name: request.checkpoint.name,
+        files: request.checkpoint.files,
+        fetch: options.fetch,
+        headers: options.headers,
+      });
+      let job: ReturnType<typeof buildTrainingJob> | null = null;
+      try {
+        context.progress({ done: 0, total: null, message: `reading ${request.checkpoint.name}` });
+        const loaded = await loadCheckpointFolder(source);
+        const tokenizer = await loadTokenizer(source);
+        const vocabText = new TextDecoder().decode(await source.read('vocab.txt'));
+        const settings = request.settings;
+        job = buildTrainingJob({
+          data: request.data,
+          devFraction: request.devFraction,
+          config: new NezhaConfig(loaded.config as never),
+          stateDict: loaded.stateDict,
+          tokenizer,
+          settings,
+          maxLength: request.maxLength,
+          segmenter: request.data.task === 'masked-lm' ? await loadJiebaSegmenter() : undefined,
+          withNextSentence: request.withNextSentence,
+        });
+        const built = job;
+        context.progress({
+          done: 0,
+          total: null,
+          message: `${built.trainRecords} train / ${built.devRecords} dev records`,
+          training: {
+            job: {
+              trainRecords: built.trainRecords,
+              devRecords: built.devRecords,
+              labels: built.labels,
+              className: built.config.architectures?.[0] ?? '',
+              missingKeys: built.missingKeys,
+              backend: tf.getBackend(),
+            },
+          },
+        });
+        const result = await train({
+          model: built.model,
+          settings,
+          train: built.train,
+          evaluate: built.evaluate,
+          padId: tokenizer.padId,
+          stop,
+          resumeFrom: request.resumeState
+            ? decodeTrainingState(request.resumeState, `saved state of run ${request.runId}`)
+            : undefined,
+          saveEverySteps: request.saveEverySteps || undefined,
+          onSaveState: request.saveEverySteps
+            ? (state) =>
+                context.progress({
+                  done: state.step,
+                  total: null,
+                  message: 'state snapshot',
+                  training: { state: { step: state.step, bytes: encodeTrainingState(state) } },
+                })
+            : undefined,
+          onProgress: (progress) =>
+            context.progress({
+              done: progress.step,
+              total: progress.totalSteps,
+              message: progress.kind === 'eval' ? 'dev evaluation' : 'step',
+              training: { progress },
+            }),
+        });
+        const finished = result.status === 'completed' || result.status === 'early-stopped';
+        const files = finished
+          ? await trainedFolderFiles(
+              built.model,
+              vocabText,
+              trainingRecord(built, result, { checkpoint: request.checkpoint.name, runId: request.runId }),
+              tokenizer.settings.modelMaxLength,
+            )
+          : null;
+        return {
+          status: result.status,
+          steps: result.state.step,
+          totalSteps: result.totalSteps,
+          seconds: result.seconds,
+          bestMetric: result.bestMetric,
+          bestStep: result.bestStep,
+          finalDev: result.finalDev,
+          precision: result.precision.note,
+          backend: result.precision.backend,
+          lossHistory: result.state.lossHistory,
+          devHistory: result.state.devHistory,
+          state: finished ? null : encodeTrainingState(result.state),
+          files: files ? [...files].map(([name, bytes]) => ({ name, bytes })) : null,
+        };
+      } finally {
+        job?.model.dispose();
+        runs.delete(request.runId);
+      }
+    },
+    trainStop: ({ runId, reason }) => {
+      const flag = runs.get(runId);
+      if (!flag) return { stopped: false };
+      flag.reason = reason;
+      flag.aborted = true;
+      return { stopped: true };
+    },
+  };
+}
