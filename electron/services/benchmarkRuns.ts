@@ -6,13 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import {
-  examplePredictionSchema,
-  parseBenchmarkRunRecord,
-  type BenchmarkRunRecord,
-  type BenchmarkTask,
-  type ExamplePrediction,
-} from '../../shared/benchmark';
+// Not the shared/benchmark index: it also exports the tfjs model runner, which the main process never needs.
+import { examplePredictionSchema } from '../../shared/benchmark/predictionsFile';
+import type { BenchmarkRunRecord } from '../../shared/benchmark/report';
+import { parseBenchmarkRunRecord } from '../../shared/benchmark/schema';
+import type { BenchmarkTask, ExamplePrediction } from '../../shared/benchmark/types';
 import { metricResultSchema, type MetricResult } from '../../shared/metrics';
 import { transaction } from './database';
 import { ServiceError } from './errors';
