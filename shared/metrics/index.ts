@@ -10,3 +10,4 @@ export * from './nltkTreebank';
 export * from './cmrc2018';
 export * from './evaluate';
 export * from './schema';
+export * from './agreement';
