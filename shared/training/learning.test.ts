@@ -19,7 +19,9 @@ import { DEFAULT_TRAINING_SETTINGS, train, type TrainingSettings } from './train
  * - ChnSentiCorp: train on 600 short reviews of the test split, measure on 200 of the dev split
  *   (fixtures/datasets/chnsenticorp/*.short-slice.tsv; no text in both). Chance = 50%.
  * - People's Daily NER: train on a seeded 85% of example.dev, measure entity F1 on the other 15%.
- *   Measured on this machine (seed 3): see FLOORS below; chance-level tagging scores ~0.
+ *   Measured here (seed 3, deterministic on WASM: two runs gave the same 0.1307 after 150 steps);
+ *   the floor is 0.10. Predicting all O, or random tags, scores ~0.
+ * ChnSentiCorp measured 0.80 accuracy (macro F1 0.80) after 3 epochs (114 steps); floor 0.65.
  */
 
 const root = fileURLToPath(new URL('../../fixtures', import.meta.url));
@@ -126,5 +128,5 @@ describe('learning', () => {
   }, 240_000);
 });
 
-/** Entity F1 floor for the NER run above, set below the measured value (see the commit/report). */
+/** Entity F1 floor for the NER run above, set below the measured 0.1307. */
 const NER_F1_FLOOR = 0.1;
