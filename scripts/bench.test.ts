@@ -6,6 +6,7 @@ describe('bench registry', () => {
     const names = sections.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toContain('checkpoint load');
+    expect(names).toContain('model load (wasm)');
     for (const section of sections) expect(section.summary.length).toBeGreaterThan(10);
   });
 

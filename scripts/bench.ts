@@ -8,14 +8,15 @@
  * The table starts with the machine (CPU model, cores, Node version) the numbers came from.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fsCheckpointSource } from '../electron/services/fsCheckpointSource';
 import { decodeTensorData } from '../shared/checkpoint/dtypes';
 import { inspectCheckpointFolder, loadCheckpointFolder } from '../shared/checkpoint/folder';
+import { median, readWholeFile } from './bench/child';
+import { runModelLoadBench } from './bench/modelLoad';
 import { tokenizerBenchSection } from './bench/tokenizer';
 import { trainingStepBenchSection } from './bench/training';
 import type { CheckpointSource } from '../shared/checkpoint/source';
@@ -32,7 +33,7 @@ export interface BenchRow {
 }
 
 export interface BenchOptions {
-  /** --checkpoint <folder>: an existing checkpoint folder for the "checkpoint load" section. */
+  /** --checkpoint <folder>: an existing checkpoint folder for the "checkpoint load" and "model load (wasm)" sections. */
   checkpoint?: string;
 }
 
@@ -40,11 +41,6 @@ export interface BenchSection {
   name: string;
   summary: string;
   run(options: BenchOptions): Promise<BenchRow[]>;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -92,25 +88,6 @@ async function measureLoadInThisProcess(folder: string, format: WeightFormat): P
 
 function measureLoadInChild(folder: string, format: WeightFormat): LoadMeasurement {
   return JSON.parse(runChild(['--child-checkpoint-load', folder, format])) as LoadMeasurement;
-}
-
-/** Reads a whole file into one buffer with fs reads; returns ms. */
-async function readWholeFile(file: string): Promise<number> {
-  const t0 = performance.now();
-  const handle = await open(file, 'r');
-  try {
-    const size = (await handle.stat()).size;
-    const buffer = Buffer.allocUnsafeSlow(size);
-    let done = 0;
-    while (done < size) {
-      const { bytesRead } = await handle.read(buffer, done, Math.min(size - done, 64 * 2 ** 20), done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-  } finally {
-    await handle.close();
-  }
-  return performance.now() - t0;
 }
 
 function runChild(args: string[]): string {
@@ -172,22 +149,25 @@ function decodeThroughputRows(): BenchRow[] {
 
 const GENERATED_MARKER = '.generated';
 
+/** --checkpoint, or a NEZHA-base-sized folder (safetensors and .bin) generated once into tmpdir and reused. */
+async function benchCheckpointFolder(options: BenchOptions): Promise<string> {
+  if (options.checkpoint) return options.checkpoint;
+  // The marker is written last, so an interrupted run regenerates.
+  const folder = join(tmpdir(), 'nezha-studio-bench-base');
+  if (!existsSync(join(folder, GENERATED_MARKER))) {
+    console.error(`generating a NEZHA-base-sized checkpoint (safetensors and .bin) in ${folder} ...`);
+    await makeBaseCheckpoint(folder, { formats: ['safetensors', 'bin'] });
+    writeFileSync(join(folder, GENERATED_MARKER), new Date().toISOString());
+  }
+  return folder;
+}
+
 const checkpointLoadSection: BenchSection = {
   name: 'checkpoint load',
   summary:
     'loadCheckpointFolder of a NEZHA-base-sized checkpoint (~410 MB, model.safetensors and pytorch_model.bin) from disk, each in a fresh process, vs a plain fs read of the same file; F16/BF16 decode',
   async run(options) {
-    let folder = options.checkpoint;
-    if (!folder) {
-      // Generated once and reused; the marker is written last, so an interrupted run regenerates.
-      folder = join(tmpdir(), 'nezha-studio-bench-base');
-      if (!existsSync(join(folder, GENERATED_MARKER))) {
-        console.error(`generating a NEZHA-base-sized checkpoint (safetensors and .bin) in ${folder} ...`);
-        rmSync(join(folder, GENERATED_MARKER), { force: true });
-        await makeBaseCheckpoint(folder, { formats: ['safetensors', 'bin'] });
-        writeFileSync(join(folder, GENERATED_MARKER), new Date().toISOString());
-      }
-    }
+    const folder = await benchCheckpointFolder(options);
     const rows: BenchRow[] = [];
     for (const format of ['safetensors', 'bin'] as const) {
       const weightsFile = join(folder, WEIGHT_FILES[format]);
@@ -298,8 +278,22 @@ const trainingStepSection: BenchSection = {
   },
 };
 
+const modelLoadSection: BenchSection = {
+  name: 'model load (wasm)',
+  summary:
+    'NEZHA-base-sized model.safetensors streamed into NezhaModel on the tfjs WASM backend in a fresh process (time, peak RSS vs a plain fs read and the file size), forward 1 × 128 and 8 × 128, tensors after dispose()',
+  async run(options) {
+    return runModelLoadBench(await benchCheckpointFolder(options));
+  },
+};
+
 /** Every section, in the order they run. Add new ones here. */
-export const sections: BenchSection[] = [checkpointLoadSection, tokenizerSection, trainingStepSection];
+export const sections: BenchSection[] = [
+  checkpointLoadSection,
+  modelLoadSection,
+  tokenizerSection,
+  trainingStepSection,
+];
 
 function machineLine(): string {
   const cpu = cpus();
