@@ -3,9 +3,15 @@ import { rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, basename } from 'node:path';
 import { ServiceError } from './errors';
 
-export async function saveReportFile(path: string, content: string): Promise<{ path: string; bytes: number }> {
+export async function saveReportFile(
+  path: string,
+  content: string,
+): Promise<{ path: string; bytes: number }> {
   if (!isAbsolute(path)) {
-    throw new ServiceError('bad-request', `Report path "${path}" is not absolute; choose a full path such as /home/me/report.md.`);
+    throw new ServiceError(
+      'bad-request',
+      `Report path "${path}" is not absolute; choose a full path such as /home/me/report.md.`,
+    );
   }
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const bytes = Buffer.from(content, 'utf8');
