@@ -100,6 +100,33 @@ test('token classification on the builtin demo checkpoint shows entity spans tha
   await expectSpansSliceText(page, typed);
 });
 
+test('a progress bar shows while the checkpoint loads, and Cancel stops the load', async ({ page, host }) => {
+  test.setTimeout(120_000);
+  // Hold the weight file's requests (the worker's HEAD and Range reads) until the bar was seen.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.context().route('**/model.safetensors', async (route) => {
+    await released;
+    await route.continue();
+  });
+  await openApp(page, host, '#/playground');
+  const view = page.getByTestId('view-playground');
+  await view.getByTestId('playground-run').click();
+  const progress = view.getByTestId('playground-load-progress');
+  await expect(progress).toBeVisible();
+  await expect(progress).toContainText('Loading NEZHA tiny');
+  await expect(view.getByTestId('playground-run')).toBeDisabled();
+  await view.getByTestId('playground-cancel').click();
+  release();
+  await expect(view.getByTestId('playground-error')).toHaveText('Cancelled.', { timeout: 60_000 });
+  await expect(progress).toHaveCount(0);
+  await expect(view.getByTestId('playground-run')).toBeEnabled();
+  await expect(view.getByTestId('playground-result')).toHaveCount(0);
+  // Nothing half-loaded stays behind: the next run loads the checkpoint and gives a result.
+  await view.getByTestId('playground-run').click();
+  await expect(view.getByTestId('playground-result')).toBeVisible({ timeout: 60_000 });
+});
+
 test('the run button explains what is missing instead of running on empty input', async ({ page, host }) => {
   await openApp(page, host, '#/playground');
   const view = page.getByTestId('view-playground');
