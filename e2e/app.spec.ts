@@ -7,6 +7,7 @@ const views = [
   { name: 'Checkpoints', hash: '#/checkpoints', testId: 'view-checkpoints' },
   { name: 'Datasets', hash: '#/datasets', testId: 'view-datasets' },
   { name: 'Annotate', hash: '#/annotate', testId: 'view-annotate' },
+  { name: 'Train', hash: '#/train', testId: 'view-train' },
   { name: 'Benchmark', hash: '#/benchmark', testId: 'view-benchmark' },
   { name: 'Playground', hash: '#/playground', testId: 'view-playground' },
 ];

@@ -53,7 +53,7 @@ async function upload(
 }
 
 it('saves a run, stores its state in chunks, reads it back, publishes the output into the library', async () => {
-  const services = await createServices({ dataDir, resourcesDir: null });
+  const services = await createServices({ dataDir, resourcesDir: null, host: 'serve' });
   const handlers = createHandlers(services);
   const call = async (channel: string, payload: unknown) => {
     const envelope = await dispatchRequest(handlers, channel, payload);

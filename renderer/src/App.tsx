@@ -12,11 +12,13 @@ import { BenchmarkView } from './views/BenchmarkView';
 import { CheckpointsView } from './views/CheckpointsView';
 import { DatasetsView } from './views/DatasetsView';
 import { PlaygroundView } from './views/PlaygroundView';
+import { TrainView } from './views/train/TrainView';
 
 const views: Record<ViewName, ComponentType> = {
   checkpoints: CheckpointsView,
   datasets: DatasetsView,
   annotate: AnnotateView,
+  train: TrainView,
   benchmark: BenchmarkView,
   playground: PlaygroundView,
 };

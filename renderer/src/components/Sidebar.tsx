@@ -13,12 +13,14 @@ import {
   MoonIcon,
   PlaygroundIcon,
   SunIcon,
+  TrainIcon,
 } from './icons';
 
 export const viewLabels: Record<ViewName, string> = {
   checkpoints: 'Checkpoints',
   datasets: 'Datasets',
   annotate: 'Annotate',
+  train: 'Train',
   benchmark: 'Benchmark',
   playground: 'Playground',
 };
@@ -27,6 +29,7 @@ const navItems: { view: ViewName; icon: ReactNode }[] = [
   { view: 'checkpoints', icon: <CheckpointIcon /> },
   { view: 'datasets', icon: <DatasetIcon /> },
   { view: 'annotate', icon: <AnnotateIcon /> },
+  { view: 'train', icon: <TrainIcon /> },
   { view: 'benchmark', icon: <BenchmarkIcon /> },
   { view: 'playground', icon: <PlaygroundIcon /> },
 ];

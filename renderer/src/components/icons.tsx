@@ -43,6 +43,12 @@ export const BenchmarkIcon = () => (
     <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />
   </Icon>
 );
+export const TrainIcon = () => (
+  <Icon>
+    <path d="M3 20h18M5 16l4-5 4 3 6-8" />
+    <path d="M15 6h4v4" />
+  </Icon>
+);
 export const PlaygroundIcon = () => (
   <Icon>
     <path d="M4 5h16v11H8l-4 4z" />

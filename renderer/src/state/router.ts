@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 
-export const viewNames = ['checkpoints', 'datasets', 'annotate', 'benchmark', 'playground'] as const;
+export const viewNames = ['checkpoints', 'datasets', 'annotate', 'train', 'benchmark', 'playground'] as const;
 export type ViewName = (typeof viewNames)[number];
 
 export interface Route {

@@ -1,0 +1,318 @@
+/**
+ * The Train view's run, in a store so it keeps going while the person looks at other views. It drives the
+ * worker's trainStart / trainStop and keeps the main side's record of the run current: the record and a
+ * state snapshot every `saveEverySteps` steps and at a pause (so the run resumes after a restart), and at
+ * the end the HF folder's files, published into the checkpoint library with the training record attached.
+ */
+import { create } from 'zustand';
+import type {
+  CheckpointRecord,
+  DatasetRecord,
+  TrainingRunRecord,
+  TrainingRunStatus,
+} from '../../../../shared/ipc';
+import {
+  DEFAULT_TRAINING_SETTINGS,
+  type TrainingProgress,
+  type TrainingSettings,
+  type TrainingTask,
+} from '../../../../shared/training';
+import type { Api } from '../../api/client';
+import type { InferenceClient } from '../../inference/client';
+import type { TrainProgressPayload, TrainStartResponse } from '../../inference/trainProtocol';
+import { downloadRunState, fetchAllExamples, recordsFromExamples, uploadRunFile } from './trainingData';
+
+/** What the form sets besides shared/training's settings. */
+export interface RunOptions {
+  maxLength: number;
+  devFraction: number;
+  withNextSentence: boolean;
+  saveEverySteps: number;
+}
+
+export const DEFAULT_RUN_OPTIONS: RunOptions = {
+  maxLength: 128,
+  devFraction: 0.1,
+  withNextSentence: false,
+  saveEverySteps: 20,
+};
+
+export function defaultSettings(task: TrainingTask): TrainingSettings {
+  return { ...DEFAULT_TRAINING_SETTINGS, task };
+}
+
+export type TrainPhase =
+  | 'idle'
+  | 'preparing'
+  | 'training'
+  | 'pausing'
+  | 'cancelling'
+  | 'saving'
+  | 'paused'
+  | 'cancelled'
+  | 'finished'
+  | 'failed';
+
+export interface RunDescriptor {
+  id: string;
+  name: string;
+  checkpoint: Pick<CheckpointRecord, 'id' | 'name' | 'files'>;
+  dataset: Pick<DatasetRecord, 'id' | 'name'>;
+  settings: TrainingSettings;
+  options: RunOptions;
+}
+
+export interface TrainState {
+  run: RunDescriptor | null;
+  phase: TrainPhase;
+  message: string | null;
+  error: string | null;
+  job: TrainProgressPayload['job'] | null;
+  latest: TrainingProgress | null;
+  lossHistory: { step: number; loss: number; learningRate: number }[];
+  devHistory: { step: number; epoch: number; metrics: Record<string, number> }[];
+  /** Step of the last state snapshot the main side holds. */
+  savedStep: number | null;
+  result: CheckpointRecord | null;
+  start(api: Api, inference: InferenceClient, run: RunDescriptor): Promise<void>;
+  resume(
+    api: Api,
+    inference: InferenceClient,
+    saved: TrainingRunRecord,
+    checkpoints: CheckpointRecord[],
+    datasets: DatasetRecord[],
+  ): Promise<void>;
+  stop(inference: InferenceClient, reason: 'pause' | 'cancel'): Promise<void>;
+  reset(): void;
+}
+
+const initial = {
+  run: null,
+  phase: 'idle' as TrainPhase,
+  message: null,
+  error: null,
+  job: null,
+  latest: null,
+  lossHistory: [],
+  devHistory: [],
+  savedStep: null,
+  result: null,
+};
+
+function flatSettings(run: RunDescriptor): Record<string, number | string | boolean | null> {
+  return { ...run.settings, ...run.options };
+}
+
+/** The run's settings back from its saved record (what the form set, over today's defaults). */
+export function descriptorFromRecord(
+  saved: TrainingRunRecord,
+  checkpoint: CheckpointRecord,
+  dataset: DatasetRecord,
+): RunDescriptor {
+  const s = saved.settings;
+  const pick = <T extends object>(defaults: T): T =>
+    Object.fromEntries(
+      Object.entries(defaults).map(([k, v]) => [k, s[k] !== undefined && s[k] !== null ? s[k] : v]),
+    ) as T;
+  return {
+    id: saved.id,
+    name: saved.name,
+    checkpoint,
+    dataset,
+    settings: pick(defaultSettings(saved.task as TrainingTask)),
+    options: pick(DEFAULT_RUN_OPTIONS),
+  };
+}
+
+export const useTrain = create<TrainState>()((set, get) => {
+  /** Snapshots and record saves go out one after another, in step order. */
+  let saving: Promise<unknown> = Promise.resolve();
+  const enqueue = (work: () => Promise<unknown>) => {
+    saving = saving
+      .then(work)
+      .catch((error: unknown) =>
+        set({ message: `Could not save the run's progress: ${(error as Error).message}` }),
+      );
+    return saving;
+  };
+
+  const saveRecord = (api: Api, status: TrainingRunStatus, error: string | null = null) => {
+    const { run, latest, lossHistory, devHistory } = get();
+    if (!run) return Promise.resolve();
+    return api.trainingRuns.save({
+      run: {
+        id: run.id,
+        name: run.name,
+        checkpointId: run.checkpoint.id,
+        datasetId: run.dataset.id,
+        task: run.settings.task,
+        settings: flatSettings(run),
+        status,
+        step: latest?.step ?? lossHistory.at(-1)?.step ?? 0,
+        totalSteps: latest?.totalSteps ?? 0,
+        lossHistory,
+        devHistory,
+        precision: latest?.precision.note ?? null,
+        error,
+      },
+    });
+  };
+
+  const execute = async (
+    api: Api,
+    inference: InferenceClient,
+    run: RunDescriptor,
+    resumeState?: Uint8Array,
+  ) => {
+    try {
+      set({ phase: 'preparing', message: `Reading ${run.dataset.name}…` });
+      const examples = await fetchAllExamples(api, run.dataset.id, (done, total) =>
+        set({ message: `Reading ${run.dataset.name}: ${done} of ${total} examples` }),
+      );
+      const data = recordsFromExamples(run.settings.task, run.dataset.name, examples);
+      await saveRecord(api, 'running');
+      set({ message: `Loading ${run.checkpoint.name} in the worker…` });
+      const response: TrainStartResponse = await inference.call(
+        'trainStart',
+        {
+          runId: run.id,
+          checkpoint: {
+            name: run.checkpoint.name,
+            files: run.checkpoint.files.map((file) => ({
+              file,
+              url: api.checkpointFileUrl(run.checkpoint.id, file),
+            })),
+          },
+          data,
+          settings: run.settings,
+          maxLength: run.options.maxLength,
+          devFraction: run.options.devFraction,
+          withNextSentence: run.options.withNextSentence,
+          saveEverySteps: run.options.saveEverySteps,
+          resumeState,
+        },
+        {
+          onProgress: ({ training, message }) => {
+            if (!training) {
+              if (message) set({ message });
+              return;
+            }
+            if (training.job) set({ job: training.job, phase: 'training', message: null });
+            const progress = training.progress;
+            if (progress) {
+              const state = get();
+              if (progress.kind === 'step')
+                set({
+                  latest: progress,
+                  lossHistory: [
+                    ...state.lossHistory,
+                    { step: progress.step, loss: progress.loss, learningRate: progress.learningRate },
+                  ],
+                });
+              else if (progress.kind === 'eval' && progress.dev)
+                set({
+                  latest: { ...progress, loss: state.latest?.loss ?? progress.loss },
+                  devHistory: [
+                    ...state.devHistory,
+                    { step: progress.step, epoch: progress.epoch, metrics: progress.dev.metrics },
+                  ],
+                });
+            }
+            const snapshot = training.state;
+            if (snapshot)
+              void enqueue(async () => {
+                await uploadRunFile(api, run.id, 'state', '', snapshot.bytes, snapshot.step);
+                await saveRecord(api, 'running');
+                set({ savedStep: snapshot.step });
+              });
+          },
+        },
+      );
+      await saving;
+      set({ lossHistory: response.lossHistory, devHistory: response.devHistory });
+      if (response.status === 'paused' || response.status === 'cancelled') {
+        if (response.state && response.status === 'paused') {
+          set({ phase: 'saving', message: 'Saving the state to resume from…' });
+          await uploadRunFile(api, run.id, 'state', '', response.state, response.steps);
+          set({ savedStep: response.steps });
+        }
+        await saveRecord(api, response.status);
+        set({
+          phase: response.status,
+          message:
+            response.status === 'paused'
+              ? `Paused after step ${response.steps} of ${response.totalSteps}; resume continues from there, also after a restart.`
+              : `Cancelled after step ${response.steps}.`,
+        });
+        return;
+      }
+      set({ phase: 'saving', message: 'Writing the trained checkpoint…' });
+      for (const file of response.files ?? [])
+        await uploadRunFile(api, run.id, 'output', file.name, file.bytes);
+      const result = await api.trainingRuns.publish({ runId: run.id, name: run.name });
+      await saveRecord(api, response.status === 'early-stopped' ? 'early-stopped' : 'completed');
+      const best =
+        response.bestMetric !== null && response.finalDev
+          ? `; best dev ${response.finalDev.metricName} ${response.bestMetric.toFixed(4)} at step ${response.bestStep}`
+          : '';
+      set({
+        phase: 'finished',
+        result,
+        message: `${response.status === 'early-stopped' ? 'Stopped early' : 'Finished'}: ${response.steps} steps in ${response.seconds.toFixed(1)} s${best}. “${result.name}” is in the checkpoint library.`,
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      await saving;
+      await saveRecord(api, 'failed', message).catch(() => undefined);
+      set({ phase: 'failed', error: message, message: null });
+    }
+  };
+
+  return {
+    ...initial,
+    async start(api, inference, run) {
+      saving = Promise.resolve();
+      set({ ...initial, run, phase: 'preparing' });
+      await execute(api, inference, run);
+    },
+    async resume(api, inference, saved, checkpoints, datasets) {
+      const checkpoint = checkpoints.find((c) => c.id === saved.checkpointId);
+      const dataset = datasets.find((d) => d.id === saved.datasetId);
+      if (!checkpoint || !dataset) {
+        set({
+          ...initial,
+          phase: 'failed',
+          error: `Run “${saved.name}” trained ${checkpoint ? '' : `checkpoint ${saved.checkpointId}`}${!checkpoint && !dataset ? ' and ' : ''}${dataset ? '' : `dataset ${saved.datasetId}`}, no longer in the library; import it again or start a new run.`,
+        });
+        return;
+      }
+      const run = descriptorFromRecord(saved, checkpoint, dataset);
+      saving = Promise.resolve();
+      set({
+        ...initial,
+        run,
+        phase: 'preparing',
+        message: 'Reading the saved state…',
+        lossHistory: saved.lossHistory.filter((p) => saved.stateStep === null || p.step <= saved.stateStep),
+        devHistory: saved.devHistory.filter((p) => saved.stateStep === null || p.step <= saved.stateStep),
+        savedStep: saved.stateStep,
+      });
+      try {
+        const state = saved.stateStep === null ? undefined : await downloadRunState(api, saved.id);
+        if (!state) set({ lossHistory: [], devHistory: [] });
+        await execute(api, inference, run, state);
+      } catch (error) {
+        set({ phase: 'failed', error: (error as Error).message });
+      }
+    },
+    async stop(inference, reason) {
+      const { run, phase } = get();
+      if (!run || (phase !== 'training' && phase !== 'preparing')) return;
+      set({ phase: reason === 'pause' ? 'pausing' : 'cancelling' });
+      await inference.call('trainStop', { runId: run.id, reason });
+    },
+    reset() {
+      set({ ...initial });
+    },
+  };
+});
