@@ -52,6 +52,7 @@ export function createModelHandlers(options: ModelHandlerOptions = {}): {
             files: request.files,
             fetch: options.fetch,
             headers: options.headers,
+            signal,
           }),
           {
             name: request.name,
