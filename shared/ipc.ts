@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { examplePredictionSchema } from './benchmark/predictionsFile';
 import type { BenchmarkRunRecord } from './benchmark/report';
 import type { BenchmarkTask, ExamplePrediction } from './benchmark/types';
+import type { AgreementReport } from './metrics/agreement';
 
 // ---------------------------------------------------------------------------------------------
 // Records shared by both sides
@@ -67,12 +68,25 @@ export interface AppInfo {
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 export const backendPreferenceSchema = z.enum(['auto', 'webgpu', 'wasm', 'cpu']);
 
+/**
+ * Who is annotating: the author of every edit (annotations.*, review.*). Trimmed, 1-200 characters, no
+ * control characters (it is shown in the review and stored in the history).
+ */
+export const annotatorNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'the annotator name is empty; type a name')
+  .max(200, 'the annotator name is longer than 200 characters')
+  .regex(/^[^\p{Cc}]+$/u, 'the annotator name contains a control character (tab, newline, ...)');
+
 export const settingsSchema = z.object({
   theme: themeSchema,
   backend: backendPreferenceSchema,
+  /** Default on the main side: the OS user name ("annotator" when it cannot be read). */
+  annotatorName: annotatorNameSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
-export const defaultSettings: Settings = { theme: 'system', backend: 'auto' };
+export const defaultSettings: Settings = { theme: 'system', backend: 'auto', annotatorName: 'annotator' };
 
 // ---------------------------------------------------------------------------------------------
 // Dataset store and annotation records (issue 5). Offsets count Unicode CODE POINTS, end exclusive.
@@ -204,12 +218,60 @@ export interface ExamplePage {
   items: ExampleView[];
 }
 
+// Review of double annotation (electron/services/review.ts; metrics in shared/metrics/agreement.ts).
+
+/** A span in a review: annotator A's, B's or the gold version's (id only for stored spans). */
+export interface ReviewSpan {
+  id?: number;
+  start: number;
+  end: number;
+  label: string;
+}
+
+export interface ReviewAuthor {
+  author: string;
+  /** Annotator spans by this author in the dataset. */
+  spans: number;
+  /** Examples holding at least one of them. */
+  examples: number;
+}
+
+export interface ReviewAgreement extends AgreementReport {
+  datasetId: string;
+  authorA: string;
+  authorB: string;
+  /** Compared examples whose two versions differ. */
+  disagreeing: number;
+}
+
+/** One example both annotators edited, with both versions and the current gold spans. */
+export interface ReviewItem {
+  exampleId: number;
+  index: number;
+  text: string;
+  revision: number;
+  a: ReviewSpan[];
+  b: ReviewSpan[];
+  gold: ReviewSpan[];
+  /** A and B have exactly the same spans. */
+  agree: boolean;
+}
+
+export interface ReviewPage {
+  total: number;
+  offset: number;
+  items: ReviewItem[];
+}
+
 const spanRangeSchema = z.object({
   start: z.number().int().nonnegative(),
   end: z.number().int().positive(),
 });
 const labelNameSchema = z.string().min(1).max(100);
-const authorSchema = z.string().min(1).max(200);
+const authorSchema = annotatorNameSchema;
+const reviewPairSchema = z
+  .object({ datasetId: z.string().min(1).max(200), authorA: authorSchema, authorB: authorSchema })
+  .strict();
 
 /** One edit of `annotations.apply`; spans are addressed by id (from ExampleView.spans). */
 export const annotationOpSchema = z.discriminatedUnion('op', [
@@ -500,6 +562,46 @@ export const requestChannels = {
       })
       .strict(),
     response: {} as ExampleView,
+  },
+  /** Authors of annotator spans in a dataset (the review's choices for annotator A and B). */
+  'review.authors': {
+    request: z.object({ datasetId: idSchema }).strict(),
+    response: {} as ReviewAuthor[],
+  },
+  /** Span agreement and Cohen's kappa of A and B over every example both edited (computed in pages). */
+  'review.agreement': {
+    request: reviewPairSchema,
+    response: {} as ReviewAgreement,
+  },
+  /** Both versions side by side, a page at a time. */
+  'review.examples': {
+    request: reviewPairSchema
+      .extend({
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(500).default(50),
+        onlyDisagreements: z.boolean().optional(),
+      })
+      .strict(),
+    response: {} as ReviewPage,
+  },
+  /** Replaces one example's gold spans with the adjudicated ones (one history entry). */
+  'review.adjudicate': {
+    request: z
+      .object({
+        exampleId: z.number().int().positive(),
+        spans: z.array(spanRangeSchema.extend({ label: labelNameSchema }).strict()).max(5000),
+        author: authorSchema,
+        expectedRevision: z.number().int().nonnegative().optional(),
+      })
+      .strict(),
+    response: {} as ExampleView,
+  },
+  /** Adds every span A and B agree on to the gold version (one example, or every compared example). */
+  'review.acceptAgreeing': {
+    request: reviewPairSchema
+      .extend({ author: authorSchema, exampleId: z.number().int().positive().optional() })
+      .strict(),
+    response: {} as { examples: number; spans: number; skipped: number },
   },
   /** Finds the run with this identity (finished → returned, interrupted → resumed) or starts a new one. */
   'benchmarks.open': {

@@ -87,7 +87,7 @@ describe('handler registry', () => {
       'settings.update',
       await dispatchRequest(handlers, 'settings.update', { theme: 'dark' }),
     );
-    expect(updated).toEqual({ theme: 'dark', backend: 'auto' });
+    expect(updated).toEqual({ theme: 'dark', backend: 'auto', annotatorName: expect.any(String) });
     expect(
       unwrapIpcResult('settings.get', await dispatchRequest(handlers, 'settings.get', undefined)),
     ).toEqual(updated);
@@ -113,7 +113,10 @@ describe('electron handle wrapper', () => {
       { senderFrame: { url: 'app://nezha/index.html#/checkpoints' } },
       { channel: 'settings.get' },
     );
-    expect(result).toEqual({ ok: true, result: { theme: 'system', backend: 'auto' } });
+    expect(result).toEqual({
+      ok: true,
+      result: { theme: 'system', backend: 'auto', annotatorName: expect.any(String) },
+    });
     unregister();
     expect(ipcMain.registered.size).toBe(0);
   });

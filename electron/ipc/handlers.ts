@@ -49,6 +49,12 @@ export function createHandlers(services: Services): Handlers {
       services.writes.run(() => services.annotations.acceptModel(request)),
     'annotations.rejectModel': (request) =>
       services.writes.run(() => services.annotations.rejectModel(request)),
+    'review.authors': ({ datasetId }) => services.review.authors(datasetId),
+    'review.agreement': (pair) => services.review.agreement(pair),
+    'review.examples': (request) =>
+      services.review.examples({ ...request, offset: request.offset ?? 0, limit: request.limit ?? 50 }),
+    'review.adjudicate': (request) => services.writes.run(() => services.review.adjudicate(request)),
+    'review.acceptAgreeing': (request) => services.writes.run(() => services.review.acceptAgreeing(request)),
     'benchmarks.open': (request) => services.writes.run(() => services.benchmarkRuns.open(request)),
     'benchmarks.savePredictions': ({ runId, predictions }) =>
       services.writes.run(() => {

@@ -155,10 +155,13 @@ describe('serve host', () => {
       { theme: 'dark' },
       { authorization: `Bearer ${host.token}` },
     );
-    expect(await updated.json()).toEqual({ ok: true, result: { theme: 'dark', backend: 'auto' } });
+    expect(await updated.json()).toEqual({
+      ok: true,
+      result: { theme: 'dark', backend: 'auto', annotatorName: expect.any(String) },
+    });
     expect(await (await api('settings.get', {})).json()).toEqual({
       ok: true,
-      result: { theme: 'dark', backend: 'auto' },
+      result: { theme: 'dark', backend: 'auto', annotatorName: expect.any(String) },
     });
   });
 

@@ -3,7 +3,8 @@
  * returns (autosave: an acknowledged edit survives a killed process), bumps the example's revision and,
  * for edits a person makes, writes a history entry that undo/redo replay (across restarts too).
  *
- * Layers: the working annotation is the gold + annotator spans and never overlaps; model spans are
+ * Layers: the working annotation is the gold + annotator spans; each author's version (gold + that author's
+ * spans) never overlaps, while two authors' versions may (double annotation, see review.ts); model spans are
  * suggestions next to it until accepted (they become annotator spans, keeping id, score and checkpoint)
  * or rejected (deleted). Offsets count code points, end exclusive.
  *
@@ -185,7 +186,7 @@ export class AnnotationService {
             );
           }
           this.checkLabel(labels, op.label, where, example.dataset_id);
-          const conflict = spans.find((s) => s.source !== 'model' && s.start < op.end && op.start < s.end);
+          const conflict = spans.find((s) => inVersionOf(s, author) && s.start < op.end && op.start < s.end);
           if (conflict) {
             throw new ServiceError(
               'bad-request',
@@ -222,7 +223,7 @@ export class AnnotationService {
             this.checkLabel(labels, op.label, where, example.dataset_id);
             if (span.source === 'model') {
               // Relabelling a suggestion accepts it with the new label: it joins the working annotation.
-              const conflict = spans.find((s) => s.source !== 'model' && overlaps(s, span));
+              const conflict = spans.find((s) => inVersionOf(s, author) && overlaps(s, span));
               if (conflict) {
                 throw new ServiceError(
                   'bad-request',
@@ -336,7 +337,7 @@ export class AnnotationService {
       const touched = new Map<number, StoredSpan | null>();
       const summary: string[] = [];
       for (const span of candidates) {
-        const conflict = spans.find((s) => s.source !== 'model' && overlaps(s, span));
+        const conflict = spans.find((s) => inVersionOf(s, request.author) && overlaps(s, span));
         if (conflict) {
           if (request.spanIds === undefined) continue;
           throw new ServiceError(
@@ -372,6 +373,78 @@ export class AnnotationService {
         const summary = rejected.map((s) => `reject ${s.label} [${s.start}, ${s.end})`).join('; ');
         this.finishEdit(example, 'reject', summary, touched, request.author);
       }
+      return readExampleView(this.db, example.id);
+    });
+  }
+
+  /**
+   * Adjudication: replaces the example's gold spans with `spans` (one transaction, one history entry that
+   * undo/redo replay). Annotators' spans stay as they are, so the review can be repeated.
+   */
+  setGold(request: {
+    exampleId: number;
+    spans: readonly { start: number; end: number; label: string }[];
+    author: string;
+    expectedRevision?: number;
+  }): ExampleView {
+    return transaction(this.db, () => {
+      const example = this.exampleRow(request.exampleId);
+      if (request.expectedRevision !== undefined && request.expectedRevision !== example.revision) {
+        throw new ServiceError(
+          'bad-request',
+          `Example #${example.idx + 1} changed since you loaded it (revision ${request.expectedRevision}, now ` +
+            `${example.revision}); reload it and adjudicate again.`,
+        );
+      }
+      const length = codePointLength(example.text);
+      const labels = this.labelNames(example.dataset_id);
+      const sorted = [...request.spans].sort((a, b) => a.start - b.start || a.end - b.end);
+      sorted.forEach((span, index) => {
+        const where = `Gold span ${index + 1} of ${sorted.length} on example #${example.idx + 1}`;
+        if (!(span.start >= 0 && span.start < span.end && span.end <= length)) {
+          throw new ServiceError(
+            'bad-request',
+            `${where}: [${span.start}, ${span.end}) is not inside the text (0..${length} code points) or is empty.`,
+          );
+        }
+        this.checkLabel(labels, span.label, where, example.dataset_id);
+        const previous = sorted[index - 1];
+        if (previous && overlaps(previous, span)) {
+          throw new ServiceError(
+            'bad-request',
+            `${where}: ${span.label} [${span.start}, ${span.end}) overlaps ${previous.label} ` +
+              `[${previous.start}, ${previous.end}); gold spans must not overlap, pick one of them.`,
+          );
+        }
+      });
+      const current = this.spanRows(example.id).filter((s) => s.source === 'gold');
+      const key = (s: { start: number; end: number; label: string }) => `${s.start}:${s.end}:${s.label}`;
+      const wanted = new Set(sorted.map(key));
+      const kept = new Set(current.map(key));
+      const touched = new Map<number, StoredSpan | null>();
+      const summary: string[] = [];
+      for (const span of current) {
+        if (wanted.has(key(span))) continue;
+        touched.set(span.id, stored(span));
+        this.db.prepare('DELETE FROM annotations WHERE id = ?').run(span.id);
+        summary.push(`remove gold ${span.label} [${span.start}, ${span.end})`);
+      }
+      for (const span of sorted) {
+        if (kept.has(key(span))) continue;
+        const created = this.insertSpan(example, {
+          start: span.start,
+          end: span.end,
+          label: span.label,
+          source: 'gold',
+          author: request.author,
+          score: null,
+          checkpoint_id: null,
+        });
+        touched.set(created.id, null);
+        summary.push(`gold ${span.label} [${span.start}, ${span.end})`);
+      }
+      if (touched.size > 0)
+        this.finishEdit(example, 'adjudicate', summary.join('; '), touched, request.author);
       return readExampleView(this.db, example.id);
     });
   }
@@ -549,6 +622,14 @@ export class AnnotationService {
       .prepare('UPDATE examples SET revision = revision + 1, updated_at = ? WHERE id = ?')
       .run(this.now(), example.id);
   }
+}
+
+/**
+ * Whether a span belongs to the version `author` edits: the gold spans and that author's own spans. Two
+ * annotators' versions may overlap each other (double annotation for review); one version never overlaps.
+ */
+function inVersionOf(span: Pick<SpanRow, 'source' | 'author'>, author: string): boolean {
+  return span.source === 'gold' || (span.source === 'annotator' && span.author === author);
 }
 
 function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {

@@ -1,8 +1,9 @@
 /** Everything the handlers need, built once per process from a data dir (and a resources dir for builtins). */
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import type { AppInfo } from '../../shared/ipc';
+import { annotatorNameSchema, defaultSettings, type AppInfo } from '../../shared/ipc';
 import { AnnotationService } from './annotations';
 import { BenchmarkRunStore } from './benchmarkRuns';
 import { CheckpointLibrary } from './checkpoints';
@@ -11,6 +12,7 @@ import { DatasetStore } from './datasetStore';
 import { DatasetService } from './datasets';
 import { EventBus } from './events';
 import { JobRegistry, WriteQueue } from './jobs';
+import { ReviewService } from './review';
 import { SettingsService } from './settings';
 
 export interface ServicesOptions {
@@ -32,6 +34,8 @@ export interface Services {
   /** Dataset import/export, example queries and label sets (issue 5). */
   readonly datasetStore: DatasetStore;
   readonly annotations: AnnotationService;
+  /** Double-annotation review: agreement of two authors and adjudication into gold (issue 5). */
+  readonly review: ReviewService;
   /** Stored benchmark runs: predictions, metrics and records (issue 6). */
   readonly benchmarkRuns: BenchmarkRunStore;
   readonly jobs: JobRegistry;
@@ -71,15 +75,17 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const version = options.version ?? packageVersion();
   const events = new EventBus();
   const jobs = new JobRegistry();
+  const annotations = new AnnotationService(db);
   return {
     dataDir: options.dataDir,
     db,
     checkpoints,
-    settings: new SettingsService(db),
+    settings: new SettingsService(db, { ...defaultSettings, annotatorName: osAnnotatorName() }),
     datasets: new DatasetService(db),
     events,
     datasetStore: new DatasetStore({ db, dbFile, events, jobs }),
-    annotations: new AnnotationService(db),
+    annotations,
+    review: new ReviewService(db, annotations),
     benchmarkRuns: new BenchmarkRunStore(db),
     jobs,
     writes: new WriteQueue(),
@@ -95,4 +101,14 @@ export async function createServices(options: ServicesOptions): Promise<Services
     }),
     close: () => db.close(),
   };
+}
+
+/** The OS user name as the default annotator name; "annotator" when it is unavailable or unusable. */
+function osAnnotatorName(): string {
+  try {
+    const parsed = annotatorNameSchema.safeParse(userInfo().username);
+    return parsed.success ? parsed.data : defaultSettings.annotatorName;
+  } catch {
+    return defaultSettings.annotatorName;
+  }
 }

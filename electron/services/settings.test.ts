@@ -13,15 +13,19 @@ it('settings default, update, persist, reject bad values and survive a stale sto
   const file = join(dir, 's.sqlite');
   let db = openDatabase(file);
   let settings = new SettingsService(db);
-  expect(settings.get()).toEqual({ theme: 'system', backend: 'auto' });
-  expect(settings.update({ backend: 'wasm' })).toEqual({ theme: 'system', backend: 'wasm' });
+  expect(settings.get()).toEqual({ theme: 'system', backend: 'auto', annotatorName: 'annotator' });
+  expect(settings.update({ backend: 'wasm' })).toEqual({
+    theme: 'system',
+    backend: 'wasm',
+    annotatorName: 'annotator',
+  });
   expect(() => settings.update({ backend: 'tpu' } as never)).toThrow(/backend/);
   db.close();
   db = openDatabase(file);
   settings = new SettingsService(db);
   expect(settings.get().backend).toBe('wasm');
   db.prepare(`UPDATE settings SET value_json = '"plaid"' WHERE key = 'backend'`).run();
-  expect(settings.get()).toEqual({ theme: 'system', backend: 'auto' });
+  expect(settings.get()).toEqual({ theme: 'system', backend: 'auto', annotatorName: 'annotator' });
   settings.setInternal('windowState', { width: 800 });
   expect(settings.getInternal('windowState')).toEqual({ width: 800 });
   expect(settings.get()).not.toHaveProperty('internal.windowState');

@@ -5,7 +5,11 @@ import { transaction } from './database';
 import { ServiceError } from './errors';
 
 export class SettingsService {
-  constructor(private readonly db: DatabaseSync) {}
+  /** `defaults` fills keys never set (services.ts passes the OS user name as the annotator name). */
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly defaults: Settings = defaultSettings,
+  ) {}
 
   get(): Settings {
     const rows = this.db.prepare('SELECT key, value_json FROM settings').all() as {
@@ -21,8 +25,8 @@ export class SettingsService {
       }
     }
     // Validate key by key so one stale value (e.g. an enum member a newer version removed) resets only itself.
-    const settings: Settings = { ...defaultSettings };
-    for (const key of Object.keys(defaultSettings) as (keyof Settings)[]) {
+    const settings: Settings = { ...this.defaults };
+    for (const key of Object.keys(this.defaults) as (keyof Settings)[]) {
       const parsed = settingsSchema.shape[key].safeParse(stored[key]);
       if (parsed.success) (settings as Record<string, unknown>)[key] = parsed.data;
     }
