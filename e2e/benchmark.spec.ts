@@ -66,7 +66,11 @@ test.beforeAll(() => {
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test.afterEach(({ consoleErrors }) => {
+/** What the test imported, removed afterwards: the serve host (and its library) is shared by the worker's tests. */
+const imported: { channel: 'checkpoints.remove' | 'datasets.remove'; id: string }[] = [];
+
+test.afterEach(async ({ consoleErrors, request, host }) => {
+  for (const { channel, id } of imported.splice(0)) await call(request, host, channel, { id });
   expect(consoleErrors, 'the page logged errors').toEqual([]);
 });
 
@@ -86,26 +90,20 @@ test('benchmark 2 checkpoints × 2 NER datasets: refusals, progress, cancel, res
   request,
 }) => {
   test.setTimeout(180_000);
-  await call(request, host, 'checkpoints.import', { path: join(dir, 'ner-a'), name: 'tiny NER A' });
-  await call(request, host, 'checkpoints.import', {
-    path: join(dir, 'ner-b'),
-    name: 'tiny NER B (rotated head)',
-  });
-  await call(request, host, 'datasets.import', {
-    path: join(dir, 'pd.txt'),
-    name: 'People’s Daily (24)',
-    task: 'ner',
-  });
-  await call(request, host, 'datasets.import', {
-    path: join(dir, 'msra.txt'),
-    name: 'MSRA (24)',
-    task: 'ner',
-  });
-  await call(request, host, 'datasets.import', {
-    path: join(dir, 'senti.tsv'),
-    name: 'ChnSentiCorp (20)',
-    task: 'classification',
-  });
+  const importCheckpoint = async (path: string, name: string) =>
+    imported.push({
+      channel: 'checkpoints.remove',
+      id: String((await call(request, host, 'checkpoints.import', { path, name })).id),
+    });
+  const importDataset = async (path: string, name: string, task: string) => {
+    const summary = await call(request, host, 'datasets.import', { path, name, task });
+    imported.push({ channel: 'datasets.remove', id: String((summary.dataset as { id: string }).id) });
+  };
+  await importCheckpoint(join(dir, 'ner-a'), 'tiny NER A');
+  await importCheckpoint(join(dir, 'ner-b'), 'tiny NER B (rotated head)');
+  await importDataset(join(dir, 'pd.txt'), 'People’s Daily (24)', 'ner');
+  await importDataset(join(dir, 'msra.txt'), 'MSRA (24)', 'ner');
+  await importDataset(join(dir, 'senti.tsv'), 'ChnSentiCorp (20)', 'classification');
 
   await openApp(page, host, '#/benchmark');
   await expect(page.getByTestId('status-backend')).toContainText(/WASM|WebGPU|CPU/);
@@ -171,7 +169,11 @@ test('benchmark 2 checkpoints × 2 NER datasets: refusals, progress, cancel, res
   await expect(grid.locator('[data-status="refused"]')).toHaveCount(2);
   await expect(view.getByTestId('throughput-table').locator('tbody tr')).toHaveCount(4);
   await expect(view.locator('.recharts-surface').first()).toBeVisible();
-  await page.screenshot({ path: 'resources/screenshot-benchmark-grid.png', fullPage: false });
+  // The view scrolls inside the app shell: bring the comparison to the top for the screenshot.
+  await view
+    .getByRole('region', { name: 'Comparison' })
+    .evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: 'resources/screenshot-benchmark-grid.png' });
 
   // Details of the resumed cell: the stored predictions were skipped, not recomputed.
   await grid
@@ -189,8 +191,10 @@ test('benchmark 2 checkpoints × 2 NER datasets: refusals, progress, cancel, res
   await expect(details.getByTestId('disagreement-count')).toContainText(
     /\d+ of 24 examples predicted differently/,
   );
-  await details.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'resources/screenshot-benchmark-details.png', fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  await details.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: 'resources/screenshot-benchmark-details.png' });
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // Export the Markdown report: the paper-like table with intervals, both checkpoints and datasets.
   const comparison = view.getByRole('region', { name: 'Comparison' });
@@ -210,4 +214,15 @@ test('benchmark 2 checkpoints × 2 NER datasets: refusals, progress, cancel, res
   expect(markdown).toContain('tiny NER B (rotated head)');
   expect(markdown).toMatch(/\| (wasm|webgpu|cpu)/);
   expect(markdown).not.toContain('ChnSentiCorp');
+  writeFileSync(test.info().outputPath('benchmark-report.md'), markdown);
+
+  // The charts take their colours from the theme: in dark mode the axis text follows --text-muted.
+  await page.getByRole('group', { name: 'Theme' }).getByRole('button', { name: 'Dark' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  const colours = await page.evaluate(() => ({
+    muted: getComputedStyle(document.documentElement).getPropertyValue('--text-muted').trim(),
+    tick: document.querySelector('.recharts-cartesian-axis-tick-value')?.getAttribute('fill'),
+  }));
+  expect(colours.tick).toBe(colours.muted);
+  await page.getByRole('group', { name: 'Theme' }).getByRole('button', { name: 'System' }).click();
 });

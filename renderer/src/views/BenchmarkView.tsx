@@ -247,7 +247,7 @@ export function BenchmarkView() {
       </section>
 
       {chosenCheckpoints.length > 0 && chosenDatasets.length > 0 ? (
-        <section className="panel" aria-label="Comparison">
+        <section className="panel bench-panel" aria-label="Comparison">
           <header className="bench-section-header">
             <h2>Comparison</h2>
             <ExportControls

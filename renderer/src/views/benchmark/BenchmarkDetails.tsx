@@ -157,7 +157,11 @@ export function BenchmarkDetails({
   const t = record.timing;
 
   return (
-    <section className="panel bench-details" data-testid="benchmark-details" aria-label="Run details">
+    <section
+      className="panel bench-panel bench-details"
+      data-testid="benchmark-details"
+      aria-label="Run details"
+    >
       <header className="bench-details-header">
         <div>
           <h2>
@@ -183,7 +187,9 @@ export function BenchmarkDetails({
 
       <div className="bench-details-grid">
         <div>
-          <h3>Metrics</h3>
+          <h3>
+            Metrics <span className="small muted">(× 100; CMRC 2018 already in points)</span>
+          </h3>
           <MetricsTable metrics={record.metrics} />
         </div>
         <div>
@@ -233,7 +239,9 @@ export function BenchmarkDetails({
 
       {perClassMetric?.perClass ? (
         <div>
-          <h3>{task === 'ner' ? 'Per entity type' : 'Per class'}</h3>
+          <h3>
+            {task === 'ner' ? 'Per entity type' : 'Per class'} <span className="small muted">(× 100)</span>
+          </h3>
           <table className="bench-table" data-testid="per-class-table">
             <thead>
               <tr>

@@ -60,6 +60,7 @@ function CellContent({
       return (
         <span className="bench-refused" title={cell.reasons.join('\n')}>
           refused: {cell.reasons[0]}
+          {cell.reasons.length > 1 ? ` (+${cell.reasons.length - 1} more)` : ''}
         </span>
       );
     case 'ready':
