@@ -247,6 +247,23 @@ describe('model loading, running and unloading in the worker handlers (tfjs cpu)
     registry.unloadAll();
   });
 
+  it('idle() waits for work in flight, so a backend switch never disposes a model mid-run', async () => {
+    const { caller, registry } = connect();
+    await caller.call('load', loadRequest(demo));
+    const texts = Array.from({ length: 12 }, (_, i) => `第${i}句：哪吒在陈塘关长大。`);
+    let switched: Promise<void> | null = null;
+    const response = await caller.call(
+      'runPipeline',
+      { id: demo.id, maxBatchSize: 2, request: { task: 'token-classification', texts } },
+      // What init does on a backend switch, started while the pipeline is between batches.
+      { onProgress: () => (switched ??= registry.idle().then(() => registry.unloadAll())) },
+    );
+    await switched;
+    if (response.result.task !== 'token-classification') throw new Error('wrong task');
+    expect(response.result.entities).toHaveLength(12);
+    expect(registry.list()).toEqual([]);
+  });
+
   it('cancels a pipeline between batches and a load between reads, releasing what the load made', async () => {
     const { caller, registry } = connect();
     await caller.call('load', loadRequest(demo));

@@ -169,6 +169,22 @@ function uploadNow(tensor: tf.Tensor): void {
 export class ModelRegistry {
   private readonly models = new Map<string, LoadedModel>();
   private readonly loading = new Map<string, Promise<LoadedModelInfo>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const done = () => this.inFlight.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  /**
+   * Resolves once every load, run, pipeline and inspection started so far has settled, so a
+   * backend switch does not dispose tensors a forward pass is still using.
+   */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
 
   list(): LoadedModelInfo[] {
     return [...this.models.values()].map((m) => m.info);
@@ -192,7 +208,7 @@ export class ModelRegistry {
       if (existing) this.unload(id);
       return this.loadFresh(id, source, options);
     })();
-    this.loading.set(id, run);
+    this.loading.set(id, this.track(run));
     const clear = () => this.loading.delete(id);
     run.then(clear, clear);
     return run;
@@ -297,7 +313,11 @@ export class ModelRegistry {
   }
 
   /** One forward pass on raw ids, every output downloaded. */
-  async run(request: RunModelRequest): Promise<RunModelResponse> {
+  run(request: RunModelRequest): Promise<RunModelResponse> {
+    return this.track(this.runNow(request));
+  }
+
+  private async runNow(request: RunModelRequest): Promise<RunModelResponse> {
     const { model } = this.get(request.id);
     const size = request.shape.reduce((a, b) => a * b, 1);
     for (const [field, values] of [
@@ -337,7 +357,11 @@ export class ModelRegistry {
   }
 
   /** Tokenizes one text (or pair) with the model's own tokenizer and returns every layer's attention. */
-  async inspect(request: InspectRequest): Promise<InspectResponse> {
+  inspect(request: InspectRequest): Promise<InspectResponse> {
+    return this.track(this.inspectNow(request));
+  }
+
+  private async inspectNow(request: InspectRequest): Promise<InspectResponse> {
     const { tokenizer } = this.get(request.id);
     const maxLength = request.maxLength ?? 64;
     const pair = request.pair ?? null;
@@ -362,10 +386,14 @@ export class ModelRegistry {
   }
 
   /** Runs a pipeline on a loaded model with its own tokenizer and labels. */
-  async runPipeline(
+  runPipeline(id: string, request: PipelineRequest, batching: BatchingOptions = {}): Promise<PipelineResult> {
+    return this.track(this.runPipelineNow(id, request, batching));
+  }
+
+  private async runPipelineNow(
     id: string,
     request: PipelineRequest,
-    batching: BatchingOptions = {},
+    batching: BatchingOptions,
   ): Promise<PipelineResult> {
     const { model, tokenizer, info } = this.get(id);
     if (!info.tasks.includes(request.task)) {

@@ -19,7 +19,8 @@ const handlers: WorkerHandlers = {
   init: ({ preference }, context) => {
     const run = queue.then(async () => {
       // Tensors belong to the backend that made them: a switch drops every loaded model (the UI
-      // loads them again on demand, on the new backend).
+      // loads them again on demand, on the new backend), once the work using them has finished.
+      await models.registry.idle();
       models.registry.unloadAll();
       current = await selectBackend(preference);
       context.announceBackend(current);
