@@ -16,4 +16,5 @@ export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
   eval: () => import('./eval'),
   import: () => import('./import'),
   export: () => import('./export'),
+  dataset: () => import('./dataset'),
 };
