@@ -55,6 +55,8 @@ export async function startWasmBackend(): Promise<ModelLoadMeasurement['wasm']> 
   wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
   // Only a multithreaded binary can use it; in Node tfjs 4.22 always picks a single-threaded one
   // (WASM_HAS_MULTITHREAD_SUPPORT is false under IS_NODE), so getThreadsCount() says what runs.
+  // Forcing the flag on fails: the pthread pool starts worker_threads from a blob: URL, which Node
+  // refuses (ERR_WORKER_PATH), and setBackend('wasm') then fails.
   wasm.setThreadsCount(WASM_THREADS_ASKED);
   if (!(await tf.setBackend('wasm'))) throw new Error('bench: the tfjs wasm backend failed to start in Node');
   await tf.ready();
