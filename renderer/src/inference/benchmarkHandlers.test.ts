@@ -1,0 +1,180 @@
+/**
+ * The worker's benchmark methods in Node over a MessageChannel, as the worker serves them: the fixture
+ * token-classification checkpoint served by the real serve host, inspected from its headers (the head check's
+ * input and the weight hash), then run with shared/benchmark's runner on the CPU backend. Each chunk's
+ * predictions must arrive in progress messages (what the UI stores), a resumed run must skip exactly the
+ * stored examples and give the same predictions, and cancel must stop it.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServeHost, type ServeHost } from '../../../electron/serve/host';
+import { checkHeadCompatibility, datasetLabelsOf } from '../../../shared/benchmark/compatibility';
+import type { BenchmarkData, ExamplePrediction } from '../../../shared/benchmark/types';
+import { checkpointFilePath, type CheckpointRecord } from '../../../shared/ipc';
+import { createBenchmarkHandlers } from './benchmarkHandlers';
+import { createModelHandlers } from './modelHandlers';
+import type { CheckpointFileUrl } from './protocol';
+import { createWorkerCaller, serveWorkerRequests, type MessageEndpoint, type WorkerHandlers } from './rpc';
+
+const root = resolve(__dirname, '../../..');
+const fixture = join(root, 'fixtures/nezha-tiny/token-classification');
+let dir: string;
+let host: ServeHost;
+let checkpoint: CheckpointRecord;
+
+const data: BenchmarkData = {
+  task: 'ner',
+  records: [
+    {
+      text: '张三在北京工作。',
+      spans: [
+        { start: 0, end: 2, label: 'PER' },
+        { start: 3, end: 5, label: 'LOC' },
+      ],
+    },
+    { text: '中国共产党第十一次全国代表大会', spans: [{ start: 0, end: 15, label: 'ORG' }] },
+    {
+      text: '李四去了上海。',
+      spans: [
+        { start: 0, end: 2, label: 'PER' },
+        { start: 4, end: 6, label: 'LOC' },
+      ],
+    },
+    { text: '今天天气很好', spans: [] },
+    {
+      text: '新华社记者王五报道',
+      spans: [
+        { start: 0, end: 3, label: 'ORG' },
+        { start: 5, end: 7, label: 'PER' },
+      ],
+    },
+    { text: '长江', spans: [{ start: 0, end: 2, label: 'LOC' }] },
+  ],
+};
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = mkdtempSync(join(tmpdir(), 'nezha-bench-worker-'));
+  const rendererDir = join(dir, 'renderer');
+  mkdirSync(rendererDir, { recursive: true });
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Nezha Studio</title>');
+  host = await startServeHost({
+    dataDir: join(dir, 'data'),
+    rendererDir,
+    resourcesDir: join(root, 'resources'),
+  });
+  checkpoint = await host.services.checkpoints.import(fixture, 'tiny NER');
+});
+afterAll(async () => {
+  await host?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function connect() {
+  const options = { headers: { authorization: `Bearer ${host.token}` } };
+  const models = createModelHandlers(options);
+  const benchmarks = createBenchmarkHandlers(models.registry, options);
+  const handlers = {
+    ...models.handlers,
+    ...benchmarks.handlers,
+    cancel: (request: { jobId: string }, context: Parameters<WorkerHandlers['cancel']>[1]) =>
+      benchmarks.cancel(request.jobId) ? { cancelled: true } : models.handlers.cancel(request, context),
+  } as unknown as WorkerHandlers;
+  const channel = new MessageChannel();
+  serveWorkerRequests(channel.port2 as unknown as MessageEndpoint, handlers);
+  const caller = createWorkerCaller(channel.port1 as unknown as MessageEndpoint);
+  channel.port1.start();
+  channel.port2.start();
+  return { caller, close: () => (channel.port1.close(), channel.port2.close()) };
+}
+
+const files = (): CheckpointFileUrl[] =>
+  checkpoint.files.map((file) => ({ file, url: `${host.origin}${checkpointFilePath(checkpoint.id, file)}` }));
+
+describe('worker benchmark methods', () => {
+  it('inspects, runs with streamed chunks, resumes from stored predictions and cancels', async () => {
+    const { caller, close } = connect();
+    try {
+      const inspected = await caller.call('inspectCheckpoint', { name: checkpoint.name, files: files() });
+      const bytes = readFileSync(join(fixture, 'model.safetensors'));
+      expect(inspected.hash.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(inspected.tensors.find((t) => t.name === 'classifier.weight')?.shape).toEqual([7, 32]);
+
+      const check = checkHeadCompatibility({
+        task: 'ner',
+        config: inspected.config,
+        tensors: inspected.tensors,
+        datasetLabels: datasetLabelsOf(data),
+      });
+      if (!check.ok) throw new Error(check.reasons.join('; '));
+      const refused = checkHeadCompatibility({
+        task: 'classification',
+        config: inspected.config,
+        tensors: inspected.tensors,
+        datasetLabels: ['0', '1'],
+      });
+      expect(refused.ok).toBe(false);
+
+      await caller.call('load', {
+        id: checkpoint.id,
+        name: checkpoint.name,
+        files: files(),
+        className: check.plan.className,
+      });
+      const run = async (completed: ExamplePrediction[], jobId?: string, onChunk?: () => void) => {
+        const streamed: ExamplePrediction[] = [];
+        const result = await caller.call(
+          'benchmarkRun',
+          {
+            modelId: checkpoint.id,
+            plan: check.plan,
+            data,
+            completed,
+            settings: { maxBatchSize: 2 },
+            resamples: 100,
+            jobId,
+          },
+          {
+            onProgress: (p) => {
+              streamed.push(...(p.benchmark?.predictions ?? []));
+              if (p.benchmark?.predictions.length) onChunk?.();
+            },
+          },
+        );
+        return { result, streamed };
+      };
+
+      const full = await run([]);
+      expect(full.result.predictions.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect([...full.streamed].sort((a, b) => a.index - b.index)).toEqual(full.result.predictions);
+      expect(full.result.resumed).toBe(0);
+      expect(full.result.timing.examples).toBe(6);
+      expect(full.result.timing.batches).toBeGreaterThanOrEqual(3);
+      const f1 = full.result.metrics.find((m) => m.metric === 'micro-f1')!;
+      expect(f1.n).toBe(6);
+      expect(f1.ci[0]).toBeLessThanOrEqual(f1.value);
+
+      const stored = full.result.predictions.filter((p) => p.index % 2 === 0);
+      const resumed = await run(stored);
+      expect(resumed.result.resumed).toBe(3);
+      expect(resumed.streamed.map((p) => p.index).sort()).toEqual([1, 3, 5]);
+      const spans = (ps: ExamplePrediction[]) => ps.map((p) => (p.task === 'ner' ? p.prediction : null));
+      expect(spans(resumed.result.predictions)).toEqual(spans(full.result.predictions));
+
+      let cancelled = false;
+      const stopping = run([], 'bench-job', () => {
+        if (cancelled) return;
+        cancelled = true;
+        void caller.call('cancel', { jobId: 'bench-job' });
+      });
+      await expect(stopping).rejects.toThrow(/Cancelled/);
+    } finally {
+      close();
+    }
+  }, 60_000);
+});
