@@ -78,6 +78,10 @@ export function DevChart({ points }: { points: { step: number; metrics: Record<s
     .filter((n) => !/loss$/.test(n))
     .slice(0, 6);
   const data = points.map((p) => ({ step: p.step, ...p.metrics }));
+  // F1, accuracy and the like live in [0, 1]; a fixed axis keeps early zeros from looking like a scale of 4.
+  const bounded = points.every((p) =>
+    names.every((n) => (p.metrics[n] ?? 0) >= 0 && (p.metrics[n] ?? 0) <= 1),
+  );
   return (
     <div className="train-chart" data-testid="train-dev-chart" data-points={points.length}>
       <h3>Dev metrics</h3>
@@ -97,7 +101,7 @@ export function DevChart({ points }: { points: { step: number; metrics: Record<s
               fontSize={11}
               allowDecimals={false}
             />
-            <YAxis stroke={text} fontSize={11} width={48} domain={[0, 'auto']} />
+            <YAxis stroke={text} fontSize={11} width={48} domain={[0, bounded ? 1 : 'auto']} />
             <Tooltip formatter={(value) => (typeof value === 'number' ? value.toFixed(4) : String(value))} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {names.map((name, i) => (
