@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Page } from '@playwright/test';
 import { expect, openApp, test } from './fixtures';
 
 const source = readFileSync('fixtures/datasets/peoples_daily_ner/example.dev', 'utf8');
@@ -28,7 +29,7 @@ test.afterEach(({ consoleErrors }) => {
   expect(consoleErrors, 'the page logged errors').toEqual([]);
 });
 
-const lossPoints = async (page: import('@playwright/test').Page) =>
+const lossPoints = async (page: Page) =>
   Number(await page.getByTestId('train-loss-chart').getAttribute('data-points'));
 
 test('train: fine-tune the tiny NER checkpoint, pause, reload, resume, result in Checkpoints', async ({
