@@ -8,6 +8,7 @@ import { AnnotationText } from './annotate/AnnotationText';
 import { ExampleList } from './annotate/ExampleList';
 import { commandForKey, labelHotkeys } from './annotate/keyboard';
 import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from './annotate/Panels';
+import { AnnotatorName } from './annotate/review/AnnotatorName';
 import { useAnnotate, type QuickFilter } from './annotate/store';
 import { isNerDataset, isTokenClassifier, names } from './requirements';
 import './annotate/annotate.css';
@@ -154,6 +155,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
           ))}
         </select>
         <span className="spacer" />
+        <AnnotatorName />
         <SaveIndicator save={state.save} />
       </header>
 

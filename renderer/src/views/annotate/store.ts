@@ -16,6 +16,7 @@ import type {
 } from '../../../../shared/ipc';
 import type { Api } from '../../api/client';
 import type { InferenceClient } from '../../inference/client';
+import { useSettings } from '../../state/settings';
 import { useToasts } from '../../state/toasts';
 import { PageCache } from './pageCache';
 import { moveCaret, selectedRange, type CaretMove, type TextSelection } from './selection';
@@ -48,7 +49,8 @@ export type ModelState =
 /** Below this model score a suggestion counts as low confidence (filter and highlight). */
 export const lowConfidenceThreshold = 0.6;
 export const pageSize = 100;
-const author = 'annotator';
+/** The author of every edit: the annotator name setting (OS user name by default, editable in the header). */
+const currentAuthor = (): string => useSettings.getState().settings.annotatorName;
 
 export function filterFor(query: ListQuery): ExampleFilter | undefined {
   const filter: ExampleFilter = {};
@@ -185,7 +187,7 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
       api.annotations.apply({
         exampleId: current.id,
         ops,
-        author,
+        author: currentAuthor(),
         expectedRevision: get().current?.id === current.id ? get().current?.revision : undefined,
       }),
     );
@@ -384,7 +386,7 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
         toast('Nothing to undo', `Example #${current.index + 1} has no earlier edit.`, 'info');
         return;
       }
-      await write(api, () => api.annotations.undo({ exampleId: current.id, author }));
+      await write(api, () => api.annotations.undo({ exampleId: current.id, author: currentAuthor() }));
     },
 
     async redo(api) {
@@ -394,7 +396,7 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
         toast('Nothing to redo', `Example #${current.index + 1} has no undone edit.`, 'info');
         return;
       }
-      await write(api, () => api.annotations.redo({ exampleId: current.id, author }));
+      await write(api, () => api.annotations.redo({ exampleId: current.id, author: currentAuthor() }));
     },
 
     async acceptModel(api, spanIds) {
@@ -416,7 +418,7 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
           api.annotations.acceptModel({
             exampleId: current.id,
             spanIds: plan.accept.map((s) => s.id),
-            author,
+            author: currentAuthor(),
           }),
         );
       if (plan.duplicates.length)
@@ -424,7 +426,7 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
           api.annotations.rejectModel({
             exampleId: current.id,
             spanIds: plan.duplicates.map((s) => s.id),
-            author,
+            author: currentAuthor(),
           }),
         );
       if (plan.conflicts.length && !spanIds)
@@ -439,7 +441,11 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
       const current = currentOrWarn();
       if (!current || current.modelSpans.length === 0) return;
       await write(api, () =>
-        api.annotations.rejectModel({ exampleId: current.id, ...(spanIds ? { spanIds } : {}), author }),
+        api.annotations.rejectModel({
+          exampleId: current.id,
+          ...(spanIds ? { spanIds } : {}),
+          author: currentAuthor(),
+        }),
       );
     },
 
@@ -454,7 +460,9 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
     async markDone(api) {
       const current = currentOrWarn();
       if (!current || current.status === 'done') return;
-      await write(api, () => api.examples.setStatus({ exampleId: current.id, status: 'done', author }));
+      await write(api, () =>
+        api.examples.setStatus({ exampleId: current.id, status: 'done', author: currentAuthor() }),
+      );
     },
 
     async pickCheckpoint(api, inference, checkpoint) {
