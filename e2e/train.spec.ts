@@ -86,6 +86,8 @@ test('train: fine-tune the tiny NER checkpoint, pause, reload, resume, result in
     await page.setViewportSize({ width: 1280, height: 800 });
   }
 
+  // Periodic state snapshots reach the main side while the run goes on.
+  await expect(view.getByTestId('train-saved-step')).toHaveText(/^\d+$/, { timeout: 60_000 });
   await view.getByTestId('train-pause').click();
   await expect(view.getByTestId('train-phase')).toHaveText('paused', { timeout: 60_000 });
   const pausedAt = Number((await view.getByTestId('train-step').textContent())!.split('/')[0]);
