@@ -53,7 +53,7 @@ export function BenchmarkView() {
     () => datasets.filter((d) => selectedDatasets.includes(d.id)),
     [datasets, selectedDatasets],
   );
-  const selectionKey = `${chosenCheckpoints.map((c) => c.id).join(',')}|${chosenDatasets.map((d) => d.id).join(',')}|${options.maxBatchSize}`;
+  const selectionKey = `${chosenCheckpoints.map((c) => c.id).join(',')}|${chosenDatasets.map((d) => d.id).join(',')}|${options.maxBatchSize}|${checkpoints.length}|${datasets.length}`;
 
   // Every change of the selection re-checks the pairs (cached inspections, so this is cheap).
   useEffect(() => {

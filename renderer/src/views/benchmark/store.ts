@@ -257,7 +257,7 @@ export async function checkSelection(
       const key = cellKey(c.id, d.id);
       const previous = state.cells[key];
       checking[key] =
-        previous && (previous.status === 'finished' || previous.status === 'running')
+        previous?.status === 'running'
           ? previous
           : { checkpointId: c.id, datasetId: d.id, status: 'checking', reasons: [] };
     }
@@ -298,7 +298,8 @@ export async function checkSelection(
   for (const c of checkpoints) {
     for (const d of datasets) {
       const key = cellKey(c.id, d.id);
-      if (cells[key]?.status === 'finished' || cells[key]?.status === 'running') continue;
+      if (cells[key]?.status === 'running') continue;
+      const previous = state.cells[key];
       const inspection = inspections[c.id];
       const dataset = loaded[d.id];
       const reasons: string[] = [];
@@ -334,6 +335,11 @@ export async function checkSelection(
         runId: sameRun ? run.id : undefined,
         storedDone: sameRun ? run.done : undefined,
         record: sameRun && run.record ? run.record : undefined,
+        // Predictions already read for this run are kept (they are final once it is finished).
+        predictions:
+          sameRun && run.status === 'finished' && previous?.runId === run.id
+            ? previous.predictions
+            : undefined,
       };
     }
   }
@@ -437,6 +443,8 @@ export async function startRun(
           ...loadRequestFor(checkpoint, api.checkpointFileUrl),
           className: plan.className,
         });
+        // A cancel during the load has no worker job to stop yet: honour it before the run starts.
+        if (useBenchmark.getState().cancelRequested) throw new Error('Cancelled.');
         const startedAt = new Date().toISOString();
         // Chunks are stored in order; the run is finished only after the last one is acknowledged.
         let saving: Promise<unknown> = Promise.resolve();
