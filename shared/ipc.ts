@@ -749,7 +749,12 @@ export type EventChannel = keyof EventPayloads;
 
 /** The serialisable shape of an error returned by a handler. */
 export interface IpcErrorPayload {
-  code: 'bad-request' | 'forbidden' | 'not-found' | 'failed';
+  /**
+   * `cancelled`: the person cancelled the work (e.g. a dataset import via jobs.cancel). Not a failure: serve
+   * mode answers it with HTTP 200 and ok:false (a 4xx/5xx would be logged by the browser as an error), the
+   * app shows no error toast for it.
+   */
+  code: 'bad-request' | 'forbidden' | 'not-found' | 'failed' | 'cancelled';
   message: string;
   channel: string;
 }
@@ -800,6 +805,7 @@ const errorCodes: ReadonlySet<string> = new Set<IpcErrorPayload['code']>([
   'forbidden',
   'not-found',
   'failed',
+  'cancelled',
 ]);
 
 /** Rebuild an IpcError from its payload (for clients on the renderer side). */

@@ -55,6 +55,9 @@ export function httpStatusFor(code: IpcErrorPayload['code']): number {
       return 403;
     case 'not-found':
       return 404;
+    case 'cancelled':
+      // The request was handled as asked; the envelope's ok:false + code says it was cancelled.
+      return 200;
     default:
       return 500;
   }

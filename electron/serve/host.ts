@@ -4,7 +4,7 @@
  *   GET  /?token=T               sets the HttpOnly cookie nezha_token and serves index.html
  *   any request                  must carry the token (cookie, Authorization: Bearer, or ?token=) → else 401
  *   GET  /<file>                 the built renderer (rendererDir)
- *   POST /api/<channel>          JSON body → {ok:true,result} | {ok:false,error} (400/403/404/500)
+ *   POST /api/<channel>          JSON body → {ok:true,result} | {ok:false,error} (400/403/404/500; a cancelled job is 200 + ok:false, code "cancelled")
  *   GET  /files/checkpoints/<id>/<file>   checkpoint bytes, with Range (206/416)
  *   WS   /events                 {channel, payload} messages for event channels
  */

@@ -131,9 +131,14 @@ describe('dataset store over the serve host', () => {
     }
     expect(cancelled).toBe(true);
     const outcome = await pending;
+    // Cancelling is not a server failure: 200 with ok:false and its own code (no browser console error).
+    expect(outcome.status).toBe(200);
     expect(outcome.envelope).toMatchObject({
       ok: false,
-      error: { message: expect.stringMatching(/Import of big\.txt was cancelled; nothing was stored/) },
+      error: {
+        code: 'cancelled',
+        message: expect.stringMatching(/Import of big\.txt was cancelled; nothing was stored/),
+      },
     });
     expect(result((await api<unknown[]>('datasets.list', {})).envelope)).toHaveLength(before);
     stopListening();

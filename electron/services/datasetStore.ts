@@ -522,7 +522,7 @@ export class DatasetStore {
 // ---------------------------------------------------------------------------------------------
 
 function cancelled(file: string): ServiceError {
-  return new ServiceError('failed', `Import of ${file} was cancelled; nothing was stored.`);
+  return new ServiceError('cancelled', `Import of ${file} was cancelled; nothing was stored.`);
 }
 
 /** "msra_train_bio.txt" → "train"; null when the name says no split. */

@@ -20,7 +20,9 @@ const toast = useToasts.getState().push;
 
 const { kind, transport } = pickTransport((connection) => useRuntime.setState({ connection }));
 const api = createApi(transport, {
+  // A cancelled job is what the person asked for, not a failure: the view that started it says so.
   onRequestError: (error) =>
+    error.code !== 'cancelled' &&
     toast({ kind: 'error', title: `Request failed: ${error.channel}`, detail: error.message }),
 });
 api.on('main.error', (event) => toast({ kind: 'error', title: event.message, detail: event.detail }));
