@@ -140,10 +140,13 @@ function referenceEntities(
   model: NezhaTaskModel,
   text: string,
   boost: Map<number, number>,
+  windowed?: { maxLength: number; stride: number },
 ) {
   const enc = tokenizer.encode(text);
   const K = id2label.length;
-  const logits = boostRow(enc.inputIds, direct(model, enc).logits, K, boost);
+  const logits = windowed
+    ? windowMergedLogits(tokenizer, model, text, windowed.maxLength, windowed.stride)
+    : boostRow(enc.inputIds, direct(model, enc).logits, K, boost);
   const entities: Omit<Entity, 'text'>[] = [];
   let open: { type: string; first: number; last: number; scores: number[] } | null = null;
   const close = () => {
@@ -179,6 +182,38 @@ function referenceEntities(
   }
   close();
   return entities.map((e) => ({ ...e, text: text.slice(e.startUtf16, e.endUtf16) }));
+}
+
+/**
+ * Per-token logits of a long text from its windows, as the pipeline documents it: each token takes
+ * its row from the window where it sits farthest from a window edge (the earlier window on a tie).
+ * Laid out like one encoding of the whole text ([CLS] row, tokens, [SEP] row).
+ */
+function windowMergedLogits(
+  tokenizer: BertTokenizer,
+  model: NezhaTaskModel,
+  text: string,
+  maxLength: number,
+  stride: number,
+): number[] {
+  const K = id2label.length;
+  const numTokens = tokenizer.tokenize(text).length;
+  const rows: number[][] = [];
+  const best: number[] = new Array<number>(numTokens).fill(-1);
+  for (const w of tokenizer.encodeBatchWindows([text], { maxLength, stride })) {
+    const logits = direct(model, w).logits;
+    const positions = w.sequenceIds.flatMap((s, p) => (s === 0 ? [p] : []));
+    positions.forEach((p, j) => {
+      const token = w.windowTokenStart + j;
+      const distance = Math.min(j, positions.length - 1 - j);
+      if (distance > best[token]) {
+        best[token] = distance;
+        rows[token] = logits.slice(p * K, (p + 1) * K);
+      }
+    });
+  }
+  const zeros = new Array<number>(K).fill(0);
+  return [zeros, ...rows, zeros].flat();
 }
 
 function spansOf(entities: readonly Entity[]) {
@@ -311,6 +346,25 @@ describe('token classification on the tiny checkpoint, against a hand decoder', 
       expect(cps.slice(e.start, e.end).join('')).toBe(e.text);
       expect(text.slice(e.startUtf16, e.endUtf16)).toBe(e.text);
     }
+  });
+
+  it('unboosted, windowed (max length 16, stride 4): tokens decoded from the window where they sit most centrally', async () => {
+    const tokenizer = tokenizerFor(nerFolder);
+    const model = load('NezhaForTokenClassification', nerFolder);
+    const text =
+      '相比之下，青岛海牛队和广州松日队的雨中之战虽然也是0∶0，但乏善可陈。彭小军认为，国内银行现在走的是台湾的发卡模式';
+    const [actual] = await runTokenClassification(tokenizer, tfjsModelRunner(model), [text], {
+      id2label,
+      maxLength: 16,
+      stride: 4,
+    });
+    const expected = referenceEntities(tokenizer, model, text, new Map(), { maxLength: 16, stride: 4 });
+    expect(expected.length).toBeGreaterThan(0);
+    expect(spansOf(actual)).toEqual(spansOf(expected as Entity[]));
+    actual.forEach((e, k) => expect(e.score).toBeCloseTo(expected[k].score, 4));
+    // Different from decoding the whole text at once: the windows' context is what is being tested.
+    const unwindowed = referenceEntities(tokenizer, model, text, new Map());
+    expect(spansOf(unwindowed as Entity[])).not.toEqual(spansOf(actual));
   });
 
   it('an entity across a window border (max length 16, stride 4) comes out once, whole, as without windows', async () => {
