@@ -73,7 +73,7 @@ export function TrainView() {
     void refreshRuns();
   }, [api]);
   useEffect(() => {
-    if (['paused', 'finished', 'cancelled', 'failed'].includes(train.phase)) {
+    if (['training', 'paused', 'finished', 'cancelled', 'failed'].includes(train.phase)) {
       void refreshRuns();
       if (train.phase === 'finished') void refreshCheckpoints(api);
     }
