@@ -16,6 +16,7 @@ import { fsCheckpointSource } from '../electron/services/fsCheckpointSource';
 import { decodeTensorData } from '../shared/checkpoint/dtypes';
 import { inspectCheckpointFolder, loadCheckpointFolder } from '../shared/checkpoint/folder';
 import { median, readWholeFile } from './bench/child';
+import { datasetImportBenchSection } from './bench/datasetImport';
 import { runModelLoadBench } from './bench/modelLoad';
 import { tokenizerBenchSection } from './bench/tokenizer';
 import { trainingStepBenchSection } from './bench/training';
@@ -293,6 +294,7 @@ export const sections: BenchSection[] = [
   modelLoadSection,
   tokenizerSection,
   trainingStepSection,
+  datasetImportBenchSection,
 ];
 
 function machineLine(): string {
