@@ -366,7 +366,12 @@ async function main(argv: string[]): Promise<void> {
   const results: { section: string; rows: BenchRow[] }[] = [];
   for (const section of sections.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
     console.error(`running "${section.name}": ${section.summary}`);
+    const started = performance.now();
     results.push({ section: section.name, rows: await section.run(options) });
+    // Each section's rows as soon as it ends (stderr), so a long later section loses nothing.
+    console.error(
+      `${formatTable(results.slice(-1))}\n("${section.name}" took ${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+    );
   }
   console.log(formatTable(results));
 }
