@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { AnnotateIcon } from '../components/icons';
 import { useLibrary } from '../state/library';
@@ -9,6 +9,7 @@ import { ExampleList } from './annotate/ExampleList';
 import { commandForKey, labelHotkeys } from './annotate/keyboard';
 import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from './annotate/Panels';
 import { AnnotatorName } from './annotate/review/AnnotatorName';
+import { ReviewPanel } from './annotate/review/ReviewPanel';
 import { useAnnotate, type QuickFilter } from './annotate/store';
 import { isNerDataset, isTokenClassifier, names } from './requirements';
 import './annotate/annotate.css';
@@ -83,6 +84,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
   const navigate = useRouter((s) => s.navigate);
   const { checkpoints, datasets } = useLibrary();
   const state = useAnnotate();
+  const [reviewing, setReviewing] = useState(false);
   const { open, dataset, labels, current, selection, pickedSpanId, query, total, position } = state;
 
   useEffect(() => {
@@ -97,6 +99,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
   // The whole view listens: labelling, undo and navigation work without focusing the text first.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      if (reviewing) return; // the review has its own buttons; hotkeys would edit the hidden example
       const target = event.target as HTMLElement | null;
       const inEditableField = Boolean(target?.closest('input, textarea, select, [contenteditable="true"]'));
       const command = commandForKey(event, { hotkeys, inEditableField });
@@ -131,7 +134,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [api, hotkeys]);
+  }, [api, hotkeys, reviewing]);
 
   const pickedSpan = current?.spans.find((s) => s.id === pickedSpanId) ?? null;
 
@@ -154,6 +157,14 @@ function Workbench({ datasetId }: { datasetId: string }) {
             </option>
           ))}
         </select>
+        <button
+          className="button button-small"
+          aria-pressed={reviewing}
+          onClick={() => setReviewing(!reviewing)}
+          data-testid="review-toggle"
+        >
+          {reviewing ? 'Back to annotating' : 'Review'}
+        </button>
         <span className="spacer" />
         <AnnotatorName />
         <SaveIndicator save={state.save} />
@@ -168,172 +179,179 @@ function Workbench({ datasetId }: { datasetId: string }) {
         </div>
       )}
 
-      <div className="annotate-toolbar">
-        <input
-          className="input"
-          type="search"
-          placeholder={query.searchIn === 'entity' ? 'Search entities…' : 'Search text…'}
-          aria-label="Search"
-          defaultValue={query.search}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') void state.setQuery(api, { search: (e.target as HTMLInputElement).value });
-          }}
-          onBlur={(e) =>
-            e.target.value !== query.search && void state.setQuery(api, { search: e.target.value })
-          }
-        />
-        <select
-          className="select"
-          aria-label="Search in"
-          value={query.searchIn}
-          onChange={(e) => void state.setQuery(api, { searchIn: e.target.value as 'text' | 'entity' })}
-        >
-          <option value="text">in text</option>
-          <option value="entity">in entities</option>
-        </select>
-        <div className="filter-chips" role="radiogroup" aria-label="Filter">
-          {quickFilters.map((f) => (
-            <button
-              key={f.value}
-              role="radio"
-              aria-checked={query.quick === f.value}
-              className="filter-chip"
-              onClick={() => void state.setQuery(api, { quick: f.value })}
+      {reviewing ? (
+        <ReviewPanel datasetId={datasetId} />
+      ) : (
+        <>
+          <div className="annotate-toolbar">
+            <input
+              className="input"
+              type="search"
+              placeholder={query.searchIn === 'entity' ? 'Search entities…' : 'Search text…'}
+              aria-label="Search"
+              defaultValue={query.search}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter')
+                  void state.setQuery(api, { search: (e.target as HTMLInputElement).value });
+              }}
+              onBlur={(e) =>
+                e.target.value !== query.search && void state.setQuery(api, { search: e.target.value })
+              }
+            />
+            <select
+              className="select"
+              aria-label="Search in"
+              value={query.searchIn}
+              onChange={(e) => void state.setQuery(api, { searchIn: e.target.value as 'text' | 'entity' })}
             >
-              {f.label}
-            </button>
-          ))}
-        </div>
-        <select
-          className="select"
-          aria-label="Order"
-          value={query.order}
-          onChange={(e) => void state.setQuery(api, { order: e.target.value as 'index' | 'uncertainty' })}
-        >
-          <option value="index">File order</option>
-          <option value="uncertainty">Most uncertain first</option>
-        </select>
-        <span className="muted small" data-testid="match-count">
-          {total.toLocaleString()} example{total === 1 ? '' : 's'}
-        </span>
-      </div>
-
-      <div className="annotate-body">
-        <ExampleList api={api} />
-
-        <section className="panel editor" aria-label="Editor">
-          {current ? (
-            <>
-              <div className="editor-header">
-                <strong data-testid="example-position">#{current.index + 1}</strong>
-                <span className={`status-pill status-${current.status}`} data-testid="example-status">
-                  {current.status}
-                </span>
-                <span className="muted small">
-                  {position + 1} of {total.toLocaleString()}
-                </span>
-                <span className="spacer" />
+              <option value="text">in text</option>
+              <option value="entity">in entities</option>
+            </select>
+            <div className="filter-chips" role="radiogroup" aria-label="Filter">
+              {quickFilters.map((f) => (
                 <button
-                  className="button button-small"
-                  disabled={!current.canUndo}
-                  onClick={() => void state.undo(api)}
+                  key={f.value}
+                  role="radio"
+                  aria-checked={query.quick === f.value}
+                  className="filter-chip"
+                  onClick={() => void state.setQuery(api, { quick: f.value })}
                 >
-                  Undo <kbd>Ctrl Z</kbd>
+                  {f.label}
                 </button>
-                <button
-                  className="button button-small"
-                  disabled={!current.canRedo}
-                  onClick={() => void state.redo(api)}
-                >
-                  Redo <kbd>Ctrl ⇧ Z</kbd>
-                </button>
-              </div>
-              <AnnotationText
-                example={current}
-                colors={colors}
-                selection={selection}
-                pickedSpanId={pickedSpanId}
-                onSelect={state.setSelection}
-                onPickSpan={state.pickSpan}
-              />
-              {pickedSpan && (
-                <SpanMenu
-                  example={current}
-                  span={pickedSpan}
+              ))}
+            </div>
+            <select
+              className="select"
+              aria-label="Order"
+              value={query.order}
+              onChange={(e) => void state.setQuery(api, { order: e.target.value as 'index' | 'uncertainty' })}
+            >
+              <option value="index">File order</option>
+              <option value="uncertainty">Most uncertain first</option>
+            </select>
+            <span className="muted small" data-testid="match-count">
+              {total.toLocaleString()} example{total === 1 ? '' : 's'}
+            </span>
+          </div>
+
+          <div className="annotate-body">
+            <ExampleList api={api} />
+
+            <section className="panel editor" aria-label="Editor">
+              {current ? (
+                <>
+                  <div className="editor-header">
+                    <strong data-testid="example-position">#{current.index + 1}</strong>
+                    <span className={`status-pill status-${current.status}`} data-testid="example-status">
+                      {current.status}
+                    </span>
+                    <span className="muted small">
+                      {position + 1} of {total.toLocaleString()}
+                    </span>
+                    <span className="spacer" />
+                    <button
+                      className="button button-small"
+                      disabled={!current.canUndo}
+                      onClick={() => void state.undo(api)}
+                    >
+                      Undo <kbd>Ctrl Z</kbd>
+                    </button>
+                    <button
+                      className="button button-small"
+                      disabled={!current.canRedo}
+                      onClick={() => void state.redo(api)}
+                    >
+                      Redo <kbd>Ctrl ⇧ Z</kbd>
+                    </button>
+                  </div>
+                  <AnnotationText
+                    example={current}
+                    colors={colors}
+                    selection={selection}
+                    pickedSpanId={pickedSpanId}
+                    onSelect={state.setSelection}
+                    onPickSpan={state.pickSpan}
+                  />
+                  {pickedSpan && (
+                    <SpanMenu
+                      example={current}
+                      span={pickedSpan}
+                      labels={labels}
+                      hotkeys={hotkeys}
+                      onRelabel={(label) => void state.relabelSpan(api, pickedSpan.id, label)}
+                      onRemove={() => void state.removeSpan(api, pickedSpan.id)}
+                      onClose={() => state.pickSpan(null)}
+                    />
+                  )}
+                  <div className="editor-actions">
+                    <button
+                      className="button button-small"
+                      onClick={() => void state.step(api, -1)}
+                      disabled={position === 0}
+                    >
+                      ← Previous <kbd>K</kbd>
+                    </button>
+                    <button
+                      className="button button-small"
+                      onClick={() => void state.markDone(api)}
+                      disabled={current.status === 'done'}
+                    >
+                      Mark done
+                    </button>
+                    <button
+                      className="button button-small button-primary"
+                      onClick={() => void state.acceptAllAndNext(api)}
+                    >
+                      Accept &amp; next <kbd>↵</kbd>
+                    </button>
+                    <button
+                      className="button button-small"
+                      onClick={() => void state.step(api, 1)}
+                      disabled={position >= total - 1}
+                    >
+                      Next <kbd>J</kbd>
+                    </button>
+                  </div>
+                  <p className="muted small hint">
+                    Drag over characters (or Shift+←/→), then press a label’s key. Click a span to relabel or
+                    remove it. Enter accepts the suggestions, marks the sentence done and opens the next.
+                  </p>
+                </>
+              ) : (
+                <p className="muted pad">
+                  {total === 0 && dataset ? 'No example matches this filter.' : 'Loading…'}
+                </p>
+              )}
+            </section>
+
+            <aside className="annotate-side">
+              <section className="side-section">
+                <h3>Labels</h3>
+                <LabelLegend
                   labels={labels}
                   hotkeys={hotkeys}
-                  onRelabel={(label) => void state.relabelSpan(api, pickedSpan.id, label)}
-                  onRemove={() => void state.removeSpan(api, pickedSpan.id)}
-                  onClose={() => state.pickSpan(null)}
+                  onLabel={(label) => void state.labelSelection(api, label)}
                 />
-              )}
-              <div className="editor-actions">
-                <button
-                  className="button button-small"
-                  onClick={() => void state.step(api, -1)}
-                  disabled={position === 0}
-                >
-                  ← Previous <kbd>K</kbd>
-                </button>
-                <button
-                  className="button button-small"
-                  onClick={() => void state.markDone(api)}
-                  disabled={current.status === 'done'}
-                >
-                  Mark done
-                </button>
-                <button
-                  className="button button-small button-primary"
-                  onClick={() => void state.acceptAllAndNext(api)}
-                >
-                  Accept &amp; next <kbd>↵</kbd>
-                </button>
-                <button
-                  className="button button-small"
-                  onClick={() => void state.step(api, 1)}
-                  disabled={position >= total - 1}
-                >
-                  Next <kbd>J</kbd>
-                </button>
-              </div>
-              <p className="muted small hint">
-                Drag over characters (or Shift+←/→), then press a label’s key. Click a span to relabel or
-                remove it. Enter accepts the suggestions, marks the sentence done and opens the next.
-              </p>
-            </>
-          ) : (
-            <p className="muted pad">
-              {total === 0 && dataset ? 'No example matches this filter.' : 'Loading…'}
-            </p>
-          )}
-        </section>
-
-        <aside className="annotate-side">
-          <section className="side-section">
-            <h3>Labels</h3>
-            <LabelLegend
-              labels={labels}
-              hotkeys={hotkeys}
-              onLabel={(label) => void state.labelSelection(api, label)}
-            />
-          </section>
-          <ModelPanel
-            checkpoints={taggers}
-            model={state.model}
-            example={current}
-            colors={colors}
-            autoPreannotate={state.autoPreannotate}
-            onPick={(id) =>
-              void state.pickCheckpoint(api, inference, taggers.find((c) => c.id === id) ?? null)
-            }
-            onAuto={(on) => state.setAutoPreannotate(api, on)}
-            onPreannotate={() => current && void state.preannotate(api, inference, [current], true)}
-            onAccept={(ids) => void state.acceptModel(api, ids)}
-            onReject={(ids) => void state.rejectModel(api, ids)}
-          />
-          <ProgressPanel stats={state.stats} colors={colors} />
-        </aside>
-      </div>
+              </section>
+              <ModelPanel
+                checkpoints={taggers}
+                model={state.model}
+                example={current}
+                colors={colors}
+                autoPreannotate={state.autoPreannotate}
+                onPick={(id) =>
+                  void state.pickCheckpoint(api, inference, taggers.find((c) => c.id === id) ?? null)
+                }
+                onAuto={(on) => state.setAutoPreannotate(api, on)}
+                onPreannotate={() => current && void state.preannotate(api, inference, [current], true)}
+                onAccept={(ids) => void state.acceptModel(api, ids)}
+                onReject={(ids) => void state.rejectModel(api, ids)}
+              />
+              <ProgressPanel stats={state.stats} colors={colors} />
+            </aside>
+          </div>
+        </>
+      )}
     </div>
   );
 }
