@@ -52,6 +52,16 @@ export const pageSize = 100;
 /** The author of every edit: the annotator name setting (OS user name by default, editable in the header). */
 const currentAuthor = (): string => useSettings.getState().settings.annotatorName;
 
+/**
+ * The version the current annotator edits: gold spans and their own annotator spans. Another author's
+ * spans are hidden (double annotation stays independent; the Review mode shows both) and never block a
+ * new span, matching the main side's per-author overlap check.
+ */
+export function ownVersion(view: ExampleView, author: string = currentAuthor()): ExampleView {
+  const spans = view.spans.filter((s) => s.source !== 'annotator' || s.author === author);
+  return spans.length === view.spans.length ? view : { ...view, spans };
+}
+
 export function filterFor(query: ListQuery): ExampleFilter | undefined {
   const filter: ExampleFilter = {};
   if (query.quick === 'unannotated') filter.status = 'unannotated';
@@ -146,7 +156,7 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
     if (current?.id === view.id) {
       const picked = get().pickedSpanId;
       set({
-        current: view,
+        current: ownVersion(view),
         pickedSpanId: picked !== null && view.spans.some((s) => s.id === picked) ? picked : null,
       });
     }
@@ -292,7 +302,12 @@ export const useAnnotate = create<AnnotateState>()((set, get) => {
       const target = Math.max(0, Math.min(total - 1, position));
       if (!exampleCache.get(target)) await loadPage(api, exampleCache.pageOf(target));
       const example = exampleCache.get(target) ?? null;
-      set({ position: target, current: example, selection: null, pickedSpanId: null });
+      set({
+        position: target,
+        current: example && ownVersion(example),
+        selection: null,
+        pickedSpanId: null,
+      });
       // Keep the next page warm so J/Enter never waits on the store.
       get().ensureRange(api, target, target + 2);
       if (example) {
