@@ -65,7 +65,7 @@ function connect() {
     },
     status: () => null,
     ...handlers,
-  } as WorkerHandlers;
+  } as Partial<WorkerHandlers> as WorkerHandlers;
   const channel = new MessageChannel();
   channels.push(channel);
   serveWorkerRequests(channel.port2 as unknown as MessageEndpoint, all);
