@@ -11,11 +11,12 @@ import { examplePredictionSchema } from '../../shared/benchmark/predictionsFile'
 import type { BenchmarkRunRecord } from '../../shared/benchmark/report';
 import { parseBenchmarkRunRecord } from '../../shared/benchmark/schema';
 import type { BenchmarkTask, ExamplePrediction } from '../../shared/benchmark/types';
+import type { BenchmarkRunStatus, BenchmarkRunSummary, OpenedBenchmarkRunResult } from '../../shared/ipc';
 import { metricResultSchema, type MetricResult } from '../../shared/metrics';
 import { transaction } from './database';
 import { ServiceError } from './errors';
 
-export type BenchmarkRunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
+export type { BenchmarkRunStatus };
 
 export interface BenchmarkRunIdentity {
   checkpointSha256: string;
@@ -35,32 +36,9 @@ export interface OpenBenchmarkRun extends BenchmarkRunIdentity {
   datasetId?: string | null;
 }
 
-export interface StoredBenchmarkRun {
-  id: string;
-  checkpointSha256: string;
-  datasetSha256: string;
-  task: BenchmarkTask;
-  checkpointId: string | null;
-  datasetId: string | null;
-  checkpointName: string;
-  datasetName: string;
-  settings: Record<string, unknown>;
-  total: number;
-  /** Examples with a stored prediction. */
-  done: number;
-  status: BenchmarkRunStatus;
-  error: string | null;
-  createdAt: string;
-  updatedAt: string;
-  finishedAt: string | null;
-  /** The full record (metrics, timing, hashes) once finished. */
-  record: BenchmarkRunRecord | null;
-}
-
-export type OpenedBenchmarkRun =
-  | { state: 'finished'; run: StoredBenchmarkRun }
-  | { state: 'resume'; run: StoredBenchmarkRun; completed: ExamplePrediction[] }
-  | { state: 'new'; run: StoredBenchmarkRun };
+/** The run record and open result are the IPC types (shared/ipc.ts): one definition for both sides. */
+export type StoredBenchmarkRun = BenchmarkRunSummary;
+export type OpenedBenchmarkRun = OpenedBenchmarkRunResult;
 
 interface RunRow {
   id: string;
