@@ -36,7 +36,8 @@ export function AnnotatorName() {
         maxLength={200}
         onChange={(e) => setDraft(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') commit();
+          // Enter saves (on blur) and hands the keyboard back to the Annotate view's hotkeys.
+          if (e.key === 'Enter') e.currentTarget.blur();
           // Keys typed here must not reach the Annotate view's hotkeys.
           e.stopPropagation();
         }}
