@@ -10,7 +10,9 @@
  *
  * Measured so far (2 shared cores, load ~15-24): `--layers 1 --seq 32 --batch 1` (23.3M parameters,
  * mostly the 21128-row embedding): forward 2.9 s, forward + backward 13.0 s, clip + AdamW 7.7 s, step
- * 20.8 s = 7.2× one forward pass. The full 12-layer batch-2 run aborted after ~25 min inside a WASM
+ * 20.8 s = 7.2× one forward pass. `--layers 2 --batch 2 --seq 128` (base width, 30.4M parameters):
+ * forward 2.29 s, forward + backward 33.8 s, clip + AdamW 1.58 s, step 35.4 s = 15.5× one forward
+ * pass (the backward of the relative-position attention dominates). The full 12-layer batch-2 run aborted after ~25 min inside a WASM
  * BatchMatMul (emscripten abort, RSS 3.7 GB): parameters, gradients and both AdamW moments of 102M
  * parameters (1.6 GB) plus the activations kept for backprop press against the wasm32 4 GiB heap.
  */
