@@ -10,9 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { basename, dirname, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
+import { basename, resolve } from 'node:path';
 import {
   BENCHMARK_TASKS,
   BenchmarkRunError,
@@ -53,6 +51,7 @@ import { BertTokenizer } from '../../../shared/tokenizer';
 import { fsCheckpointSource } from '../../services/fsCheckpointSource';
 import { packageVersion } from '../../services/services';
 import { CliError, parseCommandArgs, type Command } from '../command';
+import { startNodeBackend } from '../nodeBackend';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
 
@@ -71,21 +70,6 @@ const TASK_ALIASES: Readonly<Record<string, BenchmarkTask>> = {
 };
 
 const nodeSha256: Sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
-
-async function useBackend(name: string): Promise<void> {
-  // PROD silences tfjs's console banner, which would mix into the CLI's output.
-  tf.env().set('PROD', true);
-  if (name === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // In Node the WASM backend reads its .wasm binaries from disk: point it at the package's dist folder.
-    const require = createRequire(import.meta.url);
-    wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
-  } else {
-    await import('@tensorflow/tfjs-backend-cpu');
-  }
-  if (!(await tf.setBackend(name))) throw new CliError(`eval: the tfjs ${name} backend failed to start`);
-  await tf.ready();
-}
 
 function positiveInteger(value: unknown, option: string): number | null {
   if (value === undefined) return null;
@@ -297,7 +281,7 @@ export const command: Command = {
       }
       const { plan } = check;
       const tokenizer = await loadTokenizer(checkpointDir);
-      await useBackend(backend);
+      await startNodeBackend(backend, 'eval');
       const config = new NezhaConfig(loaded.config as ConstructorParameters<typeof NezhaConfig>[0]);
       const { model, missingKeys } = loadNezha(plan.className, config, loaded.stateDict);
       if (missingKeys.length > 0) {

@@ -8,8 +8,6 @@
  * be compared with the golden field by field.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../../../shared/checkpoint/errors';
 import { loadCheckpointFolder } from '../../../shared/checkpoint/folder';
@@ -31,23 +29,9 @@ import {
 } from '../../../shared/nezha';
 import { fsCheckpointSource } from '../../services/fsCheckpointSource';
 import { CliError, parseCommandArgs, type Command } from '../command';
+import { startNodeBackend } from '../nodeBackend';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
-
-async function useBackend(name: string): Promise<void> {
-  // PROD silences tfjs's console banner ("install tfjs-node"), which would mix into the CLI's output.
-  tf.env().set('PROD', true);
-  if (name === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // In Node the WASM backend reads its .wasm binaries from disk: point it at the package's dist folder.
-    const require = createRequire(import.meta.url);
-    wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
-  } else {
-    await import('@tensorflow/tfjs-backend-cpu');
-  }
-  if (!(await tf.setBackend(name))) throw new CliError(`infer: the tfjs ${name} backend failed to start`);
-  await tf.ready();
-}
 
 /** Turns the model's and the readers' errors into one line naming the file and the problem. */
 function asCliError(error: unknown, checkpoint: string): never {
@@ -111,7 +95,7 @@ export const command: Command = {
         );
       }
       const className = golden.model_class as NezhaClassName;
-      await useBackend(backend);
+      await startNodeBackend(backend, 'infer');
 
       const folder = await stat(checkpoint).catch(() => null);
       if (folder === null || !folder.isDirectory()) {

@@ -9,7 +9,7 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as nodeModule from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '../../../shared/checkpoint/errors';
 import { loadCheckpointFolder } from '../../../shared/checkpoint/folder';
@@ -35,6 +35,7 @@ import {
 } from '../../../shared/training';
 import { fsCheckpointSource } from '../../services/fsCheckpointSource';
 import { CliError, parseCommandArgs, type Command } from '../command';
+import { startNodeBackend } from '../nodeBackend';
 
 let gradientsRegistered = false;
 
@@ -74,16 +75,7 @@ export async function registerTfjsGradientsForNode(): Promise<void> {
 
 /** Starts the cpu or wasm backend in Node (wasm reads its binaries from the package folder). */
 export async function useNodeBackend(name: string): Promise<void> {
-  tf.env().set('PROD', true);
-  if (name === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const require = nodeModule.createRequire(import.meta.url);
-    wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
-  } else {
-    await import('@tensorflow/tfjs-backend-cpu');
-  }
-  if (!(await tf.setBackend(name))) throw new CliError(`train: the tfjs ${name} backend failed to start`);
-  await tf.ready();
+  await startNodeBackend(name, 'train');
 }
 
 const DATASET_TASK: Record<TrainingTask, string> = {
