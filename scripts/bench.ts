@@ -15,11 +15,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fsCheckpointSource } from '../electron/services/fsCheckpointSource';
 import { decodeTensorData } from '../shared/checkpoint/dtypes';
 import { inspectCheckpointFolder, loadCheckpointFolder } from '../shared/checkpoint/folder';
-import { median, readWholeFile } from './bench/child';
+import { median, readWholeFile, runChildScriptOutput } from './bench/child';
 import { datasetImportBenchSection } from './bench/datasetImport';
 import { runModelLoadBench } from './bench/modelLoad';
 import { tokenizerBenchSection } from './bench/tokenizer';
-import { trainingStepBenchSection } from './bench/training';
+import { trainingStepBenchSection, type TrainingStepBenchResult } from './bench/training';
 import type { CheckpointSource } from '../shared/checkpoint/source';
 import { makeBaseCheckpoint } from './make-base-checkpoint';
 
@@ -250,7 +250,11 @@ const trainingStepSection: BenchSection = {
   name: trainingStepBenchSection.name,
   summary: trainingStepBenchSection.summary,
   async run() {
-    const r = await trainingStepBenchSection.run();
+    // In a fresh process: the step needs most of the 4 GiB WASM heap, and an abort there must not
+    // take the other sections' results down with it.
+    const r = JSON.parse(
+      runChildScriptOutput(fileURLToPath(new URL('./bench/training.ts', import.meta.url)), []),
+    ) as TrainingStepBenchResult;
     const shape = `batch ${r.batch} × seq ${r.sequence}, ${r.layers} layers, ${(r.parameters / 1e6).toFixed(1)}M parameters`;
     const reference = `one forward pass (${(r.forwardMs / 1000).toFixed(2)} s)`;
     return [
@@ -367,7 +371,16 @@ async function main(argv: string[]): Promise<void> {
   for (const section of sections.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
     console.error(`running "${section.name}": ${section.summary}`);
     const started = performance.now();
-    results.push({ section: section.name, rows: await section.run(options) });
+    try {
+      results.push({ section: section.name, rows: await section.run(options) });
+    } catch (error) {
+      // One failed section (e.g. the WASM heap running out) should not lose the others.
+      console.error(
+        `section "${section.name}" failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      process.exitCode = 1;
+      continue;
+    }
     // Each section's rows as soon as it ends (stderr), so a long later section loses nothing.
     console.error(
       `${formatTable(results.slice(-1))}\n("${section.name}" took ${((performance.now() - started) / 1000).toFixed(0)} s)\n`,

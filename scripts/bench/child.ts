@@ -8,6 +8,11 @@ import { open } from 'node:fs/promises';
 
 /** Runs `script` (a .ts file) with `args` in a fresh Node + tsx process; returns its last stdout line. */
 export function runChildScript(script: string, args: string[]): string {
+  return runChildScriptOutput(script, args).trim().split('\n').at(-1) as string;
+}
+
+/** Runs `script` (a .ts file) with `args` in a fresh Node + tsx process; returns all of its stdout. */
+export function runChildScriptOutput(script: string, args: string[]): string {
   const child = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -16,7 +21,7 @@ export function runChildScript(script: string, args: string[]): string {
     throw new Error(
       `bench child ${script} ${args.join(' ')} failed (exit ${child.status}${child.signal ? `, ${child.signal}` : ''}): ${child.stderr}`,
     );
-  return child.stdout.trim().split('\n').at(-1) as string;
+  return child.stdout;
 }
 
 /** Reads a whole file into one buffer with fs reads (64 MB at a time); returns ms. */
