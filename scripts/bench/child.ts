@@ -19,7 +19,7 @@ export function runChildScriptOutput(script: string, args: string[]): string {
   });
   if (child.status !== 0)
     throw new Error(
-      `bench child ${script} ${args.join(' ')} failed (exit ${child.status}${child.signal ? `, ${child.signal}` : ''}): ${child.stderr}`,
+      `bench child ${script} ${args.join(' ')} failed (exit ${child.status}${child.signal ? `, ${child.signal}` : ''}): ${child.stderr.slice(-2000)}`, // the tail: an emscripten abort prints its whole minified module first
     );
   return child.stdout;
 }
