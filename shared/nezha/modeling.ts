@@ -157,22 +157,20 @@ export class NezhaSelfAttention extends Module {
   }
 }
 
-export class NezhaSelfOutput extends Module {
+/**
+ * dense → dropout → LayerNorm(· + residual): HF's NezhaSelfOutput and NezhaOutput, which differ only in
+ * the projection's input size.
+ */
+abstract class NezhaResidualOutput extends Module {
   readonly dense: Linear;
   readonly LayerNorm: LayerNorm;
   private readonly config: NezhaConfig;
 
-  constructor(config: NezhaConfig, source: ParameterSource, prefix: string) {
+  protected constructor(config: NezhaConfig, source: ParameterSource, prefix: string, inputSize: number) {
     super(prefix);
     this.config = config;
     this.dense = this.child(
-      new Linear(
-        source,
-        joinName(prefix, 'dense'),
-        config.hiddenSize,
-        config.hiddenSize,
-        config.initializerRange,
-      ),
+      new Linear(source, joinName(prefix, 'dense'), inputSize, config.hiddenSize, config.initializerRange),
     );
     this.LayerNorm = this.child(
       new LayerNorm(source, joinName(prefix, 'LayerNorm'), config.hiddenSize, config.layerNormEps),
@@ -182,6 +180,12 @@ export class NezhaSelfOutput extends Module {
   forward(hidden: tf.Tensor3D, residual: tf.Tensor3D, context: ForwardContext): tf.Tensor3D {
     const projected = dropout(this.dense.apply(hidden), this.config.hiddenDropoutProb, context);
     return this.LayerNorm.apply(tf.add(projected, residual)) as tf.Tensor3D;
+  }
+}
+
+export class NezhaSelfOutput extends NezhaResidualOutput {
+  constructor(config: NezhaConfig, source: ParameterSource, prefix: string) {
+    super(config, source, prefix, config.hiddenSize);
   }
 }
 
@@ -239,31 +243,9 @@ export class NezhaIntermediate extends Module {
 }
 
 /** HF's NezhaOutput sub-module (the feed-forward output projection), not a model output type. */
-export class NezhaOutput extends Module {
-  readonly dense: Linear;
-  readonly LayerNorm: LayerNorm;
-  private readonly config: NezhaConfig;
-
+export class NezhaOutput extends NezhaResidualOutput {
   constructor(config: NezhaConfig, source: ParameterSource, prefix: string) {
-    super(prefix);
-    this.config = config;
-    this.dense = this.child(
-      new Linear(
-        source,
-        joinName(prefix, 'dense'),
-        config.intermediateSize,
-        config.hiddenSize,
-        config.initializerRange,
-      ),
-    );
-    this.LayerNorm = this.child(
-      new LayerNorm(source, joinName(prefix, 'LayerNorm'), config.hiddenSize, config.layerNormEps),
-    );
-  }
-
-  forward(hidden: tf.Tensor3D, residual: tf.Tensor3D, context: ForwardContext): tf.Tensor3D {
-    const projected = dropout(this.dense.apply(hidden), this.config.hiddenDropoutProb, context);
-    return this.LayerNorm.apply(tf.add(projected, residual)) as tf.Tensor3D;
+    super(config, source, prefix, config.intermediateSize);
   }
 }
 
