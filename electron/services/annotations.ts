@@ -246,33 +246,37 @@ export class AnnotationService {
   }
 
   undo(exampleId: number): ExampleView {
-    return transaction(this.db, () => {
-      const example = this.exampleRow(exampleId);
-      const entry = this.db
-        .prepare(
-          "SELECT id, before_json, after_json FROM example_history WHERE example_id = ? AND state = 'applied' ORDER BY id DESC LIMIT 1",
-        )
-        .get(exampleId) as { id: number; before_json: string; after_json: string } | undefined;
-      if (!entry) throw new ServiceError('bad-request', `Nothing to undo on example #${example.idx + 1}.`);
-      this.replay(example, JSON.parse(entry.after_json), JSON.parse(entry.before_json));
-      this.db.prepare("UPDATE example_history SET state = 'undone' WHERE id = ?").run(entry.id);
-      this.touchExample(example);
-      return readExampleView(this.db, exampleId);
-    });
+    return this.stepHistory(exampleId, 'undo');
   }
 
   redo(exampleId: number): ExampleView {
+    return this.stepHistory(exampleId, 'redo');
+  }
+
+  /**
+   * undo: the latest applied entry goes back to its before state and becomes 'undone'; redo: the first
+   * undone entry (the most recently undone) goes forward to its after state and becomes 'applied' again.
+   */
+  private stepHistory(exampleId: number, direction: 'undo' | 'redo'): ExampleView {
+    const undo = direction === 'undo';
     return transaction(this.db, () => {
       const example = this.exampleRow(exampleId);
-      // The most recently undone entry is the first to redo.
       const entry = this.db
         .prepare(
-          "SELECT id, before_json, after_json FROM example_history WHERE example_id = ? AND state = 'undone' ORDER BY id ASC LIMIT 1",
+          undo
+            ? "SELECT id, before_json, after_json FROM example_history WHERE example_id = ? AND state = 'applied' ORDER BY id DESC LIMIT 1"
+            : "SELECT id, before_json, after_json FROM example_history WHERE example_id = ? AND state = 'undone' ORDER BY id ASC LIMIT 1",
         )
         .get(exampleId) as { id: number; before_json: string; after_json: string } | undefined;
-      if (!entry) throw new ServiceError('bad-request', `Nothing to redo on example #${example.idx + 1}.`);
-      this.replay(example, JSON.parse(entry.before_json), JSON.parse(entry.after_json));
-      this.db.prepare("UPDATE example_history SET state = 'applied' WHERE id = ?").run(entry.id);
+      if (!entry)
+        throw new ServiceError('bad-request', `Nothing to ${direction} on example #${example.idx + 1}.`);
+      const before = JSON.parse(entry.before_json);
+      const after = JSON.parse(entry.after_json);
+      if (undo) this.replay(example, after, before);
+      else this.replay(example, before, after);
+      this.db
+        .prepare('UPDATE example_history SET state = ? WHERE id = ?')
+        .run(undo ? 'undone' : 'applied', entry.id);
       this.touchExample(example);
       return readExampleView(this.db, exampleId);
     });
