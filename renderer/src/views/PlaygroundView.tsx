@@ -22,6 +22,7 @@ import { PipelineResultView } from './playground/Results';
 import { TaskInputs } from './playground/TaskInputs';
 import './playground/playground.css';
 import { names } from './requirements';
+import { SelectField } from '../components/SelectField';
 
 export function PlaygroundView() {
   const { api } = useServices();
@@ -177,44 +178,28 @@ function Playground({ checkpoints, backend }: { checkpoints: CheckpointRecord[];
 
       <section className="panel pad pg-form" aria-label="Playground input">
         <div className="pg-row">
-          <div className="field">
-            <label htmlFor="pg-checkpoint">Checkpoint</label>
-            <select
-              id="pg-checkpoint"
-              className="select"
-              value={checkpoint.id}
-              disabled={busy}
-              onChange={(event) => {
-                setCheckpointId(event.target.value);
-                setOutcome(null);
-              }}
-            >
-              {checkpoints.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="pg-task">Task</label>
-            <select
-              id="pg-task"
-              className="select"
-              value={task}
-              disabled={busy}
-              onChange={(event) => {
-                setTask(event.target.value as PipelineTask);
-                setOutcome(null);
-              }}
-            >
-              {tasks.map((t) => (
-                <option key={t} value={t}>
-                  {TASK_LABELS[t]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="pg-checkpoint"
+            label="Checkpoint"
+            value={checkpoint.id}
+            disabled={busy}
+            options={checkpoints.map((c) => ({ value: c.id, label: c.name }))}
+            onChange={(value) => {
+              setCheckpointId(value);
+              setOutcome(null);
+            }}
+          />
+          <SelectField
+            id="pg-task"
+            label="Task"
+            value={task}
+            disabled={busy}
+            options={tasks.map((t) => ({ value: t, label: TASK_LABELS[t] }))}
+            onChange={(value) => {
+              setTask(value as PipelineTask);
+              setOutcome(null);
+            }}
+          />
           <p className="muted small pg-model-facts">
             {checkpoint.architecture ?? 'NezhaModel'} · hidden {checkpoint.hiddenSize} ·{' '}
             {checkpoint.numLayers} layers · {formatBytes(checkpoint.sizeBytes)}

@@ -15,6 +15,7 @@ import { DevChart, LossChart } from './TrainCharts';
 import { datasetFits, TASK_OPTIONS } from './trainingData';
 import { DEFAULT_RUN_OPTIONS, defaultSettings, useTrain, type RunOptions } from './trainStore';
 import './train.css';
+import { SelectField } from '../../components/SelectField';
 
 type NumberKey = {
   [K in keyof TrainingSettings]: TrainingSettings[K] extends number ? K : never;
@@ -127,58 +128,34 @@ export function TrainView() {
 
       <section className="panel pad train-form" aria-label="Training settings">
         <div className="train-row">
-          <div className="field">
-            <label htmlFor="train-checkpoint">Checkpoint</label>
-            <select
-              id="train-checkpoint"
-              className="select"
-              value={checkpoint?.id ?? ''}
-              disabled={busy}
-              onChange={(e) => setCheckpointId(e.target.value)}
-            >
-              {checkpoints.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="train-task">Task</label>
-            <select
-              id="train-task"
-              className="select"
-              value={task}
-              disabled={busy}
-              onChange={(e) => {
-                const next = e.target.value as TrainingTask;
-                setTask(next);
-                setSettings((s) => ({ ...s, task: next }));
-              }}
-            >
-              {TASK_OPTIONS.map((t) => (
-                <option key={t.task} value={t.task}>
-                  {t.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="train-dataset">Dataset</label>
-            <select
-              id="train-dataset"
-              className="select"
-              value={dataset?.id ?? ''}
-              disabled={busy}
-              onChange={(e) => setDatasetId(e.target.value)}
-            >
-              {fitting.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name} ({d.exampleCount})
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="train-checkpoint"
+            label="Checkpoint"
+            value={checkpoint?.id ?? ''}
+            disabled={busy}
+            options={checkpoints.map((c) => ({ value: c.id, label: c.name }))}
+            onChange={setCheckpointId}
+          />
+          <SelectField
+            id="train-task"
+            label="Task"
+            value={task}
+            disabled={busy}
+            options={TASK_OPTIONS.map((t) => ({ value: t.task, label: t.label }))}
+            onChange={(value) => {
+              const next = value as TrainingTask;
+              setTask(next);
+              setSettings((s) => ({ ...s, task: next }));
+            }}
+          />
+          <SelectField
+            id="train-dataset"
+            label="Dataset"
+            value={dataset?.id ?? ''}
+            disabled={busy}
+            options={fitting.map((d) => ({ value: d.id, label: `${d.name} (${d.exampleCount})` }))}
+            onChange={setDatasetId}
+          />
           <div className="field grow">
             <label htmlFor="train-name">Result name</label>
             <input
