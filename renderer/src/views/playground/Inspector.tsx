@@ -4,7 +4,13 @@
  * attended to).
  */
 import { useEffect, useRef, useState } from 'react';
+import { SelectField, type SelectOption } from '../../components/SelectField';
 import type { InspectResponse } from '../../inference/protocol';
+
+/** Options 0..count-1, shown 1-based (layers, heads). */
+function numberedOptions(count: number): SelectOption[] {
+  return Array.from({ length: count }, (_, k) => ({ value: String(k), label: String(k + 1) }));
+}
 
 function TokenChips({ inspected }: { inspected: InspectResponse }) {
   return (
@@ -68,36 +74,20 @@ export function AttentionInspector({ inspected }: { inspected: InspectResponse }
         <p className="muted small">The text was truncated to {n} tokens for this view.</p>
       )}
       <div className="pg-row">
-        <div className="field">
-          <label htmlFor="pg-layer">Layer</label>
-          <select
-            id="pg-layer"
-            className="select"
-            value={shownLayer}
-            onChange={(event) => setLayer(Number(event.target.value))}
-          >
-            {Array.from({ length: layers }, (_, k) => (
-              <option key={k} value={k}>
-                {k + 1}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="pg-head">Head</label>
-          <select
-            id="pg-head"
-            className="select"
-            value={shownHead}
-            onChange={(event) => setHead(Number(event.target.value))}
-          >
-            {Array.from({ length: heads }, (_, k) => (
-              <option key={k} value={k}>
-                {k + 1}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="pg-layer"
+          label="Layer"
+          value={String(shownLayer)}
+          options={numberedOptions(layers)}
+          onChange={(value) => setLayer(Number(value))}
+        />
+        <SelectField
+          id="pg-head"
+          label="Head"
+          value={String(shownHead)}
+          options={numberedOptions(heads)}
+          onChange={(value) => setHead(Number(value))}
+        />
         <p className="muted small pg-hover" aria-live="polite">
           {hover
             ? `${inspected.tokens[hover.from]} → ${inspected.tokens[hover.to]}: ${(hover.value * 100).toFixed(1)}%`
