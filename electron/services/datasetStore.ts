@@ -38,6 +38,7 @@ import type {
 } from '../../shared/ipc';
 import { exampleColumns, readExampleViews, toExampleViews } from './annotations';
 import { configureConnection, transaction } from './database';
+import { toDatasetRecord, type DatasetRow as DatasetBaseRow } from './datasets';
 import { ServiceError } from './errors';
 import type { EventBus } from './events';
 import { yieldToEventLoop, type JobRegistry } from './jobs';
@@ -68,15 +69,7 @@ export interface ImportRequest {
   jobId?: string;
 }
 
-interface DatasetRow {
-  id: string;
-  name: string;
-  task: string;
-  format: string;
-  source_path: string | null;
-  example_count: number;
-  builtin: number;
-  added_at: string;
+interface DatasetRow extends DatasetBaseRow {
   source_file: string | null;
   source_hash: string | null;
   span_count: number;
@@ -264,14 +257,7 @@ export class DatasetStore {
     if (!row)
       throw new ServiceError('not-found', `Dataset ${id} does not exist (removed?); reload the list.`);
     return {
-      id: row.id,
-      name: row.name,
-      task: row.task,
-      format: row.format,
-      sourcePath: row.source_path,
-      exampleCount: row.example_count,
-      builtin: row.builtin === 1,
-      addedAt: row.added_at,
+      ...toDatasetRecord(row),
       labels: this.labels(id),
       sourceFile: row.source_file,
       sourceHash: row.source_hash,

@@ -4,7 +4,8 @@ import type { DatasetRecord } from '../../shared/ipc';
 import { transaction } from './database';
 import { ServiceError } from './errors';
 
-interface DatasetRow {
+/** The `datasets` table's base columns (DatasetStore reads more of them). */
+export interface DatasetRow {
   id: string;
   name: string;
   task: string;
@@ -15,7 +16,7 @@ interface DatasetRow {
   added_at: string;
 }
 
-function toRecord(row: DatasetRow): DatasetRecord {
+export function toDatasetRecord(row: DatasetRow): DatasetRecord {
   return {
     id: row.id,
     name: row.name,
@@ -35,7 +36,7 @@ export class DatasetService {
     const rows = this.db
       .prepare('SELECT * FROM datasets ORDER BY builtin DESC, name COLLATE NOCASE, added_at')
       .all() as unknown as DatasetRow[];
-    return rows.map(toRecord);
+    return rows.map(toDatasetRecord);
   }
 
   /** Insert a dataset's metadata (used by importers; examples live in their own tables). */
