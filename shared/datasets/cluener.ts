@@ -6,7 +6,13 @@
 import { DatasetFormatError, quoteSnippet } from './errors';
 import { OffsetMap } from './offsets';
 import { bump, checkLength, DatasetReader, lines, type ReaderOptions } from './reader';
-import { applyLayout, checkSuspiciousChars, parseJson, type DatasetInput } from './source';
+import {
+  applyLayout,
+  checkSuspiciousChars,
+  parseJson,
+  type DatasetInput,
+  type WarningCollector,
+} from './source';
 import type { EntitySpan, NerExample, TextLayout } from './types';
 
 export function parseCluener(input: DatasetInput, options: ReaderOptions = {}): DatasetReader<'ner'> {
@@ -119,14 +125,7 @@ export function parseCluener(input: DatasetInput, options: ReaderOptions = {}): 
             }
           }
         }
-        if (hasOverlap(spans)) {
-          warnings.add(
-            'overlapping-spans',
-            line,
-            (n) =>
-              `${n} row${n > 1 ? 's have' : ' has'} overlapping entities; kept, but BIO/BIOES export cannot write them`,
-          );
-        }
+        checkOverlappingSpans(spans, line, warnings);
       }
       checkSuspiciousChars(sentence, line, warnings);
       checkLength(context, length, line);
@@ -158,6 +157,21 @@ export function hasOverlap(spans: readonly EntitySpan[]): boolean {
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   for (let i = 1; i < sorted.length; i++) if (sorted[i].start < sorted[i - 1].end) return true;
   return false;
+}
+
+/** Warns (once per file, counted) about a JSON-lines row whose entities overlap; the spans are kept. */
+export function checkOverlappingSpans(
+  spans: readonly EntitySpan[],
+  line: number,
+  warnings: WarningCollector,
+): void {
+  if (!hasOverlap(spans)) return;
+  warnings.add(
+    'overlapping-spans',
+    line,
+    (n) =>
+      `${n} row${n > 1 ? 's have' : ' has'} overlapping entities; kept, but BIO/BIOES export cannot write them`,
+  );
 }
 
 /**

@@ -7,7 +7,7 @@
 import { DatasetExportError, DatasetFormatError, quoteSnippet } from './errors';
 import { OffsetMap } from './offsets';
 import { bump, checkLength, DatasetReader, lines, type ReaderOptions } from './reader';
-import { hasOverlap } from './cluener';
+import { checkOverlappingSpans } from './cluener';
 import { applyLayout, checkSuspiciousChars, parseJson, type DatasetInput } from './source';
 import type { EntitySpan, NerExample, TextLayout } from './types';
 
@@ -133,14 +133,7 @@ export function parseJsonlSpans(input: DatasetInput, options: JsonlSpansOptions 
         spans.push({ start: s, end: e, label: renamed });
         bump(entityCounts, renamed);
       });
-      if (hasOverlap(spans)) {
-        warnings.add(
-          'overlapping-spans',
-          line,
-          (n) =>
-            `${n} row${n > 1 ? 's have' : ' has'} overlapping entities; kept, but BIO/BIOES export cannot write them`,
-        );
-      }
+      checkOverlappingSpans(spans, line, warnings);
       checkSuspiciousChars(sentence, line, warnings);
       checkLength(context, length, line);
       counts.tokens += length;
