@@ -930,38 +930,35 @@ export function seqevalPrecisionRecallFscoreSupport(
   return result;
 }
 
-/** seqeval `f1_score` (micro by default). */
-export function seqevalF1(
+type SeqevalScoreArgs = [
   yTrue: readonly (readonly string[])[],
   yPred: readonly (readonly string[])[],
-  options: SeqevalScoreOptions & { average?: SeqevalAverage } = {},
+  options?: SeqevalScoreOptions & { average?: SeqevalAverage },
+];
+
+/** One of precision / recall / F-score, micro by default, warning only for that score (as seqeval does). */
+function seqevalSingleScore(
+  score: 'precision' | 'recall' | 'fscore',
+  [yTrue, yPred, options = {}]: SeqevalScoreArgs,
 ): number {
+  const warnFor = score === 'fscore' ? 'f-score' : score;
   return seqevalPrecisionRecallFscoreSupport(yTrue, yPred, options.average ?? 'micro', {
     ...options,
-    warnFor: ['f-score'],
-  }).fscore;
+    warnFor: [warnFor],
+  })[score];
+}
+
+/** seqeval `f1_score` (micro by default). */
+export function seqevalF1(...args: SeqevalScoreArgs): number {
+  return seqevalSingleScore('fscore', args);
 }
 /** seqeval `precision_score` (micro by default). */
-export function seqevalPrecision(
-  yTrue: readonly (readonly string[])[],
-  yPred: readonly (readonly string[])[],
-  options: SeqevalScoreOptions & { average?: SeqevalAverage } = {},
-): number {
-  return seqevalPrecisionRecallFscoreSupport(yTrue, yPred, options.average ?? 'micro', {
-    ...options,
-    warnFor: ['precision'],
-  }).precision;
+export function seqevalPrecision(...args: SeqevalScoreArgs): number {
+  return seqevalSingleScore('precision', args);
 }
 /** seqeval `recall_score` (micro by default). */
-export function seqevalRecall(
-  yTrue: readonly (readonly string[])[],
-  yPred: readonly (readonly string[])[],
-  options: SeqevalScoreOptions & { average?: SeqevalAverage } = {},
-): number {
-  return seqevalPrecisionRecallFscoreSupport(yTrue, yPred, options.average ?? 'micro', {
-    ...options,
-    warnFor: ['recall'],
-  }).recall;
+export function seqevalRecall(...args: SeqevalScoreArgs): number {
+  return seqevalSingleScore('recall', args);
 }
 
 /** seqeval `accuracy_score`: token-level accuracy over all tags. */
