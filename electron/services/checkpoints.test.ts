@@ -1,6 +1,7 @@
 import {
   cpSync,
   mkdtempSync,
+  readdirSync,
   rmSync,
   writeFileSync,
   readFileSync,
@@ -53,10 +54,13 @@ describe('builtin checkpoints', () => {
     expect(() => services.checkpoints.remove(demo.id)).toThrow(/built into the app and cannot be removed/);
   });
 
-  it('keeps one builtin record across restarts', async () => {
+  it('keeps one builtin record per resources/checkpoints folder across restarts', async () => {
+    const builtinFolders = readdirSync(join(resourcesDir, 'checkpoints'), { withFileTypes: true }).filter(
+      (e) => e.isDirectory(),
+    ).length;
     services.close();
     services = await createServices({ dataDir: join(dir, 'data'), resourcesDir, host: 'serve' });
-    expect(services.checkpoints.list().filter((c) => c.builtin)).toHaveLength(1);
+    expect(services.checkpoints.list().filter((c) => c.builtin)).toHaveLength(builtinFolders);
     expect(services.startupProblems).toEqual([]);
   });
 });
@@ -227,8 +231,9 @@ describe('checkpoint import', () => {
     it(`rejects a folder with ${what}, naming the file`, async () => {
       const folder = copyFixture('token-classification');
       breakIt(folder);
+      const before = services.checkpoints.list();
       await expect(services.checkpoints.import(folder)).rejects.toThrow(message);
-      expect(services.checkpoints.list()).toHaveLength(1);
+      expect(services.checkpoints.list()).toEqual(before);
     });
   }
 
