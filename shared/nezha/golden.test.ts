@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPytorchBin } from '../checkpoint/pytorchBin';
+import { bytesRangeReader } from '../checkpoint/source';
+import type { StateDict } from '../checkpoint/types';
 import { GOLDEN_CASES, TinyFixtures } from './fixtureReader';
+import { loadNezha } from './weights';
 import type { GoldenTensor } from './goldenCase';
 import { compareValues, disposeBatch, flattenGoldenData, goldenBatch } from './goldenCase';
 import type { NezhaTaskOutput } from './heads';
@@ -183,6 +187,56 @@ for (const backend of ['cpu', 'wasm']) {
           tf.dispose(extraOutput as unknown as tf.TensorContainer);
           disposeBatch(extraBatch);
         }
+        disposeBatch(batch);
+        model.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+      });
+    }
+  });
+}
+
+/*
+ * The same goldens from pytorch_model.bin (torch zip + restricted unpickler), for every case whose
+ * checkpoint folder ships one (pretraining/ and sequence-classification/ in the fixture set).
+ */
+const binStates = new Map<string, StateDict>();
+async function binStateDict(folder: string): Promise<StateDict> {
+  let state = binStates.get(folder);
+  if (!state) {
+    const bytes = new Uint8Array(readFileSync(fixtures.path(folder, 'pytorch_model.bin')));
+    state = await readPytorchBin(bytesRangeReader(bytes, `${folder}/pytorch_model.bin`));
+    binStates.set(folder, state);
+  }
+  return state;
+}
+const binCases = GOLDEN_CASES.filter((name) =>
+  existsSync(fixtures.path(fixtures.goldenCase(name).checkpoint, 'pytorch_model.bin')),
+);
+
+for (const backend of ['cpu', 'wasm']) {
+  describe(`NEZHA goldens from pytorch_model.bin on the ${backend} backend`, () => {
+    beforeAll(async () => {
+      expect(await tf.setBackend(backend)).toBe(true);
+    });
+
+    it('covers the cases whose folder ships a .bin', () => {
+      expect(binCases).toEqual(
+        expect.arrayContaining(['pretraining', 'masked_lm', 'next_sentence', 'sequence_classification']),
+      );
+    });
+
+    for (const name of binCases) {
+      it(`${name} from pytorch_model.bin matches HF at 1e-5`, async () => {
+        const golden = fixtures.goldenCase(name);
+        const className = golden.model_class as NezhaClassName;
+        const before = tf.memory().numTensors;
+        const state = await binStateDict(golden.checkpoint);
+        const { model, missingKeys } = loadNezha(className, fixtures.config(golden.checkpoint), state);
+        expect(missingKeys).toEqual([]);
+        const batch = goldenBatch(golden.inputs, golden.labels, name);
+        const output = model.forward(batch, { outputHiddenStates: true, outputAttentions: true });
+        compareOutputs(`${backend} (.bin)`, name, className, output, golden.outputs);
+        tf.dispose(output as unknown as tf.TensorContainer);
         disposeBatch(batch);
         model.dispose();
         expect(tf.memory().numTensors).toBe(before);
