@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readPytorchBin } from '../checkpoint/pytorchBin';
-import { bytesRangeReader } from '../checkpoint/source';
+import { loadCheckpointFolder } from '../checkpoint/folder';
+import { writeHfFolder } from '../checkpoint/hfFolder';
+import { bytesRangeReader, memoryCheckpointSource } from '../checkpoint/source';
 import type { StateDict } from '../checkpoint/types';
 import { NezhaConfig } from './config';
 import { TinyFixtures } from './fixtureReader';
@@ -234,5 +236,43 @@ describe('exporting', () => {
     expect(embeddings.slice(0, 8)).toEqual(new Array(8).fill(0)); // pad_token_id 0
     expect(embeddings.slice(8, 16).some((v) => v !== 0)).toBe(true);
     model.dispose();
+  });
+});
+
+describe('saving as an HF folder', () => {
+  it('a loaded model saved with writeHfFolder and loaded back gives identical outputs', async () => {
+    const golden = fixtures.goldenCase('token_classification');
+    const folder = golden.checkpoint;
+    const config = fixtures.config(folder);
+    const className = golden.model_class as NezhaClassName;
+    const run = (state: StateDict, cfg: NezhaConfig) => {
+      const { model } = loadNezha(className, cfg, state);
+      const batch = goldenBatch(golden.inputs, golden.labels);
+      const output = model.forward(batch, { outputHiddenStates: true, outputAttentions: true });
+      const values = [output.logits!, ...output.hiddenStates!, ...output.attentions!].map((t) =>
+        Float32Array.from(t.dataSync()),
+      );
+      const loss = output.loss!.dataSync()[0];
+      tf.dispose(output as unknown as tf.TensorContainer);
+      disposeBatch(batch);
+      model.dispose();
+      return { values, loss };
+    };
+
+    const { model } = loadNezha(className, config, fixtures.stateDict(folder));
+    const files = writeHfFolder({
+      config: config.toJSON(className),
+      stateDict: await exportStateDict(model),
+      vocab: fixtures.text(folder, 'vocab.txt'),
+    });
+    model.dispose();
+    const reloaded = await loadCheckpointFolder(memoryCheckpointSource(files, 'saved'));
+    expect(reloaded.format).toBe('safetensors');
+    const reloadedConfig = NezhaConfig.fromJsonText(new TextDecoder().decode(files.get('config.json')));
+
+    const original = run(fixtures.stateDict(folder), config);
+    const roundTripped = run(reloaded.stateDict, reloadedConfig);
+    expect(roundTripped.loss).toBe(original.loss);
+    expect(roundTripped.values).toEqual(original.values);
   });
 });
