@@ -60,13 +60,15 @@ test('later views explain what they need instead of showing fake data', async ({
   const hasNerDataset = datasets.result.some((dataset) => /ner|token/i.test(dataset.task));
 
   await openApp(page, host, '#/annotate');
-  const annotate = page.getByTestId('annotate-empty');
-  await expect(annotate.getByRole('heading', { level: 2 })).toHaveText(/Annotate NER corpora/);
-  // The builtin demo is a token-classification checkpoint, so that requirement is met.
-  await expect(annotate.locator('li.met')).toContainText('A token-classification checkpoint');
   if (hasNerDataset) {
-    await expect(annotate.locator('li.met')).toContainText('A NER dataset');
+    // An earlier test in this worker imported a NER corpus: Annotate opens the workbench, not a list
+    // of requirements.
+    await expect(page.getByTestId('view-annotate').getByTestId('review-toggle')).toBeVisible();
   } else {
+    const annotate = page.getByTestId('annotate-empty');
+    await expect(annotate.getByRole('heading', { level: 2 })).toHaveText(/Annotate NER corpora/);
+    // The builtin demo is a token-classification checkpoint, so that requirement is met.
+    await expect(annotate.locator('li.met')).toContainText('A token-classification checkpoint');
     await expect(annotate.locator('li.unmet')).toContainText('Import a NER dataset first');
     await annotate.getByRole('button', { name: 'Go to Datasets' }).click();
     await expect(page.getByTestId('view-datasets')).toBeVisible();

@@ -63,9 +63,11 @@ test('train: fine-tune the tiny NER checkpoint, pause, reload, resume, result in
   await expect(view.getByLabel('Epochs', { exact: true })).toHaveValue('3');
   await expect(view.getByLabel('Optimizer', { exact: true })).toHaveValue('adamw');
   await view.getByLabel('Learning rate', { exact: true }).fill('0.005');
-  await view.getByLabel('Max steps (0 = epochs)', { exact: true }).fill('12');
+  await view.getByLabel('Max steps (0 = epochs)', { exact: true }).fill('24');
   await view.getByLabel('Batch size', { exact: true }).fill('4');
-  await view.getByLabel('Evaluate every N steps (0 = epoch)', { exact: true }).fill('4');
+  // Long enough that the pause lands mid-run even where steps are fast: snapshots reach the main side
+  // a few steps behind the run, and the test pauses only once one has arrived.
+  await view.getByLabel('Evaluate every N steps (0 = epoch)', { exact: true }).fill('8');
   await view.getByLabel('Save state every N steps', { exact: true }).fill('2');
   await view.getByLabel('Max sequence length', { exact: true }).fill('64');
   await view.getByTestId('train-start').click();
@@ -92,7 +94,7 @@ test('train: fine-tune the tiny NER checkpoint, pause, reload, resume, result in
   await expect(view.getByTestId('train-phase')).toHaveText('paused', { timeout: 60_000 });
   const pausedAt = Number((await view.getByTestId('train-step').textContent())!.split('/')[0]);
   expect(pausedAt).toBeGreaterThanOrEqual(3);
-  expect(pausedAt).toBeLessThan(12);
+  expect(pausedAt).toBeLessThan(24);
   await expect(view.getByTestId('train-saved-step')).toHaveText(String(pausedAt));
 
   // A restart of the renderer: the run is listed from the main side and resumes from its saved state.
@@ -100,13 +102,13 @@ test('train: fine-tune the tiny NER checkpoint, pause, reload, resume, result in
   await expect(view).toBeVisible();
   const row = view.getByTestId('train-runs').getByRole('row', { name: /tiny NER trained/ });
   await expect(row).toContainText('paused');
-  await expect(row).toContainText(`${pausedAt} / 12`);
+  await expect(row).toContainText(`${pausedAt} / 24`);
   await row.getByRole('button', { name: 'Resume' }).click();
   await expect(view.getByTestId('train-phase')).toHaveText('finished', { timeout: 120_000 });
   await expect(view.getByTestId('train-message')).toContainText(
     '“tiny NER trained” is in the checkpoint library',
   );
-  expect(await lossPoints(page)).toBe(12);
+  expect(await lossPoints(page)).toBe(24);
   expect(Number(await view.getByTestId('train-dev-chart').getAttribute('data-points'))).toBe(3);
 
   await view.getByRole('button', { name: /Open “tiny NER trained” in Checkpoints/ }).click();
