@@ -73,38 +73,8 @@ export function ReviewPanel({ datasetId }: { datasetId: string }) {
   return (
     <section className="panel review" aria-label="Review" data-testid="review-panel">
       <div className="review-toolbar">
-        <label>
-          Annotator A{' '}
-          <select
-            className="select"
-            aria-label="Annotator A"
-            value={authorA}
-            onChange={(e) => setAuthorA(e.target.value)}
-          >
-            <option value="">—</option>
-            {authors.map((a) => (
-              <option key={a.author} value={a.author}>
-                {a.author} · {a.spans} spans
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Annotator B{' '}
-          <select
-            className="select"
-            aria-label="Annotator B"
-            value={authorB}
-            onChange={(e) => setAuthorB(e.target.value)}
-          >
-            <option value="">—</option>
-            {authors.map((a) => (
-              <option key={a.author} value={a.author}>
-                {a.author} · {a.spans} spans
-              </option>
-            ))}
-          </select>
-        </label>
+        <AuthorPicker name="A" authors={authors} value={authorA} onChange={setAuthorA} />
+        <AuthorPicker name="B" authors={authors} value={authorB} onChange={setAuthorB} />
         <label className="small">
           <input
             type="checkbox"
@@ -328,5 +298,32 @@ function ReviewRow({ item, onSave }: { item: ReviewItem; onSave: (spans: ReviewS
         </div>
       </div>
     </article>
+  );
+}
+
+/** One of the two annotator pickers: every author with a version of this dataset, and their span count. */
+function AuthorPicker(props: {
+  name: 'A' | 'B';
+  authors: readonly { author: string; spans: number }[];
+  value: string;
+  onChange: (author: string) => void;
+}) {
+  return (
+    <label>
+      Annotator {props.name}{' '}
+      <select
+        className="select"
+        aria-label={`Annotator ${props.name}`}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
+        <option value="">—</option>
+        {props.authors.map((a) => (
+          <option key={a.author} value={a.author}>
+            {a.author} · {a.spans} spans
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
