@@ -1,6 +1,7 @@
 /*
  * Side-effect module: registers tfjs-core's gradient functions, which its main entry does not, so
- * tf.grad / tf.variableGrads work on the NEZHA model. Import it from training code:
+ * tf.grad / tf.variableGrads work on the NEZHA model, and prepares the engine for training
+ * (leanBackprop.ts prepareTfjsTraining). Import it from training code:
  *
  *   import '../shared/nezha/gradients';
  *
@@ -9,5 +10,8 @@
  * imports), whereas Vite/vitest bundles and the renderer worker can.
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { prepareTfjsTraining } from './leanBackprop';
+
+prepareTfjsTraining();
 
 export const NEZHA_GRADIENTS_REGISTERED = true;

@@ -2,6 +2,7 @@ export * from './activations';
 export * from './config';
 export * from './goldenCase';
 export * from './heads';
+export * from './leanBackprop';
 export * from './losses';
 export * from './modeling';
 export * from './nn';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readSafetensorsWithMetadata, writeSafetensors } from '../checkpoint/safetensors';
 import type { StateDict } from '../checkpoint/types';
 import type { NezhaTaskModel } from '../nezha/heads';
+import { prepareTfjsTraining } from '../nezha/leanBackprop';
 import { collate, disposeNezhaBatch } from './batching';
 import type { DevMetrics } from './evaluation';
 import type { Feature, TrainingTask } from './features';
@@ -177,6 +178,7 @@ export function plannedSteps(
 
 export async function train(options: TrainerOptions): Promise<TrainingResult> {
   const { model, settings } = options;
+  prepareTfjsTraining();
   const now = options.now ?? (() => performance.now());
   const started = now();
   const parameters = model.namedParameters();

@@ -15,7 +15,7 @@ import { CheckpointError } from '../../../shared/checkpoint/errors';
 import { loadCheckpointFolder } from '../../../shared/checkpoint/folder';
 import { importDataset } from '../../../shared/datasets/importDataset';
 import { DatasetFormatError } from '../../../shared/datasets/errors';
-import { NezhaConfig, NezhaConfigError, NezhaWeightsError } from '../../../shared/nezha';
+import { NezhaConfig, NezhaConfigError, NezhaWeightsError, prepareTfjsTraining } from '../../../shared/nezha';
 import { BertTokenizer } from '../../../shared/tokenizer';
 import {
   buildTrainingJob,
@@ -70,6 +70,7 @@ export async function registerTfjsGradientsForNode(): Promise<void> {
     });
     await load();
   }
+  prepareTfjsTraining();
   gradientsRegistered = true;
 }
 
