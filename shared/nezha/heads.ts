@@ -5,7 +5,16 @@ import { binaryCrossEntropyWithLogits, crossEntropy, IGNORE_INDEX, meanSquaredEr
 import type { ForwardOptions, NezhaInputs, NezhaModelOutput } from './modeling';
 import { NezhaModel } from './modeling';
 import type { ForwardContext, ParameterSource } from './nn';
-import { LayerNorm, Linear, Module, dropout, joinName, matMulTransposedB, tidyOutput } from './nn';
+import {
+  LayerNorm,
+  Linear,
+  Module,
+  dropout,
+  gatherRows,
+  joinName,
+  matMulTransposedB,
+  tidyOutput,
+} from './nn';
 
 /*
  * HF's NEZHA task heads (FACTS §4, §5) with their names, shapes and losses. Every class takes the
@@ -20,6 +29,14 @@ export interface NezhaLabels {
   /** NezhaForQuestionAnswering: [batch] token indices; out-of-range ones are ignored. */
   startPositions?: tf.Tensor;
   endPositions?: tf.Tensor;
+  /**
+   * Masked LM / pretraining, training only: flat indices (row · length + t) of the positions whose
+   * `labels` are not -100, ascending. Given, the prediction head runs only at those positions (the
+   * loss and its gradients are the same; the head over every position is most of an MLM step's
+   * cost at a 21128-token vocab), and the LM logits are [positions, vocab] instead of
+   * [batch, length, vocab]. Not an HF argument; the trainer's collate() sets it.
+   */
+  labelledPositions?: tf.Tensor1D;
 }
 
 export type NezhaBatch = NezhaInputs & NezhaLabels;
@@ -28,7 +45,8 @@ export type NezhaBatch = NezhaInputs & NezhaLabels;
 export interface NezhaTaskOutput {
   loss?: tf.Scalar;
   logits?: tf.Tensor;
-  predictionLogits?: tf.Tensor3D;
+  /** [batch, length, vocab], or [positions, vocab] when the batch has labelledPositions. */
+  predictionLogits?: tf.Tensor;
   seqRelationshipLogits?: tf.Tensor2D;
   startLogits?: tf.Tensor2D;
   endLogits?: tf.Tensor2D;
@@ -158,6 +176,35 @@ export class NezhaLMPredictionHead extends Module {
     const logits = tf.add(matMulTransposedB(transformed, this.decoderWeight), this.bias);
     return tf.reshape(logits, [batch, length, this.decoderWeight.shape[0]]) as tf.Tensor3D;
   }
+
+  /** The logits [positions, vocab] at flat positions (row · length + t) only. */
+  forwardAt(hidden: tf.Tensor3D, positions: tf.Tensor1D): tf.Tensor2D {
+    const [batch, length, size] = hidden.shape;
+    const rows = gatherRows(tf.reshape(hidden, [batch * length, size]), positions);
+    const transformed = tf.reshape(this.transform.forward(tf.reshape(rows, [1, positions.size, size])), [
+      -1,
+      size,
+    ]);
+    return tf.add(matMulTransposedB(transformed, this.decoderWeight), this.bias) as tf.Tensor2D;
+  }
+
+  /**
+   * The LM logits of a batch: at every position, or only at batch.labelledPositions when the batch
+   * has them and labels (training).
+   */
+  predict(hidden: tf.Tensor3D, batch: NezhaBatch): tf.Tensor {
+    const positions = batch.labels !== undefined ? batch.labelledPositions : undefined;
+    return positions === undefined ? this.forward(hidden) : this.forwardAt(hidden, positions);
+  }
+
+  /** HF's masked-LM loss for predict()'s logits (cross-entropy, -100 ignored). */
+  loss(logits: tf.Tensor, batch: NezhaBatch & { labels: tf.Tensor }, className: string): tf.Scalar {
+    const vocab = this.decoderWeight.shape[0];
+    if (logits.rank === 2)
+      return crossEntropy(logits, tf.gather(flattenLabels(batch.labels), batch.labelledPositions!));
+    requireLabels(batch.labels, logits.size / vocab, 'labels', className);
+    return crossEntropy(tf.reshape(logits, [-1, vocab]), flattenLabels(batch.labels));
+  }
 }
 
 /** Shared scaffolding: the `nezha` base model under prefix "nezha." (FACTS §7). */
@@ -199,20 +246,22 @@ export class NezhaForPreTraining extends NezhaHeadModel {
   forward(batch: NezhaBatch, options: ForwardOptions = {}): NezhaTaskOutput {
     return tidyOutput(() => {
       const base = this.nezha.forward(batch, options);
-      const predictionLogits = this.cls.predictions.forward(base.lastHiddenState);
+      const predictionLogits = this.cls.predictions.predict(base.lastHiddenState, batch);
       const seqRelationshipLogits = this.cls.seq_relationship.apply(base.poolerOutput!) as tf.Tensor2D;
       const out: NezhaTaskOutput = { predictionLogits, seqRelationshipLogits, ...encoderFields(base) };
       // HF computes the loss only when both label kinds are given.
       if (batch.labels !== undefined && batch.nextSentenceLabel !== undefined) {
-        const vocab = this.config.vocabSize;
-        requireLabels(batch.labels, predictionLogits.size / vocab, 'labels', this.className);
         requireLabels(
           batch.nextSentenceLabel,
           seqRelationshipLogits.shape[0],
           'nextSentenceLabel',
           this.className,
         );
-        const masked = crossEntropy(tf.reshape(predictionLogits, [-1, vocab]), flattenLabels(batch.labels));
+        const masked = this.cls.predictions.loss(
+          predictionLogits,
+          { ...batch, labels: batch.labels },
+          this.className,
+        );
         const nextSentence = crossEntropy(
           seqRelationshipLogits,
           flattenLabels(batch.nextSentenceLabel),
@@ -247,12 +296,10 @@ export class NezhaForMaskedLM extends NezhaHeadModel {
   forward(batch: NezhaBatch, options: ForwardOptions = {}): NezhaTaskOutput {
     return tidyOutput(() => {
       const base = this.nezha.forward(batch, options);
-      const logits = this.cls.predictions.forward(base.lastHiddenState);
+      const logits = this.cls.predictions.predict(base.lastHiddenState, batch);
       const out: NezhaTaskOutput = { logits, ...encoderFields(base) };
       if (batch.labels !== undefined) {
-        const vocab = this.config.vocabSize;
-        requireLabels(batch.labels, logits.size / vocab, 'labels', this.className);
-        out.loss = crossEntropy(tf.reshape(logits, [-1, vocab]), flattenLabels(batch.labels));
+        out.loss = this.cls.predictions.loss(logits, { ...batch, labels: batch.labels }, this.className);
       }
       return out;
     });

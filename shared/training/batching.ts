@@ -99,6 +99,13 @@ export function collate(features: readonly Feature[], task: TrainingTask, padId 
         shape,
         'int32',
       );
+      if (task === 'masked-lm') {
+        // The LM head then runs only where the loss looks (heads.ts labelledPositions).
+        const positions = features.flatMap((f, row) =>
+          f.tokenLabels!.flatMap((label, t) => (label === -100 ? [] : [row * length + t])),
+        );
+        if (positions.length > 0) batch.labelledPositions = tf.tensor1d(positions, 'int32');
+      }
       if (features[0].classId !== undefined) {
         batch.nextSentenceLabel = tf.tensor1d(
           features.map((f) => f.classId!),

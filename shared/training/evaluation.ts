@@ -97,13 +97,18 @@ export function evaluateFeatures(
       const values = logits.dataSync();
       const width = logits.shape[logits.rank - 1]!;
       if (task === 'token-classification' || task === 'masked-lm') {
-        const length = logits.shape[1]!;
+        // [batch, length, width], or [labelled positions, width] in row-major order (collate's
+        // labelledPositions for masked-lm).
+        const perPosition = logits.rank === 2;
+        const length = perPosition ? 0 : logits.shape[1]!;
+        let labelled = 0;
         slice.forEach((feature, row) => {
           const truth: string[] = [];
           const guess: string[] = [];
           feature.tokenLabels!.forEach((label, t) => {
             if (label === -100) return;
-            const predicted = argmax(values, (row * length + t) * width, width);
+            const at = perPosition ? labelled++ : row * length + t;
+            const predicted = argmax(values, at * width, width);
             if (task === 'masked-lm') {
               maskedTotal++;
               if (predicted === label) maskedCorrect++;
