@@ -279,6 +279,11 @@ const trainingStepSection: BenchSection = {
         reference,
         ratio: r.optimizerMs / r.forwardMs,
       },
+      {
+        name: 'WASM heap at the end (its high-water mark; the wasm32 limit is 4 GiB)',
+        value: r.wasmHeapMb,
+        unit: 'MB',
+      },
     ];
   },
 };

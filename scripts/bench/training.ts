@@ -8,13 +8,8 @@
  * Run alone: `npx tsx scripts/bench/training.ts [--batch N] [--seq N] [--repeats N] [--layers N]`.
  * The defaults (batch 2, seq 128, 1 timed repeat after a warm-up) are meant to take minutes on 2 cores.
  *
- * Measured so far (2 shared cores, load ~15-24): `--layers 1 --seq 32 --batch 1` (23.3M parameters,
- * mostly the 21128-row embedding): forward 2.9 s, forward + backward 13.0 s, clip + AdamW 7.7 s, step
- * 20.8 s = 7.2× one forward pass. `--layers 2 --batch 2 --seq 128` (base width, 30.4M parameters):
- * forward 2.29 s, forward + backward 33.8 s, clip + AdamW 1.58 s, step 35.4 s = 15.5× one forward
- * pass (the backward of the relative-position attention dominates). The full 12-layer batch-2 run aborted after ~25 min inside a WASM
- * BatchMatMul (emscripten abort, RSS 3.7 GB): parameters, gradients and both AdamW moments of 102M
- * parameters (1.6 GB) plus the activations kept for backprop press against the wasm32 4 GiB heap.
+ * Figures and their history: docs/BENCHMARKS.md, "training step". Batch 2 × 128 peaks at ~3.2-3.5 GB
+ * of the 4 GiB wasm32 heap; larger batches need gradient accumulation on WASM.
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +30,8 @@ export interface TrainingStepBenchResult {
   stepMs: number;
   /** stepMs / forwardMs. */
   ratio: number;
+  /** The WASM heap's size at the end (it only grows): the run's memory high-water mark. */
+  wasmHeapMb: number;
 }
 
 function median(values: number[]): number {
@@ -108,6 +105,8 @@ export async function runTrainingStepBench(
       update.push(updateMs);
     }
   }
+  const wasmHeapMb =
+    (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength / 2 ** 20;
   optimizer.dispose();
   model.dispose();
   tf.dispose([inputs.inputIds, inputs.labels]);
@@ -125,6 +124,7 @@ export async function runTrainingStepBench(
     optimizerMs,
     stepMs,
     ratio: stepMs / forwardMs,
+    wasmHeapMb,
   };
 }
 
