@@ -463,3 +463,31 @@ export function decodeTrainingState(bytes: Uint8Array, file = 'training_state.sa
     settings: meta.settings,
   };
 }
+
+/**
+ * An emscripten abort inside a WASM kernel during training is, in practice, the wasm32 heap's
+ * 4 GiB limit (parameters, gradients, both AdamW moments and the activations of one batch). Its
+ * own message says only "Aborted()"; this returns an error that says what happened and what to
+ * change (plus `afterward`, what the caller's user does next), or the error itself when it is
+ * something else.
+ */
+export function explainTrainingFailure(
+  error: unknown,
+  backend: string,
+  run: {
+    settings: Pick<TrainingSettings, 'batchSize' | 'gradientAccumulationSteps'>;
+    maxLength: number;
+    afterward?: string;
+  },
+): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  const outOfMemory = /Aborted\(|out of memory|Cannot enlarge memory|Array buffer allocation failed/i;
+  if (backend !== 'wasm' || !outOfMemory.test(message)) return error;
+  const { batchSize, gradientAccumulationSteps } = run.settings;
+  return new Error(
+    `Training ran out of the WASM backend's 4 GiB memory (batch ${batchSize} × up to ${run.maxLength} tokens; ${message}). ` +
+      `Lower the batch size and raise gradient accumulation (now ${gradientAccumulationSteps}) to keep the same effective batch, or shorten the max sequence length.` +
+      (run.afterward ? ` ${run.afterward}` : ''),
+    { cause: error },
+  );
+}

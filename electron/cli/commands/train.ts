@@ -22,6 +22,7 @@ import {
   decodeTrainingState,
   DEFAULT_TRAINING_SETTINGS,
   encodeTrainingState,
+  explainTrainingFailure,
   loadJiebaSegmenter,
   train,
   trainedFolderFiles,
@@ -264,6 +265,7 @@ export const command: Command = {
         specialTokensMap: await readJson('special_tokens_map.json'),
       });
       const data = await readRecords(values.dataset as string, task);
+      const maxLength = number('max-length', values['max-length'] as string, 128);
       const job = buildTrainingJob({
         data,
         devFraction: number('dev-fraction', values['dev-fraction'] as string, 0.1),
@@ -271,7 +273,7 @@ export const command: Command = {
         stateDict: loaded.stateDict,
         tokenizer,
         settings,
-        maxLength: number('max-length', values['max-length'] as string, 128),
+        maxLength,
         docStride: number('doc-stride', values['doc-stride'] as string, 128),
         segmenter: task === 'masked-lm' ? await loadJiebaSegmenter() : undefined,
         withNextSentence: !!values.nsp,
@@ -297,6 +299,12 @@ export const command: Command = {
         saveEverySteps: stateFile ? number('save-every', values['save-every'] as string, 50) : undefined,
         onSaveState: stateFile ? (state) => writeFile(stateFile, encodeTrainingState(state)) : undefined,
         onProgress: (p) => context.out(progressLine(p)),
+      }).catch((error: unknown) => {
+        throw explainTrainingFailure(error, tf.getBackend(), {
+          settings,
+          maxLength,
+          afterward: stateFile ? `Resume from the state in ${stateFile} with --resume.` : undefined,
+        });
       });
       context.out(
         `train: ${result.status} after ${result.state.step} steps in ${result.seconds.toFixed(1)} s; ${result.precision.note}`,

@@ -10,6 +10,7 @@ import {
   buildTrainingJob,
   decodeTrainingState,
   encodeTrainingState,
+  explainTrainingFailure,
   loadJiebaSegmenter,
   NezhaConfig,
   train,
@@ -110,6 +111,12 @@ export function createTrainHandlers(options: TrainHandlerOptions = {}): TrainHan
               message: progress.kind === 'eval' ? 'dev evaluation' : 'step',
               training: { progress },
             }),
+        }).catch((error: unknown) => {
+          throw explainTrainingFailure(error, tf.getBackend(), {
+            ...request,
+            afterward:
+              'The model runtime has to restart after this: reload the window, then resume the run from its last saved state.',
+          });
         });
         const finished = result.status === 'completed' || result.status === 'early-stopped';
         const files = finished
