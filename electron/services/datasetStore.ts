@@ -37,6 +37,7 @@ import type {
   LabelDefinition,
 } from '../../shared/ipc';
 import { exampleColumns, readExampleViews, toExampleViews } from './annotations';
+import { readBuiltinDatasetIndex, type BuiltinDatasetEntry } from './builtinDatasets';
 import { configureConnection, transaction } from './database';
 import { toDatasetRecord, type DatasetRow as DatasetBaseRow } from './datasets';
 import { ServiceError } from './errors';
@@ -67,6 +68,8 @@ export interface ImportRequest {
   task?: DatasetTask;
   encoding?: string;
   jobId?: string;
+  /** Imports a builtin dataset under this fixed id (builtinDatasets.ts), marked builtin. */
+  builtinId?: string;
 }
 
 interface DatasetRow extends DatasetBaseRow {
@@ -144,6 +147,31 @@ export class DatasetStore {
     }
   }
 
+  /**
+   * Imports each builtin dataset of resources/datasets/index.json that the library does not have yet.
+   * One already there is never replaced, even by a newer file: people annotate it. Returns the
+   * problems found (reported, not fatal).
+   */
+  async syncBuiltins(resourcesDir: string | null): Promise<string[]> {
+    if (!resourcesDir) return [];
+    let entries: BuiltinDatasetEntry[];
+    try {
+      entries = readBuiltinDatasetIndex(resourcesDir);
+    } catch (error) {
+      return [`Builtin datasets: ${(error as Error).message}`];
+    }
+    const problems: string[] = [];
+    for (const entry of entries) {
+      if (this.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(entry.id) !== undefined) continue;
+      try {
+        await this.import({ path: entry.path, name: entry.name, builtinId: entry.id });
+      } catch (error) {
+        problems.push(`Builtin dataset ${entry.file}: ${(error as Error).message}`);
+      }
+    }
+    return problems;
+  }
+
   private async importInto(
     db: DatabaseSync,
     args: {
@@ -158,7 +186,7 @@ export class DatasetStore {
   ): Promise<DatasetImportSummary> {
     const { request, path, bytes, hash, job, emit } = args;
     const file = basename(path);
-    const id = randomUUID();
+    const id = request.builtinId ?? randomUUID();
     const addedAt = this.now();
     const name = request.name ?? basename(file, extname(file));
     const split = splitFromFileName(file);
@@ -170,8 +198,8 @@ export class DatasetStore {
       const reader = openDataset(bytes, { file: path, format: request.format, encoding: request.encoding });
       db.prepare(
         `INSERT INTO datasets (id, name, task, format, source_path, example_count, builtin, added_at, source_file, source_hash)
-         VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
-      ).run(id, name, reader.task, reader.format, path, addedAt, file, hash);
+         VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+      ).run(id, name, reader.task, reader.format, path, request.builtinId ? 1 : 0, addedAt, file, hash);
       const insertExample = db.prepare(
         'INSERT INTO examples (dataset_id, idx, text, split, source_id, meta_json) VALUES (?, ?, ?, ?, ?, ?)',
       );

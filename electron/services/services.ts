@@ -76,6 +76,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const events = new EventBus();
   const jobs = new JobRegistry();
   const annotations = new AnnotationService(db);
+  const datasetStore = new DatasetStore({ db, dbFile, events, jobs });
+  startupProblems.push(...(await datasetStore.syncBuiltins(options.resourcesDir)));
   return {
     dataDir: options.dataDir,
     db,
@@ -83,7 +85,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     settings: new SettingsService(db, { ...defaultSettings, annotatorName: osAnnotatorName() }),
     datasets: new DatasetService(db),
     events,
-    datasetStore: new DatasetStore({ db, dbFile, events, jobs }),
+    datasetStore,
     annotations,
     review: new ReviewService(db, annotations),
     benchmarkRuns: new BenchmarkRunStore(db),

@@ -89,7 +89,7 @@ describe('import / export commands', () => {
           dataDir,
         ])
       ).err,
-    ).toMatch(/no dataset with id or name "nope" .*Stored: clue \(/);
+    ).toMatch(/no dataset with id or name "nope" .*Stored: .*clue \(/);
     expect((await inProcess(['export', '--dataset', 'clue', '--data-dir', dataDir])).err).toMatch(
       /--format is required/,
     );
