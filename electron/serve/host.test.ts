@@ -148,7 +148,7 @@ describe('serve host', () => {
     expect(list.status).toBe(200);
     const body = (await list.json()) as { ok: boolean; result: { id: string; name: string }[] };
     expect(body.ok).toBe(true);
-    expect(body.result.map((c) => c.name)).toContain('NEZHA tiny (random weights, demo)');
+    expect(body.result.map((c) => c.name)).toContain('NEZHA tiny (random weights, for testing)');
 
     const updated = await api(
       'settings.update',

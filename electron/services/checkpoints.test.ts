@@ -36,11 +36,22 @@ function copyFixture(name: string): string {
 }
 
 describe('builtin checkpoints', () => {
-  it('lists the embedded demo as builtin with its labels', async () => {
-    const [demo] = services.checkpoints.list();
+  it('lists the trained demo model first, so views that default to the first checkpoint start with it', () => {
+    const [first] = services.checkpoints.list();
+    expect(first).toMatchObject({
+      id: 'builtin-nezha-demo-ner',
+      name: "NEZHA demo NER (People's Daily, trained in-app)",
+      builtin: true,
+      architecture: 'NezhaForTokenClassification',
+      labels: ['O', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG', 'B-PER', 'I-PER'],
+    });
+  });
+
+  it('lists the random-weight tiny model as builtin with its labels', async () => {
+    const demo = services.checkpoints.list().find((c) => c.id === 'builtin-nezha-tiny-token-classification')!;
     expect(demo).toMatchObject({
       id: 'builtin-nezha-tiny-token-classification',
-      name: 'NEZHA tiny (random weights, demo)',
+      name: 'NEZHA tiny (random weights, for testing)',
       builtin: true,
       architecture: 'NezhaForTokenClassification',
       format: 'safetensors',
