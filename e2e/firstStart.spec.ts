@@ -10,7 +10,8 @@ import type { NerExample } from '../shared/datasets/types';
 import { expect, openApp, test } from './fixtures';
 
 const goldFile = 'resources/datasets/peoples-daily-heldout.txt';
-const gold = importDataset(new Uint8Array(readFileSync(goldFile)), { file: goldFile }).records as NerExample[];
+const gold = importDataset(new Uint8Array(readFileSync(goldFile)), { file: goldFile })
+  .records as NerExample[];
 
 test.afterEach(({ consoleErrors }) => {
   expect(consoleErrors, 'the page logged errors').toEqual([]);
