@@ -29,11 +29,9 @@ import {
   tokenClassificationFeatures,
   train,
   trainedFolderFiles,
-  loadJiebaSegmenter,
   trainingRecord,
   type TrainingSettings,
 } from '../shared/training';
-import { exportStateDict } from '../shared/nezha/weights';
 import { registerTfjsGradientsForNode, useNodeBackend } from '../electron/cli/commands/train';
 
 const { values } = parseArgs({
@@ -52,10 +50,6 @@ const { values } = parseArgs({
     lr: { type: 'string', default: '3e-3' },
     dropout: { type: 'string', default: '0.1' },
     'max-length': { type: 'string', default: '48' },
-    // Continued-pretraining phase first (0 = none): masked LM with whole-word masking on unlabeled
-    // news text (PRETRAIN_CORPORA), then the NER fine-tuning starts from its encoder.
-    'pretrain-steps': { type: 'string', default: '0' },
-    'pretrain-lr': { type: 'string', default: '5e-3' },
     // The builtin sample corpora (resources/datasets): the held-out sentences, which the model never saw.
     'samples-out': { type: 'string', default: 'resources/datasets' },
     'samples-only': { type: 'boolean', default: false },
@@ -77,82 +71,6 @@ const MODEL_CONFIG = {
   initializer_range: 0.02,
 };
 const MAX_LENGTH = Number(values['max-length']);
-
-/**
- * Unlabeled Chinese text for the pretraining phase: the sentences of other NER corpora, labels
- * ignored (MSRA NER test and CLUENER dev, both news; none of People's Daily's sentences).
- */
-const PRETRAIN_CORPORA = [
-  'fixtures/datasets/msra_ner/msra_test_bio.txt',
-  'fixtures/datasets/cluener2020/dev.json',
-];
-
-/** Masked-LM pretraining from scratch; returns the trained weights and the phase's record. */
-async function pretrain(tokenizer: BertTokenizer, seed: number) {
-  const sentences: string[] = [];
-  for (const file of PRETRAIN_CORPORA) {
-    const imported = importDataset(new Uint8Array(await readFile(file)), { file });
-    for (const record of imported.records as NerExample[]) sentences.push(record.text);
-  }
-  // Documents of 8 consecutive sentences, so rows are packed up to the sequence length.
-  const documents: string[] = [];
-  for (let i = 0; i < sentences.length; i += 8) documents.push(sentences.slice(i, i + 8).join('\n'));
-  const settings: TrainingSettings = {
-    ...DEFAULT_TRAINING_SETTINGS,
-    task: 'masked-lm',
-    maxSteps: Number(values['pretrain-steps']),
-    batchSize: Number(values['batch-size']),
-    learningRate: Number(values['pretrain-lr']),
-    warmupRatio: 0.06,
-    weightDecay: 0.01,
-    seed,
-    evalEverySteps: 0,
-    earlyStoppingPatience: 0,
-    loadBestModelAtEnd: false,
-  };
-  const job = buildTrainingJob({
-    data: { task: 'masked-lm', records: documents },
-    devFraction: 0.02,
-    config: new NezhaConfig(MODEL_CONFIG),
-    stateDict: null,
-    tokenizer,
-    settings,
-    maxLength: MAX_LENGTH,
-    segmenter: await loadJiebaSegmenter(),
-  });
-  console.log(
-    `pretraining: ${sentences.length} sentences in ${job.trainRecords} train / ${job.devRecords} dev documents`,
-  );
-  const result = await train({
-    model: job.model,
-    settings,
-    train: job.train,
-    evaluate: job.evaluate,
-    padId: tokenizer.padId,
-    onProgress: (p) => {
-      if (p.kind === 'step' && p.step % 20 === 0)
-        console.log(
-          `pretrain step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)} ${p.examplesPerSecond.toFixed(1)} ex/s`,
-        );
-    },
-  });
-  const dev = job.evaluate?.(job.model).metrics ?? {};
-  console.log(`pretraining dev: ${JSON.stringify(dev)}`);
-  const weights = await exportStateDict(job.model);
-  job.model.dispose();
-  return {
-    weights,
-    record: {
-      corpora: PRETRAIN_CORPORA,
-      sentences: sentences.length,
-      steps: result.state.step,
-      seconds: result.seconds,
-      settings,
-      lossCurve: result.state.lossHistory.filter((_, i) => i % 10 === 9),
-      finalDev: dev,
-    },
-  };
-}
 
 /**
  * The held-out sentences as the app's builtin datasets: with their gold entities in People's
@@ -190,14 +108,13 @@ async function main(): Promise<void> {
     evalEverySteps: 50,
     earlyStoppingPatience: 0,
   };
-  const pretraining = Number(values['pretrain-steps']) > 0 ? await pretrain(tokenizer, seed) : null;
   const makeJob = () =>
     buildTrainingJob({
       data: { task: 'token-classification', records: trainRecords },
       dev: devRecords,
       devFraction: 0,
       config: new NezhaConfig(MODEL_CONFIG),
-      stateDict: pretraining?.weights ?? null,
+      stateDict: null,
       tokenizer,
       settings,
       maxLength: MAX_LENGTH,
@@ -271,7 +188,6 @@ async function main(): Promise<void> {
     maxLength: MAX_LENGTH,
     heldOutMetrics,
     heldOutWholeSentences,
-    pretraining: pretraining?.record ?? null,
     machine: `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, shared), ${process.platform} ${process.arch}, Node ${process.version}`,
     trainedAt: new Date().toISOString(),
   });
