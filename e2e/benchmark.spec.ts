@@ -169,11 +169,13 @@ test('benchmark 2 checkpoints × 2 NER datasets: refusals, progress, cancel, res
   await expect(grid.locator('[data-status="refused"]')).toHaveCount(2);
   await expect(view.getByTestId('throughput-table').locator('tbody tr')).toHaveCount(4);
   await expect(view.locator('.recharts-surface').first()).toBeVisible();
-  // The view scrolls inside the app shell: bring the comparison to the top for the screenshot.
-  await view
-    .getByRole('region', { name: 'Comparison' })
-    .evaluate((element) => element.scrollIntoView({ block: 'start' }));
-  await page.screenshot({ path: 'resources/screenshot-benchmark-grid.png' });
+  if (process.env.NEZHA_SCREENSHOT) {
+    // The view scrolls inside the app shell: bring the comparison to the top for the screenshot.
+    await view
+      .getByRole('region', { name: 'Comparison' })
+      .evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: 'resources/screenshot-benchmark-grid.png' });
+  }
 
   // Details of the resumed cell: the stored predictions were skipped, not recomputed.
   await grid
@@ -191,10 +193,12 @@ test('benchmark 2 checkpoints × 2 NER datasets: refusals, progress, cancel, res
   await expect(details.getByTestId('disagreement-count')).toContainText(
     /\d+ of 24 examples predicted differently/,
   );
-  await page.setViewportSize({ width: 1280, height: 1500 });
-  await details.evaluate((element) => element.scrollIntoView({ block: 'start' }));
-  await page.screenshot({ path: 'resources/screenshot-benchmark-details.png' });
-  await page.setViewportSize({ width: 1280, height: 800 });
+  if (process.env.NEZHA_SCREENSHOT) {
+    await page.setViewportSize({ width: 1280, height: 1500 });
+    await details.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: 'resources/screenshot-benchmark-details.png' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
 
   // Export the Markdown report: the paper-like table with intervals, both checkpoints and datasets.
   const comparison = view.getByRole('region', { name: 'Comparison' });
