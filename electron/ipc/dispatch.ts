@@ -12,7 +12,7 @@ import {
   type RequestChannel,
 } from '../../shared/ipc';
 import { ServiceError } from '../services/errors';
-import type { Handler, Handlers } from './handlers';
+import type { Handler, Handlers, RequestContext } from './handlers';
 
 export function toErrorPayload(channel: string, error: unknown): IpcErrorPayload {
   if (error instanceof IpcError) return error.toPayload();
@@ -26,6 +26,7 @@ export async function dispatchRequest(
   handlers: Handlers,
   channel: string,
   payload: unknown,
+  context: RequestContext = {},
 ): Promise<IpcResult> {
   try {
     if (!isRequestChannel(channel)) {
@@ -37,7 +38,7 @@ export async function dispatchRequest(
     }
     const request = parseRequest(channel, payload);
     const handler = handlers[channel] as Handler<RequestChannel>;
-    const result = await handler(request as never);
+    const result = await handler(request as never, context);
     return { ok: true, result };
   } catch (error) {
     const payloadOut = toErrorPayload(channel, error);

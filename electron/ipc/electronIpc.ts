@@ -60,7 +60,10 @@ export function handleRequests(
         },
       };
     }
-    return dispatchRequest(handlers, channel, (message as { payload?: unknown }).payload);
+    // The sender goes along so a handler can act on the caller's window (dialogs.pick parents its dialog).
+    return dispatchRequest(handlers, channel, (message as { payload?: unknown }).payload, {
+      sender: event.sender,
+    });
   });
   return () => ipcMain.removeHandler(requestIpcChannel);
 }

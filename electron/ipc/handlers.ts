@@ -3,18 +3,38 @@
  * Handlers receive an already validated payload; the mapped type makes a missing channel a type error,
  * and a unit test checks the same at run time.
  */
-import type { RequestChannel, RequestOf, ResponseOf } from '../../shared/ipc';
+import type { WebContents } from 'electron';
+import type { PickPathRequest, RequestChannel, RequestOf, ResponseOf } from '../../shared/ipc';
 import type { BenchmarkRunRecord } from '../../shared/benchmark/report';
 import { saveReportFile } from '../services/benchmarkReports';
+import { ServiceError } from '../services/errors';
 import type { Services } from '../services/services';
 import { TrainingRunStore } from '../services/trainingRuns';
 
+/** Who made the request, as far as the transport knows. */
+export interface RequestContext {
+  /** Electron: the web contents that sent it (already checked to show the app's page); absent in serve mode. */
+  sender?: WebContents;
+}
+
 export type Handler<C extends RequestChannel> = (
   payload: RequestOf<C>,
+  context?: RequestContext,
 ) => ResponseOf<C> | Promise<ResponseOf<C>>;
 export type Handlers = { [C in RequestChannel]: Handler<C> };
 
-export function createHandlers(services: Services): Handlers {
+/** Shows a native file dialog for the request's sender; resolves with the chosen path, or null when cancelled. */
+export type PathPicker = (request: PickPathRequest, context: RequestContext) => Promise<string | null>;
+
+/** What only some hosts can do: the Electron main process passes these, the serve host does not. */
+export interface HostCapabilities {
+  pickPath?: PathPicker;
+}
+
+export const noDialogsMessage =
+  'File dialogs exist only in the desktop app; type the path (an absolute path on the machine running the host).';
+
+export function createHandlers(services: Services, host: HostCapabilities = {}): Handlers {
   // Writes go through services.writes: a dataset import holds a write transaction open across event-loop
   // turns, and a direct write would busy-wait on it synchronously (freezing the loop the import needs).
   const trainingRuns = new TrainingRunStore(services.dataDir);
@@ -77,6 +97,10 @@ export function createHandlers(services: Services): Handlers {
         return { deleted: true };
       }),
     'benchmarks.saveReport': ({ path, content }) => saveReportFile(path, content),
+    'dialogs.pick': async (request, context = {}) => {
+      if (!host.pickPath) throw new ServiceError('bad-request', noDialogsMessage);
+      return { path: await host.pickPath(request, context) };
+    },
     'trainingRuns.save': ({ run }) => trainingRuns.save(run),
     'trainingRuns.list': () => trainingRuns.list(),
     'trainingRuns.get': ({ runId }) => trainingRuns.get(runId),

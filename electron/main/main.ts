@@ -3,7 +3,7 @@
  * services on the userData folder, and the security defaults of security.ts.
  * Importing this module outside Electron (unit tests) only exposes the factories below.
  */
-import { app, BrowserWindow, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { createHandlers } from '../ipc/handlers';
 import { appName, createServices, type Services } from '../services/services';
 import { appProtocolResponse, appSchemePrivileges } from './appProtocol';
 import { buildMenuTemplate } from './menu';
+import { createPathPicker } from './pathPicker';
 import { applySessionSecurity, applyWebContentsSecurity } from './security';
 import { createMainWindowOptions, electronContentSecurityPolicy, webgpuSwitches } from './windowOptions';
 import { restoreWindowState, windowStateKey, type WindowState } from './windowState';
@@ -94,7 +95,10 @@ export async function startApp(): Promise<void> {
   protocol.handle(appSchemePrivileges.scheme, (request) =>
     appProtocolResponse(request, { rendererDir: paths.renderer, library: services.checkpoints }),
   );
-  handleRequests(ipcMain, createHandlers(services));
+  handleRequests(
+    ipcMain,
+    createHandlers(services, { pickPath: createPathPicker({ dialog, BrowserWindow }) }),
+  );
   forwardEvents(services.events, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(buildMenuTemplate(process.platform, appName, !app.isPackaged)),

@@ -12,10 +12,14 @@ const windows: { options: Record<string, unknown>; url?: string; handlers: Map<s
 let protocolHandler: ((request: Request) => Response | Promise<Response>) | undefined;
 let ipcHandler: ((event: unknown, message: unknown) => Promise<unknown>) | undefined;
 let singleInstance = true;
+// The native dialogs: which window each sender belongs to, and the calls made.
+const dialogWindows = new Map<unknown, { isDestroyed(): boolean }>();
+const dialogCalls: { kind: string; window: unknown; options: unknown }[] = [];
 
 vi.mock('electron', () => {
   class BrowserWindow {
     static getAllWindows = () => [];
+    static fromWebContents = (contents: unknown) => dialogWindows.get(contents) ?? null;
     record: (typeof windows)[number];
     webContents = { once: () => undefined, getURL: () => 'app://nezha/index.html' };
     constructor(options: Record<string, unknown>) {
@@ -53,6 +57,16 @@ vi.mock('electron', () => {
       exit: () => calls.push('exit'),
     },
     BrowserWindow,
+    dialog: {
+      showOpenDialog: (window: unknown, options: unknown) => {
+        dialogCalls.push({ kind: 'open', window, options });
+        return Promise.resolve({ canceled: false, filePaths: ['/picked/folder'] });
+      },
+      showSaveDialog: (window: unknown, options: unknown) => {
+        dialogCalls.push({ kind: 'save', window, options });
+        return Promise.resolve({ canceled: true, filePath: '' });
+      },
+    },
     ipcMain: {
       handle: (channel: string, handler: typeof ipcHandler) => {
         calls.push(`ipc ${channel}`);
@@ -141,6 +155,27 @@ describe('startApp (Electron mocked)', () => {
       { channel: 'app.info' },
     );
     expect(foreign).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('answers dialogs.pick with the native dialog parented to the sending window', async () => {
+    const sender = { isDestroyed: () => false };
+    const window = { isDestroyed: () => false };
+    dialogWindows.set(sender, window);
+    const app = { url: 'app://nezha/index.html' };
+    const opened = await ipcHandler!(
+      { senderFrame: app, sender },
+      { channel: 'dialogs.pick', payload: { purpose: 'open-folder', title: 'Checkpoint folder' } },
+    );
+    expect(opened).toEqual({ ok: true, result: { path: '/picked/folder' } });
+    const saved = await ipcHandler!(
+      { senderFrame: app, sender },
+      { channel: 'dialogs.pick', payload: { purpose: 'save-file' } },
+    );
+    expect(saved).toEqual({ ok: true, result: { path: null } });
+    expect(dialogCalls).toEqual([
+      { kind: 'open', window, options: { title: 'Checkpoint folder', properties: ['openDirectory'] } },
+      { kind: 'save', window, options: { properties: ['createDirectory', 'showOverwriteConfirmation'] } },
+    ]);
   });
 
   it('serves checkpoint bytes over the registered app:// handler with Range', async () => {

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { BenchmarkIcon } from '../components/icons';
+import { PathField } from '../components/PathField';
 import { backendLabel } from '../inference/backendSelection';
 import { useLibrary } from '../state/library';
 import { useRouter } from '../state/router';
@@ -366,12 +367,17 @@ function ExportControls({
         ))}
       </select>
       {hostKind === 'electron' ? (
-        <input
-          className="input"
-          aria-label="Save report to"
+        <PathField
+          id="bench-report-path"
+          label="Save report to"
+          hideLabel
+          className="bench-export-path"
+          purpose="save-file"
+          dialogTitle="Save benchmark report"
+          filters={[{ name: REPORT_FILE[format].label, extensions: [REPORT_FILE[format].extension] }]}
           placeholder={`/path/to/report.${REPORT_FILE[format].extension}`}
           value={path}
-          onChange={(e) => setPath(e.target.value)}
+          onChange={setPath}
         />
       ) : null}
       <button

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CheckpointRecord } from '../../../shared/ipc';
 import { CheckpointIcon } from '../components/icons';
+import { PathField } from '../components/PathField';
 import { describeArchitecture, formatBytes, formatDateTime } from '../lib/format';
 import { useLibrary } from '../state/library';
 import { useRouter } from '../state/router';
@@ -132,18 +133,14 @@ function ImportForm({ onImported }: { onImported(record: CheckpointRecord): void
       onSubmit={(event) => void submit(event)}
       aria-label="Import a checkpoint"
     >
-      <div className="field grow">
-        <label htmlFor="import-path">Checkpoint folder</label>
-        <input
-          id="import-path"
-          className="input mono"
-          placeholder="/home/me/models/nezha-cn-base"
-          value={path}
-          onChange={(event) => setPath(event.target.value)}
-          spellCheck={false}
-          autoComplete="off"
-        />
-      </div>
+      <PathField
+        id="import-path"
+        label="Checkpoint folder"
+        purpose="open-folder"
+        placeholder="/home/me/models/nezha-cn-base"
+        value={path}
+        onChange={setPath}
+      />
       <div className="field">
         <label htmlFor="import-name">Name (optional)</label>
         <input

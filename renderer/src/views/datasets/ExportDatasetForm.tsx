@@ -5,6 +5,7 @@ import {
   type DatasetExportFormat,
   type DatasetRecord,
 } from '../../../../shared/ipc';
+import { PathField } from '../../components/PathField';
 import { formatBytes } from '../../lib/format';
 import { useServices } from '../../state/services';
 
@@ -74,15 +75,15 @@ export function ExportDatasetForm({ dataset, onClose }: { dataset: DatasetRecord
           ))}
         </select>
       </div>
-      <div className="field grow">
-        <label htmlFor={`export-path-${dataset.id}`}>Write to</label>
-        <input
-          id={`export-path-${dataset.id}`}
-          className="input mono"
-          value={path}
-          onChange={(e) => setPath(e.target.value)}
-        />
-      </div>
+      <PathField
+        id={`export-path-${dataset.id}`}
+        label="Write to"
+        purpose="save-file"
+        dialogTitle={`Export ${dataset.name}`}
+        filters={[{ name: format, extensions: [extensions[format]] }]}
+        value={path}
+        onChange={setPath}
+      />
       <button className="button button-primary" type="submit" disabled={busy}>
         {busy ? 'Exporting…' : 'Export'}
       </button>

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { datasetFormatSchema, type DatasetImportSummary, type ProgressEvent } from '../../../../shared/ipc';
+import { PathField } from '../../components/PathField';
 import { useLibrary } from '../../state/library';
 import { useRouter } from '../../state/router';
 import { useServices } from '../../state/services';
@@ -85,17 +86,15 @@ export function ImportDatasetForm() {
   return (
     <section className="panel" aria-label="Import a dataset">
       <form className="import-form" onSubmit={(e) => void submit(e)} data-testid="dataset-import-form">
-        <div className="field grow">
-          <label htmlFor="dataset-path">Dataset file</label>
-          <input
-            id="dataset-path"
-            className="input mono"
-            placeholder="/path/to/msra_test_bio.txt"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            disabled={Boolean(job)}
-          />
-        </div>
+        <PathField
+          id="dataset-path"
+          label="Dataset file"
+          purpose="open-file"
+          placeholder="/path/to/msra_test_bio.txt"
+          value={path}
+          onChange={setPath}
+          disabled={Boolean(job)}
+        />
         <div className="field">
           <label htmlFor="dataset-format">Format</label>
           <select
