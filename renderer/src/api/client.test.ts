@@ -54,7 +54,7 @@ describe('createApi over the serve transport', () => {
     const api = createApi(transport);
     const checkpoints = await api.checkpoints.list();
     const demo = checkpoints.find((c) => c.builtin);
-    expect(demo?.name).toMatch(/^NEZHA tiny/);
+    expect(demo?.name).toMatch(/^NEZHA demo NER/);
     expect(demo?.architecture).toBe('NezhaForTokenClassification');
     const info = await api.app.info();
     expect(info.host).toBe('serve');
