@@ -39,7 +39,7 @@ beforeAll(async () => {
     rendererDir,
     resourcesDir: join(root, 'resources'),
   });
-  demo = host.services.checkpoints.list().find((c) => c.builtin)!;
+  demo = host.services.checkpoints.list().find((c) => c.id === 'builtin-nezha-tiny-token-classification')!;
   base = await host.services.checkpoints.import(join(fixtures, 'base'), 'tiny base');
 });
 afterAll(async () => {
