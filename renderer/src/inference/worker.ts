@@ -15,6 +15,27 @@ let queue: Promise<unknown> = Promise.resolve();
 const models = createModelHandlers();
 const benchmarks = createBenchmarkHandlers(models.registry);
 
+/** Methods that stop work: they answer at once, never behind a backend switch. */
+const stopMethods = new Set(['cancel', 'trainStop']);
+
+/**
+ * Model, benchmark and training work waits for a backend start or switch in flight: a load sent
+ * right after the page opened must not reach tfjs before its backend is initialised.
+ */
+function afterBackendSwitch<H extends Partial<WorkerHandlers>>(group: H): H {
+  const wrapped: Record<string, unknown> = {};
+  for (const [method, handler] of Object.entries(group)) {
+    const run = handler as (payload: unknown, context: unknown) => unknown;
+    wrapped[method] = stopMethods.has(method)
+      ? run
+      : async (payload: unknown, context: unknown) => {
+          await queue;
+          return run(payload, context);
+        };
+  }
+  return wrapped as H;
+}
+
 const handlers: WorkerHandlers = {
   init: ({ preference }, context) => {
     const run = queue.then(async () => {
@@ -30,9 +51,9 @@ const handlers: WorkerHandlers = {
     return run;
   },
   status: () => current,
-  ...models.handlers,
-  ...benchmarks.handlers,
-  ...createTrainHandlers(),
+  ...afterBackendSwitch(models.handlers),
+  ...afterBackendSwitch(benchmarks.handlers),
+  ...afterBackendSwitch(createTrainHandlers()),
   // Benchmark runs keep their own jobs; a cancel for any other id goes to the model jobs (loads, pipelines).
   cancel: (request, context) =>
     benchmarks.cancel(request.jobId) ? { cancelled: true } : models.handlers.cancel(request, context),
