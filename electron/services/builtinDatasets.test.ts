@@ -40,6 +40,14 @@ describe('builtin datasets', () => {
     expect(new Set(gold.flatMap((r) => r.spans.map((span) => span.label)))).toEqual(
       new Set(['PER', 'LOC', 'ORG']),
     );
+    // The text-only sample still starts with the entity labels (index.json), ready for hotkeys.
+    expect(
+      s.datasetStore.labels('builtin-peoples-daily-sample.jsonl').map((l) => [l.name, l.hotkey]),
+    ).toEqual([
+      ['PER', '1'],
+      ['LOC', '2'],
+      ['ORG', '3'],
+    ]);
     expect(() => s.datasets.remove('builtin-peoples-daily-sample.jsonl')).toThrow(/cannot be removed/);
   });
 

@@ -1,6 +1,6 @@
 /**
  * The builtin datasets: files in resources/datasets/ listed in its index.json
- * ({"datasets": [{"file", "name"}]}), imported into every library on first start so a new person
+ * ({"datasets": [{"file", "name", "labels"?}]}), imported into every library on first start so a new person
  * has Chinese text to pre-annotate and a gold set to benchmark on without importing anything.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,10 +15,18 @@ export interface BuiltinDatasetEntry {
   file: string;
   name: string;
   path: string;
+  /** NER: the label set for a file without entities (a text-only corpus to annotate). */
+  labels?: string[];
 }
 
 const indexSchema = z.object({
-  datasets: z.array(z.object({ file: z.string().min(1), name: z.string().trim().min(1) })),
+  datasets: z.array(
+    z.object({
+      file: z.string().min(1),
+      name: z.string().trim().min(1),
+      labels: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+    }),
+  ),
 });
 
 /** Reads and checks resources/datasets/index.json; none when the folder or index is absent. */
@@ -37,11 +45,11 @@ export function readBuiltinDatasetIndex(resourcesDir: string): BuiltinDatasetEnt
     const issue = result.error.issues[0];
     throw new Error(`${indexFile}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  return result.data.datasets.map(({ file, name }, index) => {
+  return result.data.datasets.map(({ file, name, labels }, index) => {
     const path = join(dir, file);
     if (basename(file) !== file || !existsSync(path)) {
       throw new Error(`${indexFile}: datasets[${index}] names "${file}", which is not a file in ${dir}.`);
     }
-    return { id: builtinDatasetIdPrefix + file, file, name, path };
+    return { id: builtinDatasetIdPrefix + file, file, name, path, labels };
   });
 }

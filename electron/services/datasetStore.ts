@@ -70,6 +70,8 @@ export interface ImportRequest {
   jobId?: string;
   /** Imports a builtin dataset under this fixed id (builtinDatasets.ts), marked builtin. */
   builtinId?: string;
+  /** NER: the label set to start with when the file has no entities (a text-only corpus). */
+  labels?: readonly string[];
 }
 
 interface DatasetRow extends DatasetBaseRow {
@@ -164,7 +166,7 @@ export class DatasetStore {
     for (const entry of entries) {
       if (this.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(entry.id) !== undefined) continue;
       try {
-        await this.import({ path: entry.path, name: entry.name, builtinId: entry.id });
+        await this.import({ path: entry.path, name: entry.name, builtinId: entry.id, labels: entry.labels });
       } catch (error) {
         problems.push(`Builtin dataset ${entry.file}: ${(error as Error).message}`);
       }
@@ -239,7 +241,9 @@ export class DatasetStore {
             'Pick the file for that task, or leave the task out.',
         );
       }
-      const labels = defaultLabels(result.task, result.counts);
+      let labels = defaultLabels(result.task, result.counts);
+      if (labels.length === 0 && result.task === 'ner' && request.labels?.length)
+        labels = labelDefinitions(request.labels);
       const insertLabel = db.prepare(
         'INSERT INTO dataset_labels (dataset_id, name, color, hotkey, position) VALUES (?, ?, ?, ?, ?)',
       );
@@ -594,6 +598,11 @@ export function defaultLabels(task: DatasetTask, counts: DatasetCounts): LabelDe
   } else {
     for (const name of Object.keys(counts.labels ?? {})) add(name);
   }
+  return labelDefinitions(names);
+}
+
+/** Labels in this order, with the palette's colours and hotkeys 1–9. */
+function labelDefinitions(names: readonly string[]): LabelDefinition[] {
   return names.map((name, position) => ({
     name,
     color: labelPalette[position % labelPalette.length],
