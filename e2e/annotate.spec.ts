@@ -232,24 +232,4 @@ test('model in the loop: the demo checkpoint pre-annotates, accept one, reject t
   await expect(page.getByTestId('example-position')).toHaveText(`#${listed.result.items[0].index + 1}`);
   await expect(page.getByTestId('example-row').nth(1)).toContainText(`#${listed.result.items[1].index + 1}`);
   expect(listed.result.items[0].uncertainty).not.toBeNull();
-
-  if (process.env.NEZHA_SCREENSHOT) {
-    await page.getByLabel('Order').selectOption('index');
-    await page.getByTestId('example-row').nth(1).click();
-    await expect(page.getByTestId('example-position')).toHaveText('#2');
-    await expect(text.locator('.ch.model').first()).toBeVisible();
-    const locKey = await page
-      .getByTestId('label-legend')
-      .getByRole('button', { name: /LOC/ })
-      .locator('kbd')
-      .innerText();
-    await dragChars(page, 17, 20);
-    await page.keyboard.press(locKey);
-    await expect(text.locator('[data-testid="span"][data-label="LOC"]')).toHaveCount(1);
-    await dragChars(page, 0, 3);
-    await page.setViewportSize({ width: 1440, height: 860 });
-    await page.screenshot({ path: 'resources/screenshot-annotate.png' });
-    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
-    await page.screenshot({ path: 'resources/screenshot-annotate-dark.png' });
-  }
 });

@@ -117,9 +117,10 @@ test('NezhaModel and NezhaForTokenClassification on WebGPU (SwiftShader) match H
   host,
 }) => {
   test.setTimeout(240_000);
+  // The tiny fixture checkpoint: its HF goldens are what the outputs are compared against.
   const demo = host.services.checkpoints
     .list()
-    .find((c) => c.builtin && c.architecture === 'NezhaForTokenClassification')!;
+    .find((c) => c.id === 'builtin-nezha-tiny-token-classification')!;
   const base = await host.services.checkpoints.import(
     resolve('fixtures/nezha-tiny/base'),
     'E2E tiny base (WebGPU)',
