@@ -1,6 +1,6 @@
 /** Writes an exported benchmark report where the person chose, atomically (temp file in the folder + rename). */
-import { rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, basename } from 'node:path';
+import { isAbsolute } from 'node:path';
+import { writeFileAtomically } from './atomicWrite';
 import { ServiceError } from './errors';
 
 export async function saveReportFile(
@@ -13,13 +13,10 @@ export async function saveReportFile(
       `Report path "${path}" is not absolute; choose a full path such as /home/me/report.md.`,
     );
   }
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const bytes = Buffer.from(content, 'utf8');
   try {
-    await writeFile(temp, bytes);
-    await rename(temp, path);
+    await writeFileAtomically(path, bytes);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
     throw new ServiceError(
       'failed',
       `Could not write the report to ${path}: ${(error as Error).message}; check that the folder exists and is writable.`,

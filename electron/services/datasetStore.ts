@@ -7,8 +7,8 @@
  * committed state (WAL), and edits queued behind it run once it commits or rolls back.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import {
   DatasetExportError,
@@ -37,6 +37,7 @@ import type {
   LabelDefinition,
 } from '../../shared/ipc';
 import { exampleColumns, readExampleViews, toExampleViews } from './annotations';
+import { writeFileAtomically } from './atomicWrite';
 import { readBuiltinDatasetIndex, type BuiltinDatasetEntry } from './builtinDatasets';
 import { configureConnection, transaction } from './database';
 import { toDatasetRecord, type DatasetRow as DatasetBaseRow } from './datasets';
@@ -485,13 +486,10 @@ export class DatasetStore {
       throw error;
     }
     const path = resolve(request.path);
-    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
     const bytes = Buffer.from(content, 'utf8');
     try {
-      await writeFile(temp, bytes);
-      await rename(temp, path);
+      await writeFileAtomically(path, bytes);
     } catch (error) {
-      await unlink(temp).catch(() => undefined);
       throw new ServiceError(
         'failed',
         `Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. ` +

@@ -10,7 +10,8 @@
  * Plain files, not SQLite: state snapshots are large blobs and nothing queries inside a run.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { writeFileAtomically } from './atomicWrite';
 import { join } from 'node:path';
 import type { CheckpointRecord, TrainingRunInput, TrainingRunRecord } from '../../shared/ipc';
 import { ServiceError } from './errors';
@@ -61,9 +62,7 @@ export class TrainingRunStore {
   private async writeRun(record: TrainingRunRecord): Promise<void> {
     const dir = this.dir(record.id);
     await mkdir(dir, { recursive: true });
-    const temp = join(dir, `run.json.${process.pid}.tmp`);
-    await writeFile(temp, `${JSON.stringify(record, null, 1)}\n`);
-    await rename(temp, join(dir, 'run.json'));
+    await writeFileAtomically(join(dir, 'run.json'), `${JSON.stringify(record, null, 1)}\n`);
   }
 
   async get(runId: string): Promise<TrainingRunRecord> {

@@ -5,9 +5,8 @@
  * its format, task, example count, label set with counts (entities per type for NER) and warnings;
  * convert reads a NER file and writes it in another NER format, atomically (temp file + rename).
  */
-import { randomUUID } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import {
   DatasetExportError,
   DatasetFormatError,
@@ -23,6 +22,7 @@ import {
   datasetFormatSchema,
   type DatasetExportFormat,
 } from '../../../shared/ipc';
+import { writeFileAtomically } from '../../services/atomicWrite';
 import { CliError, parseCommandArgs, type Command } from '../command';
 
 /** What `dataset inspect --json` prints. */
@@ -213,12 +213,9 @@ function converterFor(
 }
 
 async function writeAtomically(path: string, content: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
   try {
-    await writeFile(temp, content, 'utf8');
-    await rename(temp, path);
+    await writeFileAtomically(path, content);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
     throw new CliError(
       `dataset convert: cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. ` +
         'Check that the folder exists and is writable.',
