@@ -23,7 +23,8 @@ import { importDataset } from '../../shared/datasets';
 import { loadNezha, NezhaConfig, type NezhaTaskModel } from '../../shared/nezha';
 import { BertTokenizer } from '../../shared/tokenizer';
 import { openDatabase } from './database';
-import { BenchmarkRunStore, canonicalJson, type OpenBenchmarkRun } from './benchmarkRuns';
+import { canonicalJson } from '../../shared/benchmark/hash';
+import { BenchmarkRunStore, type OpenBenchmarkRun } from './benchmarkRuns';
 import { fsCheckpointSource } from './fsCheckpointSource';
 
 /*

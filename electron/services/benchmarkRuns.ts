@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 // Not the shared/benchmark index: it also exports the tfjs model runner, which the main process never needs.
+import { canonicalJson } from '../../shared/benchmark/hash';
 import { examplePredictionSchema } from '../../shared/benchmark/predictionsFile';
 import type { BenchmarkRunRecord } from '../../shared/benchmark/report';
 import { parseBenchmarkRunRecord } from '../../shared/benchmark/schema';
@@ -58,18 +59,6 @@ interface RunRow {
   updated_at: string;
   finished_at: string | null;
   record_json: string | null;
-}
-
-/** JSON with object keys sorted at every level: equal settings give equal keys whatever their order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 const RUN_COLUMNS = `r.*, (SELECT COUNT(*) FROM benchmark_predictions p WHERE p.run_id = r.id) AS done`;

@@ -4,6 +4,19 @@
  */
 import type { CheckpointSource } from '../checkpoint/source';
 
+/** JSON with object keys sorted at every level: equal settings or records give equal
+ * strings (keys, hashes) whatever their key order; undefined fields are left out as JSON.stringify does. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** SHA-256 of some bytes as lowercase hex. */
 export type Sha256 = (bytes: Uint8Array) => Promise<string> | string;
 

@@ -12,7 +12,7 @@ import {
   datasetLabelsOf,
   type HeadPlan,
 } from '../../../../shared/benchmark/compatibility';
-import { webCryptoSha256 } from '../../../../shared/benchmark/hash';
+import { canonicalJson, webCryptoSha256 } from '../../../../shared/benchmark/hash';
 import type { BenchmarkRunRecord } from '../../../../shared/benchmark/report';
 import { DEFAULT_PREDICTION_SETTINGS, type PredictionSettings } from '../../../../shared/benchmark/runner';
 import { headlineMetric } from '../../../../shared/benchmark/score';
@@ -177,18 +177,6 @@ export function runSettings(options: RunOptions): PredictionSettings & {
     ciLevel: 0.95,
     seed: options.seed,
   };
-}
-
-/** JSON with sorted keys, so equal records hash equally. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** A stored example as the record the runner evaluates (gold = the working annotation for NER). */
