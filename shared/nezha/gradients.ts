@@ -3,7 +3,7 @@
  * tf.grad / tf.variableGrads work on the NEZHA model, and prepares the engine for training
  * (leanBackprop.ts prepareTfjsTraining). Import it from training code:
  *
- *   import '../shared/nezha/gradients';
+ *   import '<repo>/shared/nezha/gradients'; // relative to the importing file
  *
  * It is deliberately not re-exported from index.ts: inference never needs it, and plain Node ESM
  * (the tsx-run CLI) cannot load tfjs-core's per-file ESM build that it pulls in (extensionless
