@@ -15,7 +15,7 @@ import {
 } from '../../../shared/benchmark';
 import { inspectCheckpointFolder } from '../../../shared/checkpoint';
 import { httpCheckpointSource } from './httpCheckpointSource';
-import { tfjsModelRunner, type ModelRegistry } from './modelRegistry';
+import { taskModelRunner, type ModelRegistry } from './modelRegistry';
 import type { WorkerHandlers } from './rpc';
 import type { PipelineTask } from './tasks';
 
@@ -78,7 +78,7 @@ export function createBenchmarkHandlers(
           plan: request.plan,
           data: request.data,
           tokenizer,
-          model: tfjsModelRunner(model, PIPELINE_OF_TASK[request.plan.task]),
+          model: taskModelRunner(model, PIPELINE_OF_TASK[request.plan.task]),
           backend: tf.getBackend(),
           device: request.device,
           settings: request.settings,

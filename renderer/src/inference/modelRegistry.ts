@@ -12,6 +12,7 @@ import { streamCheckpointFolder, type CheckpointSource, type TensorRecord } from
 import { NezhaConfig, type JsonObject } from '../../../shared/nezha/config';
 import type { NezhaClassName, NezhaTaskModel, NezhaTaskOutput } from '../../../shared/nezha/heads';
 import { loadNezha } from '../../../shared/nezha/weights';
+import { tfjsModelRunner } from '../../../shared/benchmark/tfjsRunner';
 import {
   runFillMask,
   runMultipleChoice,
@@ -115,45 +116,15 @@ function pickOutputs(
   }
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 async function download(tensor: tf.Tensor): Promise<RawTensor> {
   // data() rather than dataSync(): on WebGPU the read is asynchronous and must not block.
   const data = (await tensor.data()) as Float32Array;
   return { shape: [...tensor.shape], data };
 }
 
-/** The shared/pipelines seam over a loaded model: ids in, logits out as typed arrays. */
-export function tfjsModelRunner(model: NezhaTaskModel, task: PipelineTask): ModelRunner {
-  return {
-    async run(batch) {
-      const shape = batch.numChoices
-        ? [batch.batchSize, batch.numChoices, batch.sequenceLength]
-        : [batch.batchSize, batch.sequenceLength];
-      const picked = tf.tidy(() => {
-        const out = model.forward({
-          inputIds: tf.tensor(batch.inputIds, shape, 'int32'),
-          attentionMask: tf.tensor(batch.attentionMask, shape, 'int32'),
-          tokenTypeIds: tf.tensor(batch.tokenTypeIds, shape, 'int32'),
-        });
-        return pickOutputs(task, out) as Record<string, tf.Tensor>;
-      });
-      try {
-        const result: ModelOutputs = {};
-        for (const [name, tensor] of Object.entries(picked)) {
-          if (tensor) result[name as keyof ModelOutputs] = await download(tensor);
-        }
-        // On CPU and WASM data() resolves without a task boundary; give the worker's message loop
-        // a turn so a `cancel` sent meanwhile is seen before the next batch.
-        await yieldToEventLoop();
-        return result;
-      } finally {
-        tf.dispose(Object.values(picked));
-      }
-    },
-  };
+/** The shared runner, handing on the outputs `task` reads. */
+export function taskModelRunner(model: NezhaTaskModel, task: PipelineTask): ModelRunner {
+  return tfjsModelRunner(model, (out) => pickOutputs(task, out));
 }
 
 /**
@@ -401,7 +372,7 @@ export class ModelRegistry {
         `"${info.name}" is a ${info.className}, which cannot run ${TASK_LABELS[request.task]}${info.tasks.length ? ` (it can run: ${info.tasks.map((t) => TASK_LABELS[t]).join(', ')})` : ' (a bare encoder has no task head)'}.`,
       );
     }
-    const runner = tfjsModelRunner(model, request.task);
+    const runner = taskModelRunner(model, request.task);
     const problemType = model.config.problemType;
     switch (request.task) {
       case 'token-classification':
