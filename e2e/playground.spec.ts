@@ -8,10 +8,6 @@ import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, openApp, test } from './fixtures';
 
-test.afterEach(({ consoleErrors }) => {
-  expect(consoleErrors, 'the page logged errors').toEqual([]);
-});
-
 /** Every table row's text equals the input sliced at its UTF-16 span; so does every highlight. */
 async function expectSpansSliceText(page: Page, text: string) {
   const table = page.getByTestId('playground-entity-table');

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, openApp, test } from './fixtures';
+import { dragChars, expect, openApp, test } from './fixtures';
 
 let dir: string;
 test.beforeAll(() => {
@@ -27,22 +27,6 @@ test.beforeAll(() => {
   writeFileSync(join(dir, 'double.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-test.afterEach(({ consoleErrors }) => {
-  expect(consoleErrors, 'the page logged errors').toEqual([]);
-});
-
-async function dragChars(page: Page, from: number, to: number) {
-  const text = page.getByTestId('annotation-text');
-  const a = await text.locator(`[data-cp="${from}"]`).boundingBox();
-  const b = await text.locator(`[data-cp="${to}"]`).boundingBox();
-  if (!a || !b) throw new Error(`characters ${from}/${to} are not on screen`);
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2 + b.width / 2, b.y + b.height / 2, { steps: 4 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 2 });
-  await page.mouse.up();
-}
 
 async function hotkey(page: Page, label: string): Promise<string> {
   return page

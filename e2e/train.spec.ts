@@ -25,10 +25,6 @@ test.beforeAll(() => {
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test.afterEach(({ consoleErrors }) => {
-  expect(consoleErrors, 'the page logged errors').toEqual([]);
-});
-
 const lossPoints = async (page: Page) =>
   Number(await page.getByTestId('train-loss-chart').getAttribute('data-points'));
 

@@ -23,10 +23,6 @@ const goldens = resolve('fixtures/nezha-tiny/goldens');
 const golden = (name: string) =>
   JSON.parse(readFileSync(`${goldens}/${name}.json`, 'utf8')) as GoldenCaseJson;
 
-test.afterEach(({ consoleErrors }) => {
-  expect(consoleErrors, 'the page logged errors').toEqual([]);
-});
-
 type PlainTensor = { shape: number[]; data: number[] };
 
 async function openDebugPage(page: Page, url: string) {
