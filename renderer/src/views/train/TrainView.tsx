@@ -41,6 +41,32 @@ const OPTION_FIELDS: { key: Exclude<keyof RunOptions, 'withNextSentence'>; label
   { key: 'saveEverySteps', label: 'Save state every N steps', step: '1' },
 ];
 
+/** One numeric setting: label, input (id train-<key>), its hint as the tooltip. */
+function NumberField(props: {
+  field: { key: string; label: string; step: string; hint?: string };
+  value: number;
+  disabled: boolean;
+  onChange(value: number): void;
+}) {
+  const { field } = props;
+  return (
+    <div className="field">
+      <label htmlFor={`train-${field.key}`}>{field.label}</label>
+      <input
+        id={`train-${field.key}`}
+        className="input"
+        type="number"
+        step={field.step}
+        min={0}
+        value={props.value}
+        title={field.hint}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(Number(e.target.value))}
+      />
+    </div>
+  );
+}
+
 function formatEta(seconds: number): string {
   if (!Number.isFinite(seconds)) return '–';
   if (seconds < 60) return `${Math.round(seconds)} s`;
@@ -171,20 +197,13 @@ export function TrainView() {
 
         <div className="train-settings">
           {SETTING_FIELDS.map((field) => (
-            <div className="field" key={field.key}>
-              <label htmlFor={`train-${field.key}`}>{field.label}</label>
-              <input
-                id={`train-${field.key}`}
-                className="input"
-                type="number"
-                step={field.step}
-                min={0}
-                value={settings[field.key]}
-                title={field.hint}
-                disabled={busy}
-                onChange={(e) => setSettings((s) => ({ ...s, [field.key]: Number(e.target.value) }))}
-              />
-            </div>
+            <NumberField
+              key={field.key}
+              field={field}
+              value={settings[field.key]}
+              disabled={busy}
+              onChange={(value) => setSettings((s) => ({ ...s, [field.key]: value }))}
+            />
           ))}
           <div className="field">
             <label htmlFor="train-optimizer">Optimizer</label>
@@ -200,19 +219,13 @@ export function TrainView() {
             </select>
           </div>
           {OPTION_FIELDS.map((field) => (
-            <div className="field" key={field.key}>
-              <label htmlFor={`train-${field.key}`}>{field.label}</label>
-              <input
-                id={`train-${field.key}`}
-                className="input"
-                type="number"
-                step={field.step}
-                min={0}
-                value={options[field.key]}
-                disabled={busy}
-                onChange={(e) => setOptions((o) => ({ ...o, [field.key]: Number(e.target.value) }))}
-              />
-            </div>
+            <NumberField
+              key={field.key}
+              field={field}
+              value={options[field.key]}
+              disabled={busy}
+              onChange={(value) => setOptions((o) => ({ ...o, [field.key]: value }))}
+            />
           ))}
           <label className="train-check">
             <input
