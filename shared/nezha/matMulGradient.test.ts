@@ -50,6 +50,17 @@ describe('BatchMatMul gradient without transpose flags on WASM', () => {
           expect(Math.abs(v - expected[k][i])).toBeLessThan(1e-5 * (1 + Math.abs(expected[k][i]))),
         ),
       );
+      // The backward products on WASM run without flags: every BatchMatMul after the forward one
+      // multiplies operands whose inner dimensions already match.
+      const { kernels } = await tf.profile(() => {
+        gradients('wasm', c);
+      });
+      const products = kernels.filter((k) => k.name === 'BatchMatMul').slice(1);
+      expect(products).toHaveLength(2);
+      for (const { inputShapes } of products) {
+        const [a, b] = inputShapes;
+        expect(a[a.length - 1], `inputs ${JSON.stringify(inputShapes)}`).toBe(b[b.length - 2]);
+      }
     });
   }
 });
