@@ -9,14 +9,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { checkpointFilePath, type CheckpointRecord } from '../shared/ipc';
-import type { BackendStatus } from '../renderer/src/inference/backendSelection';
+import type { BackendStatus } from '../renderer/src/inference/common/backendSelection';
 import {
   compareRunToGolden,
   goldenRunRequest,
   type GoldenCaseJson,
-} from '../renderer/src/inference/goldenCheck';
-import type { NezhaDebugHook } from '../renderer/src/inference/client';
-import type { LoadedModelInfo, MemorySnapshot, RawTensor } from '../renderer/src/inference/protocol';
+} from '../renderer/src/inference/common/goldenCheck';
+import type { NezhaDebugHook } from '../renderer/src/inference/ui/client';
+import type { LoadedModelInfo, MemorySnapshot, RawTensor } from '../renderer/src/inference/common/protocol';
 import { expect, test } from './fixtures';
 
 const goldens = resolve('fixtures/nezha-tiny/goldens');

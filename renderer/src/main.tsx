@@ -8,7 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createApi } from './api/client';
 import { pickTransport } from './api/transports/pick';
-import { createInferenceClient } from './inference/client';
+import { createInferenceClient } from './inference/ui/client';
 import { startRouterSync } from './state/router';
 import { trackProgress, useRuntime } from './state/runtime';
 import type { AppServices } from './state/services';

@@ -1,4 +1,4 @@
-import { backendLabel } from '../inference/backendSelection';
+import { backendLabel } from '../inference/common/backendSelection';
 import { useRuntime } from '../state/runtime';
 import { useServices } from '../state/services';
 

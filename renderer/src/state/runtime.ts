@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { AppInfo, ProgressEvent } from '../../../shared/ipc';
 import type { ConnectionState } from '../api/transports/serve';
-import type { BackendStatus } from '../inference/backendSelection';
+import type { BackendStatus } from '../inference/common/backendSelection';
 
 interface RuntimeState {
   appInfo: AppInfo | null;

@@ -4,7 +4,7 @@
  */
 import { createContext, useContext } from 'react';
 import type { Api } from '../api/client';
-import type { InferenceClient } from '../inference/client';
+import type { InferenceClient } from '../inference/ui/client';
 
 export interface AppServices {
   api: Api;

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { BenchmarkIcon } from '../components/icons';
 import { PathField } from '../components/PathField';
-import { backendLabel } from '../inference/backendSelection';
+import { backendLabel } from '../inference/common/backendSelection';
 import { useLibrary } from '../state/library';
 import { useRouter } from '../state/router';
 import { useRuntime } from '../state/runtime';

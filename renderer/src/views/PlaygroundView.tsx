@@ -2,15 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import type { CheckpointRecord } from '../../../shared/ipc';
 import { EmptyState } from '../components/EmptyState';
 import { PlaygroundIcon } from '../components/icons';
-import { backendLabel, type BackendStatus } from '../inference/backendSelection';
-import { loadRequestFor } from '../inference/models';
+import { backendLabel, type BackendStatus } from '../inference/common/backendSelection';
+import { loadRequestFor } from '../inference/ui/models';
 import type {
   InspectResponse,
   LoadedModelInfo,
   RunPipelineResponse,
   WorkerProgress,
-} from '../inference/protocol';
-import { TASK_LABELS, tasksForArchitecture, type PipelineTask } from '../inference/tasks';
+} from '../inference/common/protocol';
+import { TASK_LABELS, tasksForArchitecture, type PipelineTask } from '../inference/common/tasks';
 import { formatBytes } from '../lib/format';
 import { useLibrary } from '../state/library';
 import { useRouter } from '../state/router';

@@ -15,7 +15,7 @@ import type {
   LabelDefinition,
 } from '../../../../shared/ipc';
 import type { Api } from '../../api/client';
-import type { InferenceClient } from '../../inference/client';
+import type { InferenceClient } from '../../inference/ui/client';
 import { useSettings } from '../../state/settings';
 import { useToasts } from '../../state/toasts';
 import { PageCache } from './pageCache';

@@ -30,10 +30,10 @@ import type {
   ExampleView,
 } from '../../../../shared/ipc';
 import type { Api } from '../../api/client';
-import { backendLabel, type BackendStatus } from '../../inference/backendSelection';
-import type { InspectedCheckpointInfo } from '../../inference/benchmarkProtocol';
-import type { InferenceClient } from '../../inference/client';
-import { loadRequestFor } from '../../inference/models';
+import { backendLabel, type BackendStatus } from '../../inference/common/backendSelection';
+import type { InspectedCheckpointInfo } from '../../inference/common/protocol/benchmark';
+import type { InferenceClient } from '../../inference/ui/client';
+import { loadRequestFor } from '../../inference/ui/models';
 
 export const BENCHMARK_TASK_NAMES: Readonly<Record<BenchmarkTask, string>> = {
   ner: 'NER',

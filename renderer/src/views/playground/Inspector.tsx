@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { SelectField, type SelectOption } from '../../components/SelectField';
-import type { InspectResponse } from '../../inference/protocol';
+import type { InspectResponse } from '../../inference/common/protocol';
 
 /** Options 0..count-1, shown 1-based (layers, heads). */
 function numberedOptions(count: number): SelectOption[] {

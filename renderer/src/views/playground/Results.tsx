@@ -10,7 +10,7 @@ import type {
   LabelScore,
   MultipleChoiceResult,
 } from '../../../../shared/pipelines';
-import type { PipelineResult } from '../../inference/protocol';
+import type { PipelineResult } from '../../inference/common/protocol';
 import type { PlaygroundInputs } from './inputs';
 import { segmentText, typeColorSlot } from './segments';
 

@@ -2,8 +2,8 @@
  * What a person types for each task, the Chinese samples the Playground starts with, and the
  * worker request built from it (with the reason when the input is not usable yet).
  */
-import type { PipelineRequest } from '../../inference/protocol';
-import type { PipelineTask } from '../../inference/tasks';
+import type { PipelineRequest } from '../../inference/common/protocol';
+import type { PipelineTask } from '../../inference/common/tasks';
 
 export interface PlaygroundInputs {
   /** Token classification, text classification (first text), fill-mask. */

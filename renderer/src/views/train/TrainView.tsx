@@ -10,7 +10,7 @@ import { useLibrary } from '../../state/library';
 import { useRouter } from '../../state/router';
 import { useRuntime } from '../../state/runtime';
 import { useServices } from '../../state/services';
-import { backendLabel } from '../../inference/backendSelection';
+import { backendLabel } from '../../inference/common/backendSelection';
 import { DevChart, LossChart } from './TrainCharts';
 import { datasetFits, TASK_OPTIONS } from './trainingData';
 import { DEFAULT_RUN_OPTIONS, defaultSettings, useTrain, type RunOptions } from './trainStore';

@@ -18,8 +18,8 @@ import {
   type TrainingTask,
 } from '../../../../shared/training';
 import type { Api } from '../../api/client';
-import type { InferenceClient } from '../../inference/client';
-import type { TrainProgressPayload, TrainStartResponse } from '../../inference/trainProtocol';
+import type { InferenceClient } from '../../inference/ui/client';
+import type { TrainProgressPayload, TrainStartResponse } from '../../inference/common/protocol/train';
 import { downloadRunState, fetchAllExamples, recordsFromExamples, uploadRunFile } from './trainingData';
 
 /** What the form sets besides shared/training's settings. */

@@ -3,7 +3,7 @@
  * of a checkpoint with Range support, and the readers in shared/checkpoint ask only for byte
  * ranges, so a 400 MB model streams through the worker in bounded reads, never as one download.
  */
-import type { CheckpointSource } from '../../../shared/checkpoint';
+import type { CheckpointSource } from '../../../../shared/checkpoint';
 
 export interface HttpCheckpointFile {
   /** Name inside the checkpoint folder ("config.json", "model.safetensors"). */

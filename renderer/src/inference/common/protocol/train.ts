@@ -11,8 +11,8 @@ import type {
   TrainingRecords,
   TrainingSettings,
   TrainingStatus,
-} from '../../../shared/training';
-import type { CheckpointFileUrl } from './protocol';
+} from '../../../../../shared/training';
+import type { CheckpointFileUrl } from './core';
 
 export interface TrainStartRequest {
   /** Names the run for trainStop (and the saved run on the main side). */

@@ -8,11 +8,15 @@
  * Runs wherever tfjs runs: in the worker (WebGPU / WASM / CPU) and in Node tests (CPU).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { streamCheckpointFolder, type CheckpointSource, type TensorRecord } from '../../../shared/checkpoint';
-import { NezhaConfig, type JsonObject } from '../../../shared/nezha/config';
-import type { NezhaClassName, NezhaTaskModel, NezhaTaskOutput } from '../../../shared/nezha/heads';
-import { loadNezha } from '../../../shared/nezha/weights';
-import { tfjsModelRunner } from '../../../shared/benchmark/tfjsRunner';
+import {
+  streamCheckpointFolder,
+  type CheckpointSource,
+  type TensorRecord,
+} from '../../../../shared/checkpoint';
+import { NezhaConfig, type JsonObject } from '../../../../shared/nezha/config';
+import type { NezhaClassName, NezhaTaskModel, NezhaTaskOutput } from '../../../../shared/nezha/heads';
+import { loadNezha } from '../../../../shared/nezha/weights';
+import { tfjsModelRunner } from '../../../../shared/benchmark/tfjsRunner';
 import {
   runFillMask,
   runMultipleChoice,
@@ -23,8 +27,8 @@ import {
   type BatchingOptions,
   type ModelOutputs,
   type ModelRunner,
-} from '../../../shared/pipelines';
-import { BertTokenizer } from '../../../shared/tokenizer';
+} from '../../../../shared/pipelines';
+import { BertTokenizer } from '../../../../shared/tokenizer';
 import type {
   InspectRequest,
   InspectResponse,
@@ -35,8 +39,8 @@ import type {
   RawTensor,
   RunModelRequest,
   RunModelResponse,
-} from './protocol';
-import { classForArchitecture, tasksForClass, TASK_LABELS, type PipelineTask } from './tasks';
+} from '../common/protocol';
+import { classForArchitecture, tasksForClass, TASK_LABELS, type PipelineTask } from '../common/tasks';
 
 export interface LoadProgressEvent {
   bytesDone: number;

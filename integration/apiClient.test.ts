@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startServeHost, type ServeHost } from '../../../electron/serve/host';
-import { IpcError, type MainErrorEvent, type Transport } from '../../../shared/ipc';
-import { createApi } from './client';
-import { serveTransport, type ConnectionState, type EventSocket } from './transports/serve';
+import { startServeHost, type ServeHost } from '../electron/serve/host';
+import { IpcError, type MainErrorEvent, type Transport } from '../shared/ipc';
+import { createApi } from '../renderer/src/api/client';
+import { serveTransport, type ConnectionState, type EventSocket } from '../renderer/src/api/transports/serve';
 
-const resourcesDir = resolve(__dirname, '../../../resources');
+const resourcesDir = resolve(__dirname, '../resources');
 let dir: string;
 let host: ServeHost;
 

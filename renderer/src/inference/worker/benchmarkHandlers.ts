@@ -12,12 +12,12 @@ import {
   webCryptoSha256,
   type BenchmarkTask,
   type ExamplePrediction,
-} from '../../../shared/benchmark';
-import { inspectCheckpointFolder } from '../../../shared/checkpoint';
+} from '../../../../shared/benchmark';
+import { inspectCheckpointFolder } from '../../../../shared/checkpoint';
 import { httpCheckpointSource } from './httpCheckpointSource';
 import { taskModelRunner, type ModelRegistry } from './modelRegistry';
-import type { WorkerHandlers } from './rpc';
-import type { PipelineTask } from './tasks';
+import type { WorkerHandlers } from '../common/rpc';
+import type { PipelineTask } from '../common/tasks';
 
 export type BenchmarkHandlers = Pick<WorkerHandlers, 'inspectCheckpoint' | 'benchmarkRun'>;
 

@@ -3,9 +3,9 @@
  * Node with the CPU backend. The checkpoint is read over HTTP like a model load, but into a plain state
  * dict: the trainer builds its own model (with the task's head and label list) as tf.Variables.
  */
-import '../../../shared/nezha/gradients';
+import '../../../../shared/nezha/gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadCheckpointFolder } from '../../../shared/checkpoint/folder';
+import { loadCheckpointFolder } from '../../../../shared/checkpoint/folder';
 import {
   buildTrainingJob,
   decodeTrainingState,
@@ -16,10 +16,10 @@ import {
   train,
   trainedFolderFiles,
   trainingRecord,
-} from '../../../shared/training';
+} from '../../../../shared/training';
 import { httpCheckpointSource } from './httpCheckpointSource';
 import { loadTokenizer } from './modelRegistry';
-import type { WorkerHandlers } from './rpc';
+import type { WorkerHandlers } from '../common/rpc';
 
 export type TrainHandlers = Pick<WorkerHandlers, 'trainStart' | 'trainStop'>;
 

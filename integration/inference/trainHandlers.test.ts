@@ -11,21 +11,22 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startServeHost, type ServeHost } from '../../../electron/serve/host';
-import { importDataset } from '../../../shared/datasets/importDataset';
-import type { NerExample } from '../../../shared/datasets/types';
-import { checkpointFilePath, type CheckpointRecord } from '../../../shared/ipc';
+import { startServeHost, type ServeHost } from '../../electron/serve/host';
+import { importDataset } from '../../shared/datasets/importDataset';
+import type { NerExample } from '../../shared/datasets/types';
+import { checkpointFilePath, type CheckpointRecord } from '../../shared/ipc';
+import { DEFAULT_TRAINING_SETTINGS, decodeTrainingState, type TrainingSettings } from '../../shared/training';
+import type { WorkerProgress } from '../../renderer/src/inference/common/protocol';
 import {
-  DEFAULT_TRAINING_SETTINGS,
-  decodeTrainingState,
-  type TrainingSettings,
-} from '../../../shared/training';
-import type { WorkerProgress } from './protocol';
-import { createWorkerCaller, serveWorkerRequests, type MessageEndpoint, type WorkerHandlers } from './rpc';
-import { createTrainHandlers } from './trainHandlers';
-import type { TrainStartRequest } from './trainProtocol';
+  createWorkerCaller,
+  serveWorkerRequests,
+  type MessageEndpoint,
+  type WorkerHandlers,
+} from '../../renderer/src/inference/common/rpc';
+import { createTrainHandlers } from '../../renderer/src/inference/worker/trainHandlers';
+import type { TrainStartRequest } from '../../renderer/src/inference/common/protocol/train';
 
-const root = resolve(__dirname, '../../..');
+const root = resolve(__dirname, '../..');
 let dir: string;
 let host: ServeHost;
 let checkpoint: CheckpointRecord;

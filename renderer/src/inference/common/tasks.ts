@@ -3,7 +3,7 @@
  * the UI thread decides what to offer with the same rules the worker enforces.
  */
 // Type-only: the UI thread must not pull tfjs in through shared/nezha.
-import type { NezhaClassName } from '../../../shared/nezha/heads';
+import type { NezhaClassName } from '../../../../shared/nezha/heads';
 
 export type PipelineTask =
   | 'token-classification'

@@ -1,15 +1,8 @@
 /**
- * The message protocol between the UI thread and the inference worker.
- *
- * Every request names a method and carries an id; the worker answers each id exactly once with a
- * `result` (ok or error) and may send `progress` messages for it before that. `backend` messages
- * are unsolicited: the worker announces whenever the active tfjs backend changes.
- *
- * To add a method (model load, run a head, ...): add an entry to `WorkerMethods` and a handler
- * with the same name in worker.ts; the client and the handler table are typed from this map.
+ * The inference worker's model methods: load a checkpoint's weights onto the backend, run the raw model or
+ * a shared/pipelines pipeline, inspect attention, unload, and cancel a load or run in flight.
  */
-import type { BackendPreference, BackendStatus } from './backendSelection';
-import type { NezhaClassName } from '../../../shared/nezha/heads';
+import type { NezhaClassName } from '../../../../../shared/nezha/heads';
 import type {
   AggregationStrategy,
   Answer,
@@ -18,29 +11,10 @@ import type {
   LabelScore,
   MultipleChoiceExample,
   MultipleChoiceResult,
-} from '../../../shared/pipelines';
-import type { TextInput } from '../../../shared/tokenizer';
-import type { PipelineTask } from './tasks';
-import type { BenchmarkChunkProgress, BenchmarkWorkerMethods } from './benchmarkProtocol';
-import type { TrainProgressPayload, TrainWorkerMethods } from './trainProtocol';
-
-export interface WorkerProgress {
-  done: number;
-  total: number | null;
-  message?: string;
-  /** Model loads: tensors uploaded so far (done/total are weight bytes). */
-  tensors?: number;
-  /** Benchmark runs: the chunk just predicted (for the UI to store) and the rate / ETA. */
-  benchmark?: BenchmarkChunkProgress;
-  /** Training runs: a step, a dev evaluation, or a state snapshot to save. */
-  training?: TrainProgressPayload;
-}
-
-/** One file of a checkpoint and the URL its bytes are served at (api.checkpointFileUrl). */
-export interface CheckpointFileUrl {
-  file: string;
-  url: string;
-}
+} from '../../../../../shared/pipelines';
+import type { TextInput } from '../../../../../shared/tokenizer';
+import type { PipelineTask } from '../tasks';
+import type { CheckpointFileUrl } from './core';
 
 export interface LoadModelRequest {
   /** The checkpoint id: models are keyed by it, several may be loaded at once. */
@@ -158,11 +132,7 @@ export interface InspectResponse {
   ms: number;
 }
 
-export interface WorkerMethods extends BenchmarkWorkerMethods, TrainWorkerMethods {
-  /** Pick and start a tfjs backend (again, when the setting changes). */
-  init: { request: { preference: BackendPreference }; response: BackendStatus };
-  /** The backend in use, or null before init finished. */
-  status: { request: Record<string, never>; response: BackendStatus | null };
+export interface ModelWorkerMethods {
   /** Stream a checkpoint's weights onto the backend (progress: weight bytes and tensors). */
   load: { request: LoadModelRequest; response: LoadedModelInfo };
   /** Dispose a model's tensors; false when it was not loaded. */
@@ -177,44 +147,4 @@ export interface WorkerMethods extends BenchmarkWorkerMethods, TrainWorkerMethod
   inspect: { request: InspectRequest; response: InspectResponse };
   /** Stop a load or pipeline run started with this jobId; false when none is running. */
   cancel: { request: { jobId: string }; response: { cancelled: boolean } };
-}
-
-export type WorkerMethod = keyof WorkerMethods;
-export type WorkerRequestOf<M extends WorkerMethod> = WorkerMethods[M]['request'];
-export type WorkerResponseOf<M extends WorkerMethod> = WorkerMethods[M]['response'];
-
-/** UI → worker. */
-export type WorkerRequest = {
-  [M in WorkerMethod]: { kind: 'request'; id: number; method: M; payload: WorkerRequestOf<M> };
-}[WorkerMethod];
-
-/** Why a request failed, as plain data (Errors do not survive postMessage with their class). */
-export interface WorkerErrorPayload {
-  name: string;
-  message: string;
-  stack?: string;
-}
-
-/** Worker → UI. */
-export type WorkerMessage =
-  | { kind: 'result'; id: number; ok: true; result: unknown }
-  | { kind: 'result'; id: number; ok: false; error: WorkerErrorPayload }
-  | { kind: 'progress'; id: number; progress: WorkerProgress }
-  | { kind: 'backend'; status: BackendStatus };
-
-export function isWorkerMessage(value: unknown): value is WorkerMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const kind = (value as { kind?: unknown }).kind;
-  return kind === 'result' || kind === 'progress' || kind === 'backend';
-}
-
-export function toWorkerErrorPayload(error: unknown): WorkerErrorPayload {
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
-  if (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { message?: unknown }).message === 'string'
-  )
-    return { name: 'Error', message: (error as { message: string }).message };
-  return { name: 'Error', message: String(error) };
 }

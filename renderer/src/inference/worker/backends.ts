@@ -19,7 +19,7 @@ import {
   type BackendPreference,
   type BackendStatus,
   type EnvironmentProbe,
-} from './backendSelection';
+} from '../common/backendSelection';
 
 // Minimal WebGPU typings: the DOM lib in TS 5.9 has no navigator.gpu and @webgpu/types is not a dependency.
 interface GpuAdapterInfoLike {

@@ -12,9 +12,9 @@ import type {
   ExamplePrediction,
   HeadPlan,
   PredictionSettings,
-} from '../../../shared/benchmark';
-import type { MetricResult } from '../../../shared/metrics/types';
-import type { CheckpointFileUrl } from './protocol';
+} from '../../../../../shared/benchmark';
+import type { MetricResult } from '../../../../../shared/metrics/types';
+import type { CheckpointFileUrl } from './core';
 
 export interface InspectCheckpointRequest {
   name: string;

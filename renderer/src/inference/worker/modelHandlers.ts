@@ -4,7 +4,7 @@
  */
 import { httpCheckpointSource } from './httpCheckpointSource';
 import { memorySnapshot, ModelRegistry } from './modelRegistry';
-import type { WorkerHandlers } from './rpc';
+import type { WorkerHandlers } from '../common/rpc';
 import * as tf from '@tensorflow/tfjs-core';
 
 export type ModelHandlers = Pick<

@@ -10,15 +10,24 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServeHost, type ServeHost } from '../../../electron/serve/host';
-import { checkpointFilePath, type CheckpointRecord } from '../../../shared/ipc';
-import { compareRunToGolden, goldenRunRequest, type GoldenCaseJson } from './goldenCheck';
-import { httpCheckpointSource } from './httpCheckpointSource';
-import { createModelHandlers } from './modelHandlers';
-import type { LoadModelRequest, WorkerProgress } from './protocol';
-import { createWorkerCaller, serveWorkerRequests, type MessageEndpoint, type WorkerHandlers } from './rpc';
+import { startServeHost, type ServeHost } from '../../electron/serve/host';
+import { checkpointFilePath, type CheckpointRecord } from '../../shared/ipc';
+import {
+  compareRunToGolden,
+  goldenRunRequest,
+  type GoldenCaseJson,
+} from '../../renderer/src/inference/common/goldenCheck';
+import { httpCheckpointSource } from '../../renderer/src/inference/worker/httpCheckpointSource';
+import { createModelHandlers } from '../../renderer/src/inference/worker/modelHandlers';
+import type { LoadModelRequest, WorkerProgress } from '../../renderer/src/inference/common/protocol';
+import {
+  createWorkerCaller,
+  serveWorkerRequests,
+  type MessageEndpoint,
+  type WorkerHandlers,
+} from '../../renderer/src/inference/common/rpc';
 
-const root = resolve(__dirname, '../../..');
+const root = resolve(__dirname, '../..');
 const fixtures = join(root, 'fixtures/nezha-tiny');
 let dir: string;
 let host: ServeHost;

@@ -12,16 +12,21 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServeHost, type ServeHost } from '../../../electron/serve/host';
-import { checkHeadCompatibility, datasetLabelsOf } from '../../../shared/benchmark/compatibility';
-import type { BenchmarkData, ExamplePrediction } from '../../../shared/benchmark/types';
-import { checkpointFilePath, type CheckpointRecord } from '../../../shared/ipc';
-import { createBenchmarkHandlers } from './benchmarkHandlers';
-import { createModelHandlers } from './modelHandlers';
-import type { CheckpointFileUrl } from './protocol';
-import { createWorkerCaller, serveWorkerRequests, type MessageEndpoint, type WorkerHandlers } from './rpc';
+import { startServeHost, type ServeHost } from '../../electron/serve/host';
+import { checkHeadCompatibility, datasetLabelsOf } from '../../shared/benchmark/compatibility';
+import type { BenchmarkData, ExamplePrediction } from '../../shared/benchmark/types';
+import { checkpointFilePath, type CheckpointRecord } from '../../shared/ipc';
+import { createBenchmarkHandlers } from '../../renderer/src/inference/worker/benchmarkHandlers';
+import { createModelHandlers } from '../../renderer/src/inference/worker/modelHandlers';
+import type { CheckpointFileUrl } from '../../renderer/src/inference/common/protocol';
+import {
+  createWorkerCaller,
+  serveWorkerRequests,
+  type MessageEndpoint,
+  type WorkerHandlers,
+} from '../../renderer/src/inference/common/rpc';
 
-const root = resolve(__dirname, '../../..');
+const root = resolve(__dirname, '../..');
 const fixture = join(root, 'fixtures/nezha-tiny/token-classification');
 let dir: string;
 let host: ServeHost;

@@ -3,11 +3,11 @@
  * through the typed protocol (protocol.ts) via client.ts; long work never runs on the UI thread.
  */
 import { selectBackend } from './backends';
-import type { BackendStatus } from './backendSelection';
+import type { BackendStatus } from '../common/backendSelection';
 import { createModelHandlers } from './modelHandlers';
 import { createBenchmarkHandlers } from './benchmarkHandlers';
 import { createTrainHandlers } from './trainHandlers';
-import { serveWorkerRequests, type MessageEndpoint, type WorkerHandlers } from './rpc';
+import { serveWorkerRequests, type MessageEndpoint, type WorkerHandlers } from '../common/rpc';
 
 let current: BackendStatus | null = null;
 // Backend switches are serialised: a second init waits for the first to finish.

@@ -6,7 +6,7 @@
  * llvmpipe, WARP…) is slower than WASM, so it is skipped unless the person forces WebGPU. Then WASM
  * (threads when the page is cross-origin isolated, SIMD when the engine has it), then plain JS (CPU).
  */
-import type { Settings } from '../../../shared/ipc';
+import type { Settings } from '../../../../shared/ipc';
 
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = Settings['backend'];

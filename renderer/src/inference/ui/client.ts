@@ -2,9 +2,9 @@
  * The UI thread's handle on the inference worker. Views call `inference.call('init', ...)` etc.;
  * nothing on the UI thread imports tfjs.
  */
-import type { BackendStatus } from './backendSelection';
-import type { WorkerMethod, WorkerRequestOf, WorkerResponseOf } from './protocol';
-import { createWorkerCaller, type CallOptions, type MessageEndpoint } from './rpc';
+import type { BackendStatus } from '../common/backendSelection';
+import type { WorkerMethod, WorkerRequestOf, WorkerResponseOf } from '../common/protocol';
+import { createWorkerCaller, type CallOptions, type MessageEndpoint } from '../common/rpc';
 
 export interface InferenceClient {
   call<M extends WorkerMethod>(
@@ -19,7 +19,7 @@ export interface InferenceClient {
 }
 
 export function createInferenceClient(): InferenceClient {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+  const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), {
     type: 'module',
     name: 'nezha-inference',
   });
