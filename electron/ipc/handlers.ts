@@ -1,5 +1,5 @@
 /**
- * The handler registry both transports use: one function per request channel of shared/ipc.ts.
+ * The handler registry both transports use: one function per request channel of shared/ipc/.
  * Handlers receive an already validated payload; the mapped type makes a missing channel a type error,
  * and a unit test checks the same at run time.
  */

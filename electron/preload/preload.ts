@@ -23,7 +23,7 @@ ipcRenderer.on(
   },
 );
 
-/** Same path shape as shared/ipc.ts checkpointFilePath (kept local so the preload bundle stays tiny). */
+/** Same path shape as shared/ipc/transport.ts checkpointFilePath (kept local so the preload bundle stays tiny). */
 function checkpointFileUrl(checkpointId: string, file: string): string {
   const encodedFile = String(file).split('/').map(encodeURIComponent).join('/');
   return `${appOrigin}/files/checkpoints/${encodeURIComponent(String(checkpointId))}/${encodedFile}`;

@@ -37,7 +37,7 @@ export interface OpenBenchmarkRun extends BenchmarkRunIdentity {
   datasetId?: string | null;
 }
 
-/** The run record and open result are the IPC types (shared/ipc.ts): one definition for both sides. */
+/** The run record and open result are the IPC types (shared/ipc/): one definition for both sides. */
 export type StoredBenchmarkRun = BenchmarkRunSummary;
 export type OpenedBenchmarkRun = OpenedBenchmarkRunResult;
 

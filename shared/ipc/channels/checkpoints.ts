@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import type { CheckpointRecord } from '../records/checkpoints';
+import { idSchema, none } from './primitives';
+
+export const checkpointsChannels = {
+  'checkpoints.list': { request: none, response: {} as CheckpointRecord[] },
+  'checkpoints.get': { request: z.object({ id: idSchema }).strict(), response: {} as CheckpointRecord },
+  'checkpoints.import': {
+    request: z
+      .object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional() })
+      .strict(),
+    response: {} as CheckpointRecord,
+  },
+  'checkpoints.remove': {
+    request: z.object({ id: idSchema }).strict(),
+    response: {} as { removed: boolean },
+  },
+} as const;

@@ -1,0 +1,99 @@
+/**
+ * Annotation records of the dataset store (issue 5): examples, their spans, labels and the edits and
+ * filters the channels take. Offsets count Unicode CODE POINTS, end exclusive.
+ */
+import { z } from 'zod';
+
+export const exampleStatusSchema = z.enum(['unannotated', 'in-progress', 'done']);
+export type ExampleStatus = z.infer<typeof exampleStatusSchema>;
+
+/** gold: came with the imported file; annotator: made or accepted by a person; model: a suggestion. */
+export type AnnotationSource = 'gold' | 'model' | 'annotator';
+
+export interface AnnotationSpan {
+  id: number;
+  start: number;
+  end: number;
+  label: string;
+  source: AnnotationSource;
+  author: string | null;
+  /** Model confidence (0..1) for model spans; null otherwise. */
+  score: number | null;
+  /** The checkpoint that predicted a model span; null otherwise. */
+  checkpointId: string | null;
+  createdAt: string;
+}
+
+export interface LabelDefinition {
+  name: string;
+  /** CSS colour, "#rrggbb". */
+  color: string;
+  /** "1".."9" or a single letter; null when none. */
+  hotkey: string | null;
+  /** Order in the label bar. */
+  position: number;
+}
+
+export interface ExampleView {
+  id: number;
+  datasetId: string;
+  /** 0-based position in the dataset (file order). */
+  index: number;
+  text: string;
+  split: string | null;
+  status: ExampleStatus;
+  /** Increases with every change to the example's spans or status. */
+  revision: number;
+  updatedAt: string | null;
+  /** The working annotation: gold and annotator spans, sorted by start. Never overlapping. */
+  spans: AnnotationSpan[];
+  /** Model suggestions not yet accepted or rejected, sorted by start (may overlap `spans`). */
+  modelSpans: AnnotationSpan[];
+  /** Model uncertainty stored with the last predictions (higher = less sure); null before any. */
+  uncertainty: number | null;
+  /** For classification / pair / QA / MC datasets: the imported record as it was read. */
+  record: unknown;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface ExamplePage {
+  /** Examples matching the filter (all pages). */
+  total: number;
+  offset: number;
+  items: ExampleView[];
+}
+
+/** A span's position in its example's text (code points, end exclusive). */
+export const spanRangeSchema = z.object({
+  start: z.number().int().nonnegative(),
+  end: z.number().int().positive(),
+});
+export const labelNameSchema = z.string().min(1).max(100);
+
+/** One edit of `annotations.apply`; spans are addressed by id (from ExampleView.spans). */
+export const annotationOpSchema = z.discriminatedUnion('op', [
+  spanRangeSchema.extend({ op: z.literal('add'), label: labelNameSchema }).strict(),
+  z.object({ op: z.literal('remove'), spanId: z.number().int().positive() }).strict(),
+  z
+    .object({ op: z.literal('relabel'), spanId: z.number().int().positive(), label: labelNameSchema })
+    .strict(),
+]);
+export type AnnotationOp = z.infer<typeof annotationOpSchema>;
+
+export const exampleFilterSchema = z
+  .object({
+    status: exampleStatusSchema.optional(),
+    /** Substring of the example text. */
+    text: z.string().min(1).max(500).optional(),
+    /** Substring of an entity's text (working or model spans), optionally with `label`. */
+    entityText: z.string().min(1).max(500).optional(),
+    /** Examples with at least one span of this label (working or model). */
+    label: labelNameSchema.optional(),
+    /** Model suggestions differ from the working annotation (exact span + label match). */
+    disagreement: z.boolean().optional(),
+    /** Examples with a model span whose score is below this. */
+    lowConfidenceBelow: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export type ExampleFilter = z.infer<typeof exampleFilterSchema>;

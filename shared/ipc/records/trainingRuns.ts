@@ -1,0 +1,53 @@
+/** Training runs (issue 7): the Train view's runs, kept by the main side so they resume after a restart. */
+import { z } from 'zod';
+
+export const trainingRunStatusSchema = z.enum([
+  'running',
+  'paused',
+  'cancelled',
+  'completed',
+  'early-stopped',
+  'failed',
+]);
+export type TrainingRunStatus = z.infer<typeof trainingRunStatusSchema>;
+
+const historyLimit = 100_000;
+export const trainingRunInputSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
+    name: z.string().min(1).max(200),
+    checkpointId: z.string().min(1).max(200),
+    datasetId: z.string().min(1).max(200).nullable(),
+    /** shared/training TrainingTask. */
+    task: z.string().min(1).max(60),
+    /** shared/training TrainingSettings plus the view's own (maxLength, devFraction), as JSON. */
+    settings: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+    status: trainingRunStatusSchema,
+    step: z.number().int().nonnegative(),
+    totalSteps: z.number().int().nonnegative(),
+    lossHistory: z
+      .array(z.object({ step: z.number(), loss: z.number(), learningRate: z.number() }).strict())
+      .max(historyLimit),
+    devHistory: z
+      .array(
+        z.object({ step: z.number(), epoch: z.number(), metrics: z.record(z.string(), z.number()) }).strict(),
+      )
+      .max(historyLimit),
+    /** The precision note the trainer reported ("fp32 used ..."). */
+    precision: z.string().max(1000).nullable(),
+    error: z.string().max(10_000).nullable(),
+  })
+  .strict();
+export type TrainingRunInput = z.infer<typeof trainingRunInputSchema>;
+
+export interface TrainingRunRecord extends TrainingRunInput {
+  /** The optimizer step the saved state snapshot was taken at; null before the first snapshot. */
+  stateStep: number | null;
+  /** The library checkpoint the run's result was published as. */
+  resultCheckpointId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Base64 chunks stay under the serve host's 1 MiB request limit. */
+export const TRAINING_UPLOAD_CHUNK_BYTES = 512 * 1024;

@@ -1,0 +1,29 @@
+/**
+ * The renderer's view of the main side: one transport interface, implemented by the Electron preload
+ * bridge and the serve-mode client, and the path checkpoint file bytes are served under on both.
+ */
+import type { EventChannel } from './events';
+
+/**
+ * The path (same on both transports) under which a checkpoint file's bytes are served, with Range support:
+ * `/files/checkpoints/<id>/<file>`. Each segment is URI-encoded; `file` may contain `/` for nested files.
+ */
+export function checkpointFilePath(checkpointId: string, file: string): string {
+  const encodedFile = file.split('/').map(encodeURIComponent).join('/');
+  return `/files/checkpoints/${encodeURIComponent(checkpointId)}/${encodedFile}`;
+}
+
+/**
+ * What a transport must provide. Implemented by the Electron preload bridge (`window.nezha`) and the
+ * serve-mode HTTP/WebSocket client.
+ *
+ * `request` resolves with the `IpcResult` envelope (`{ok:true,result}` or `{ok:false,error}`) exactly as
+ * the main side sent it; the typed client unwraps it with `unwrapIpcResult`, which throws `IpcError`.
+ * It rejects only when the transport itself fails (connection lost, bridge gone).
+ */
+export interface Transport {
+  request(channel: string, payload: unknown): Promise<unknown>;
+  subscribe(channel: EventChannel, listener: (payload: unknown) => void): () => void;
+  /** A URL the renderer can fetch (with Range) to read a checkpoint file's bytes. */
+  checkpointFileUrl(checkpointId: string, file: string): string;
+}
