@@ -41,7 +41,7 @@ export const layerZones = [
   },
   {
     target: [...rendererUi, inferenceCommon],
-    from: ['node_modules/@tensorflow', inferenceWorker],
+    from: inferenceWorker,
     message:
       'Only the inference worker owns tfjs: UI code calls it through inference/ui (createInferenceClient).',
   },
@@ -110,6 +110,30 @@ export default tseslint.config(
     ignores: ['renderer/**/*.test.{ts,tsx}', 'renderer/vite.config.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: ['fs', 'path', 'electron'], patterns: ['node:*'] }],
+    },
+  },
+  {
+    // Only the inference worker owns tfjs. Matched on the package name (not its resolved path), so the rule
+    // holds wherever node_modules lives.
+    files: [...rendererUi, inferenceCommon].map((path) =>
+      path.endsWith('.tsx') ? path : `${path}/**/*.{ts,tsx}`,
+    ),
+    ignores: ['renderer/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['fs', 'path', 'electron'],
+          patterns: [
+            { group: ['node:*'], message: 'The renderer runs in a browser context: no Node built-ins.' },
+            {
+              group: ['@tensorflow/*'],
+              message:
+                'Only the inference worker owns tfjs: UI code calls it through inference/ui (createInferenceClient).',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -62,7 +62,7 @@ describe('layer boundaries', () => {
       boundary: 'views never import tfjs',
       path: 'renderer/src/views/probe.ts',
       code: "import * as tf from '@tensorflow/tfjs-core';\nexport const probe = tf;\n",
-      rule: restrictedPath,
+      rule: 'no-restricted-imports',
     },
     {
       boundary: 'state never imports worker-only code',
@@ -74,13 +74,13 @@ describe('layer boundaries', () => {
       boundary: 'the api client never imports tfjs',
       path: 'renderer/src/api/probe.ts',
       code: "import '@tensorflow/tfjs-backend-webgpu';\nexport const probe = 1;\n",
-      rule: restrictedPath,
+      rule: 'no-restricted-imports',
     },
     {
       boundary: 'inference/common never imports tfjs',
       path: 'renderer/src/inference/common/probe.ts',
       code: "import * as tf from '@tensorflow/tfjs-core';\nexport const probe = tf;\n",
-      rule: restrictedPath,
+      rule: 'no-restricted-imports',
     },
     {
       boundary: 'inference/common never imports the UI side',
