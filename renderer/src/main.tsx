@@ -13,7 +13,7 @@ import { startRouterSync } from './state/router';
 import { trackProgress, useRuntime } from './state/runtime';
 import type { AppServices } from './state/services';
 import { ServicesContext } from './state/services';
-import { useSettings } from './state/settings';
+import { createSettingsStore, SettingsStore } from './state/settings';
 import { useToasts } from './state/toasts';
 import type { ViewStoreDeps } from './state/viewStore';
 import { AnnotateStore, createAnnotateStore } from './views/annotate/store';
@@ -32,11 +32,12 @@ api.on('main.error', (event) => toast({ kind: 'error', title: event.message, det
 api.on('progress', trackProgress);
 
 const services: AppServices = { api, inference: createInferenceClient(), hostKind: kind };
+const settingsStore = createSettingsStore(api);
 /** What every view store is created with, once (DESIGN.md: no module-level state, no `api` per call). */
 const storeDeps: ViewStoreDeps = {
   api,
   inference: services.inference,
-  settings: () => useSettings.getState().settings,
+  settings: () => settingsStore.getState().settings,
   toast,
 };
 startRouterSync();
@@ -46,9 +47,11 @@ if (!root) throw new Error('index.html has no #root element: the renderer build 
 createRoot(root).render(
   <StrictMode>
     <ServicesContext.Provider value={services}>
-      <AnnotateStore.Provider value={createAnnotateStore(storeDeps)}>
-        <App />
-      </AnnotateStore.Provider>
+      <SettingsStore.Provider value={settingsStore}>
+        <AnnotateStore.Provider value={createAnnotateStore(storeDeps)}>
+          <App />
+        </AnnotateStore.Provider>
+      </SettingsStore.Provider>
     </ServicesContext.Provider>
   </StrictMode>,
 );
