@@ -1,19 +1,25 @@
 /**
  * The Annotate store against the real main side: services on a temp data folder, the same
  * dispatch (zod validation → handler → envelope) both transports use, and the typed client. A
- * transport gate holds responses back to check that "Saved" waits for the acknowledgement.
+ * transport gate holds responses back to check that "Saved" waits for the acknowledgement. Each test
+ * creates its own store with createAnnotateStore, as main.tsx does, with a dictionary tagger standing in
+ * for the inference worker.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dispatchRequest } from '../electron/ipc/dispatch';
 import { createHandlers } from '../electron/ipc/handlers';
 import { createServices, type Services } from '../electron/services/services';
-import type { Transport } from '../shared/ipc';
+import { defaultSettings, type CheckpointRecord, type Settings, type Transport } from '../shared/ipc';
+import type { Entity } from '../shared/pipelines';
 import { createApi, type Api } from '../renderer/src/api/client';
-import { useToasts } from '../renderer/src/state/toasts';
-import { exampleCache, filterFor, useAnnotate } from '../renderer/src/views/annotate/store';
+import type { InferenceClient } from '../renderer/src/inference/ui/client';
+import type { Toast } from '../renderer/src/state/toasts';
+import type { ViewStoreDeps } from '../renderer/src/state/viewStore';
+import { createAnnotateStore, filterFor, type AnnotateState } from '../renderer/src/views/annotate/store';
+import type { StoreApi } from 'zustand';
 
 let dir: string;
 let services: Services;
@@ -62,20 +68,109 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A stand-in for the inference worker: tags every occurrence of a dictionary word, and counts its runs. */
+function dictionaryTagger(words: Record<string, string>) {
+  const runs: string[][] = [];
+  let loadGate: Promise<void> | null = null;
+  const tag = (text: string): Entity[] => {
+    const chars = Array.from(text);
+    const entities: Entity[] = [];
+    for (const [word, type] of Object.entries(words)) {
+      const length = Array.from(word).length;
+      for (let start = 0; start + length <= chars.length; start++)
+        if (chars.slice(start, start + length).join('') === word) {
+          const startUtf16 = chars.slice(0, start).join('').length;
+          entities.push({
+            type,
+            score: 0.9,
+            text: word,
+            start,
+            end: start + length,
+            startUtf16,
+            endUtf16: startUtf16 + word.length,
+          });
+        }
+    }
+    return entities;
+  };
+  const call = async (method: string, payload: unknown) => {
+    if (method === 'load') {
+      if (loadGate) await loadGate;
+      return {};
+    }
+    if (method === 'runPipeline') {
+      const { request } = payload as { request: { task: string; texts: string[] } };
+      runs.push(request.texts);
+      return { result: { task: request.task, entities: request.texts.map(tag) }, ms: 0, backend: 'test' };
+    }
+    throw new Error(`The dictionary tagger has no method ${method}`);
+  };
+  const client: InferenceClient = {
+    call: call as InferenceClient['call'],
+    onBackend: () => () => {},
+    onCrash: () => () => {},
+    terminate: () => {},
+  };
+  return {
+    client,
+    runs,
+    /** Hold every load back until the returned function is called. */
+    holdLoads() {
+      let release!: () => void;
+      loadGate = new Promise((resolve) => (release = resolve));
+      return release;
+    },
+  };
+}
+
+const tagger = (id: string): CheckpointRecord => ({
+  id,
+  name: id,
+  path: `/checkpoints/${id}`,
+  architecture: 'NezhaForTokenClassification',
+  modelType: 'nezha',
+  format: 'safetensors',
+  files: ['config.json'],
+  hiddenSize: 8,
+  numLayers: 1,
+  numLabels: 3,
+  labels: ['O', 'B-LOC', 'I-LOC'],
+  sizeBytes: 0,
+  builtin: false,
+  addedAt: '2024-01-01T00:00:00.000Z',
+});
+
+/** A store with its own dependencies, as main.tsx makes one; toasts and settings are the test's. */
+function makeStore(settings: Partial<Settings> = {}) {
+  const toasts: Omit<Toast, 'id' | 'count'>[] = [];
+  const worker = dictionaryTagger({ 青岛: 'LOC', 广州: 'LOC', 博士: 'PER' });
+  const current = { ...defaultSettings, annotatorName: 'tester', ...settings };
+  const deps: ViewStoreDeps = {
+    api,
+    inference: worker.client,
+    settings: () => current,
+    toast: (toast) => toasts.push(toast),
+  };
+  return { store: createAnnotateStore(deps), toasts, worker, settings: current };
+}
+
+let store: StoreApi<AnnotateState>;
+let toasts: Omit<Toast, 'id' | 'count'>[];
+
 beforeEach(async () => {
   gate = null;
   failChannel = null;
-  useToasts.setState({ toasts: [] });
-  await useAnnotate.getState().open(api, datasetId);
-  await useAnnotate.getState().goTo(api, 1);
+  ({ store, toasts } = makeStore());
+  await store.getState().open(datasetId);
+  await store.getState().goTo(1);
 });
 
-const state = () => useAnnotate.getState();
+const state = () => store.getState();
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('Annotate store over the real dataset store', () => {
   it('opens a dataset: labels, counts and the first page, not the whole corpus', async () => {
-    await state().open(api, datasetId);
+    await state().open(datasetId);
     expect(state().total).toBe(12);
     expect(state().current?.index).toBe(0);
     expect(
@@ -84,8 +179,8 @@ describe('Annotate store over the real dataset store', () => {
         .sort(),
     ).toEqual(['LOC', 'ORG', 'PER']);
     expect(state().stats?.total).toBe(12);
-    expect(exampleCache.get(11)?.index).toBe(11);
-    await state().step(api, 1);
+    expect(state().examples.get(11)?.index).toBe(11);
+    await state().step(1);
     expect(state().current?.text.startsWith('相比之下')).toBe(true);
     expect(state().current?.spans.map((s) => [s.start, s.end, s.label])).toEqual([
       [5, 10, 'ORG'],
@@ -97,7 +192,7 @@ describe('Annotate store over the real dataset store', () => {
     let release!: () => void;
     gate = new Promise((resolve) => (release = resolve));
     state().setSelection({ anchor: 17, focus: 21 });
-    const labelling = state().labelSelection(api, 'LOC');
+    const labelling = state().labelSelection('LOC');
     await flush();
     expect(state().save.state).toBe('saving');
     expect(state().current?.spans).toHaveLength(2);
@@ -107,7 +202,7 @@ describe('Annotate store over the real dataset store', () => {
     const added = state().current?.spans.find((s) => s.label === 'LOC');
     expect(added).toMatchObject({ start: 17, end: 21, source: 'annotator' });
     // The list row shows the edit too, and it is in the database for a fresh query.
-    expect(exampleCache.get(1)?.spans).toHaveLength(3);
+    expect(state().examples.get(1)?.spans).toHaveLength(3);
     const fresh = await api.examples.get({ exampleId: state().current!.id });
     expect(fresh.spans.map((s) => s.label)).toEqual(['ORG', 'ORG', 'LOC']);
   });
@@ -115,7 +210,7 @@ describe('Annotate store over the real dataset store', () => {
   it('a failed write says "Not saved", never "Saved"', async () => {
     failChannel = 'annotations.apply';
     state().setSelection({ anchor: 0, focus: 2 });
-    await state().labelSelection(api, 'PER');
+    await state().labelSelection('PER');
     expect(state().save).toMatchObject({
       state: 'error',
       message: expect.stringContaining('connection lost'),
@@ -126,25 +221,25 @@ describe('Annotate store over the real dataset store', () => {
   it('refuses an overlapping span before asking the main side, with a toast', async () => {
     const before = requests.length;
     state().setSelection({ anchor: 14, focus: 18 }); // 日队的雨: crosses 广州松日队
-    await state().labelSelection(api, 'LOC');
+    await state().labelSelection('LOC');
     expect(requests.length).toBe(before);
-    const toast = useToasts.getState().toasts.at(-1);
+    const toast = toasts.at(-1);
     expect(toast?.title).toBe('Span refused');
     expect(toast?.detail).toContain('广州松日队');
   });
 
   it('relabel, remove by Delete target, undo and redo through the stored history', async () => {
     const org = state().current!.spans[0];
-    await state().relabelSpan(api, org.id, 'LOC');
+    await state().relabelSpan(org.id, 'LOC');
     expect(state().current!.spans[0].label).toBe('LOC');
     state().setSelection({ anchor: 6, focus: 6 }); // caret inside the first span
-    await state().removeSpan(api);
+    await state().removeSpan();
     expect(state().current!.spans.map((s) => s.start)).not.toContain(5);
-    await state().undo(api);
+    await state().undo();
     expect(state().current!.spans[0]).toMatchObject({ start: 5, label: 'LOC' });
-    await state().undo(api);
+    await state().undo();
     expect(state().current!.spans[0]).toMatchObject({ start: 5, label: 'ORG' });
-    await state().redo(api);
+    await state().redo();
     expect(state().current!.spans[0]).toMatchObject({ start: 5, label: 'LOC' });
     expect(state().save.state).toBe('saved');
   });
@@ -159,9 +254,9 @@ describe('Annotate store over the real dataset store', () => {
         { start: 9, end: 12, label: 'LOC', score: 0.8 }, // crosses both gold ORG spans: left alone
       ],
     });
-    await state().goTo(api, 1);
+    await state().goTo(1);
     expect(state().current!.modelSpans).toHaveLength(view.modelSpans.length);
-    await state().acceptAllAndNext(api);
+    await state().acceptAllAndNext();
     expect(state().position).toBe(2);
     const after = await api.examples.get({ exampleId: current.id });
     expect(after.status).toBe('done');
@@ -176,10 +271,10 @@ describe('Annotate store over the real dataset store', () => {
   });
 
   it('filters and orders with the store’s query', async () => {
-    await state().setQuery(api, { quick: 'all', search: '胡', searchIn: 'text' });
+    await state().setQuery({ quick: 'all', search: '胡', searchIn: 'text' });
     expect(state().total).toBeGreaterThan(0);
-    for (let i = 0; i < state().total; i++) expect(exampleCache.get(i)?.text).toContain('胡');
-    await state().setQuery(api, { search: '', quick: 'all' });
+    for (let i = 0; i < state().total; i++) expect(state().examples.get(i)?.text).toContain('胡');
+    await state().setQuery({ search: '', quick: 'all' });
     expect(state().total).toBe(12);
     expect(
       filterFor({ quick: 'low-confidence', search: ' 北京 ', searchIn: 'entity', order: 'index' }),
@@ -187,5 +282,89 @@ describe('Annotate store over the real dataset store', () => {
       lowConfidenceBelow: 0.6,
       entityText: '北京',
     });
+  });
+
+  it('two stores share nothing: not the open dataset, the page cache, the position nor the toasts', async () => {
+    const other = makeStore();
+    expect(other.store.getState()).toMatchObject({ datasetId: null, total: 0, current: null });
+    expect(other.store.getState().examples).not.toBe(state().examples);
+    expect(other.store.getState().examples.loadedPages).toBe(0);
+
+    await other.store.getState().open(datasetId);
+    await other.store.getState().goTo(3);
+    expect(other.store.getState().position).toBe(3);
+    expect(state().position).toBe(1);
+
+    other.store.getState().setSelection({ anchor: 0, focus: 2 });
+    expect(state().selection).toBeNull();
+    await other.store.getState().undo(); // example #4 has no edit yet
+    expect(other.toasts.map((t) => t.title)).toEqual(['Nothing to undo']);
+    expect(toasts).toEqual([]);
+    expect(state().save.state).toBe('idle');
+  });
+
+  it('saves every edit under the annotator name the settings hold at that moment', async () => {
+    const { store: mine, settings } = makeStore({ annotatorName: 'first' });
+    await mine.getState().open(datasetId);
+    await mine.getState().goTo(5); // 当前国有大中型企业改制中存在的问题。
+    mine.getState().setSelection({ anchor: 2, focus: 4 });
+    await mine.getState().labelSelection('ORG');
+    settings.annotatorName = 'second';
+    mine.getState().setSelection({ anchor: 6, focus: 8 });
+    await mine.getState().labelSelection('ORG');
+    const stored = await api.examples.get({ exampleId: mine.getState().current!.id });
+    expect(stored.spans.map((s) => [s.start, s.author])).toEqual(
+      expect.arrayContaining([
+        [2, 'first'],
+        [6, 'second'],
+      ]),
+    );
+    // Each annotator sees their own version: 'second' does not see the span 'first' added.
+    expect(mine.getState().current!.spans.map((s) => s.start)).toEqual([6]);
+  });
+
+  it('pre-annotates the open and the next example once a checkpoint is loaded, and not twice', async () => {
+    const { store: mine, worker } = makeStore();
+    await mine.getState().open(datasetId);
+    await mine.getState().goTo(1);
+    await mine.getState().pickCheckpoint(tagger('dictionary'));
+    await vi.waitFor(() => expect(mine.getState().model.state).toBe('ready'));
+    await vi.waitFor(() => expect(mine.getState().save.state).toBe('saved'));
+    expect(worker.runs).toHaveLength(1);
+    expect(worker.runs[0].map((text) => text.slice(0, 4))).toEqual(['相比之下', '理由多多']);
+    const suggested = (position: number) =>
+      mine
+        .getState()
+        .examples.get(position)!
+        .modelSpans.filter((s) => s.checkpointId === 'dictionary')
+        .map((s) => [s.start, s.end, s.label]);
+    expect(suggested(1)).toEqual([
+      [5, 7, 'LOC'],
+      [11, 13, 'LOC'],
+    ]);
+    expect(mine.getState().current!.modelSpans.length).toBeGreaterThanOrEqual(2);
+    expect(suggested(2)).toEqual([[25, 27, 'PER']]);
+
+    // Moving on runs only the example not seen yet (#4, the one after #3); coming back runs nothing.
+    await mine.getState().goTo(2);
+    await mine.getState().goTo(1);
+    expect(worker.runs.slice(1).map((texts) => texts.map((text) => text.slice(0, 4)))).toEqual([
+      ['分工，各'],
+    ]);
+    await mine.getState().preannotate([mine.getState().current!], true);
+    expect(worker.runs).toHaveLength(3);
+  });
+
+  it('a checkpoint picked while another loads wins, so a late load never takes over', async () => {
+    const { store: mine, worker } = makeStore();
+    await mine.getState().open(datasetId);
+    const release = worker.holdLoads();
+    const loading = mine.getState().pickCheckpoint(tagger('slow'));
+    expect(mine.getState().model).toMatchObject({ state: 'loading', checkpointId: 'slow' });
+    await mine.getState().pickCheckpoint(null);
+    release();
+    await loading;
+    expect(mine.getState().model.state).toBe('none');
+    expect(worker.runs).toHaveLength(0);
   });
 });

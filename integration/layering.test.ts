@@ -91,7 +91,7 @@ describe('layer boundaries', () => {
     {
       boundary: 'the worker never imports UI state',
       path: 'renderer/src/inference/worker/probe.ts',
-      code: "import { useSettings } from '../../state/settings';\nexport const probe = useSettings;\n",
+      code: "import { SettingsStore } from '../../state/settings';\nexport const probe = SettingsStore;\n",
       rule: restrictedPath,
     },
     {

@@ -6,7 +6,7 @@ import { Toasts } from './components/Toasts';
 import { useRouter, type ViewName } from './state/router';
 import { useRuntime } from './state/runtime';
 import { useServices } from './state/services';
-import { resolveTheme, useSettings } from './state/settings';
+import { resolveTheme, SettingsStore } from './state/settings';
 import { AnnotateView } from './views/AnnotateView';
 import { BenchmarkView } from './views/BenchmarkView';
 import { CheckpointsView } from './views/CheckpointsView';
@@ -24,7 +24,7 @@ const views: Record<ViewName, ComponentType> = {
 };
 
 function useTheme() {
-  const theme = useSettings((s) => s.settings.theme);
+  const theme = SettingsStore.use((s) => s.settings.theme);
   useEffect(() => {
     const media = window.matchMedia('(prefers-color-scheme: dark)');
     const apply = () => {
@@ -41,7 +41,7 @@ function useTheme() {
 /** Start-up: app info and settings from the main side, then the inference backend they ask for. */
 function useStartup() {
   const { api, inference } = useServices();
-  const load = useSettings((s) => s.load);
+  const settings = SettingsStore.useApi();
   useEffect(() => {
     let cancelled = false;
     void api.app
@@ -54,9 +54,11 @@ function useStartup() {
     const stopCrash = inference.onCrash((message) =>
       useRuntime.setState({ backend: null, backendPending: false, backendError: message }),
     );
-    void load(api)
+    void settings
+      .getState()
+      .load()
       .catch(() => {}) // the client toasted it; fall back to the defaults
-      .then(() => inference.call('init', { preference: useSettings.getState().settings.backend }))
+      .then(() => inference.call('init', { preference: settings.getState().settings.backend }))
       .catch((error: Error) => {
         if (!cancelled) useRuntime.setState({ backendPending: false, backendError: error.message });
       });
@@ -65,7 +67,7 @@ function useStartup() {
       stopBackend();
       stopCrash();
     };
-  }, [api, inference, load]);
+  }, [api, inference, settings]);
 }
 
 export function App() {

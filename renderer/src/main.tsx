@@ -13,7 +13,10 @@ import { startRouterSync } from './state/router';
 import { trackProgress, useRuntime } from './state/runtime';
 import type { AppServices } from './state/services';
 import { ServicesContext } from './state/services';
+import { createSettingsStore, SettingsStore } from './state/settings';
 import { useToasts } from './state/toasts';
+import type { ViewStoreDeps } from './state/viewStore';
+import { AnnotateStore, createAnnotateStore } from './views/annotate/store';
 import './styles.css';
 
 const toast = useToasts.getState().push;
@@ -29,6 +32,14 @@ api.on('main.error', (event) => toast({ kind: 'error', title: event.message, det
 api.on('progress', trackProgress);
 
 const services: AppServices = { api, inference: createInferenceClient(), hostKind: kind };
+const settingsStore = createSettingsStore(api);
+/** What every view store is created with, once (DESIGN.md: no module-level state, no `api` per call). */
+const storeDeps: ViewStoreDeps = {
+  api,
+  inference: services.inference,
+  settings: () => settingsStore.getState().settings,
+  toast,
+};
 startRouterSync();
 
 const root = document.getElementById('root');
@@ -36,7 +47,11 @@ if (!root) throw new Error('index.html has no #root element: the renderer build 
 createRoot(root).render(
   <StrictMode>
     <ServicesContext.Provider value={services}>
-      <App />
+      <SettingsStore.Provider value={settingsStore}>
+        <AnnotateStore.Provider value={createAnnotateStore(storeDeps)}>
+          <App />
+        </AnnotateStore.Provider>
+      </SettingsStore.Provider>
     </ServicesContext.Provider>
   </StrictMode>,
 );

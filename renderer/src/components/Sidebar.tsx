@@ -3,7 +3,7 @@ import { IpcError, type Settings } from '../../../shared/ipc';
 import { useRuntime } from '../state/runtime';
 import { useRouter, type ViewName } from '../state/router';
 import { useServices } from '../state/services';
-import { useSettings } from '../state/settings';
+import { SettingsStore } from '../state/settings';
 import {
   AnnotateIcon,
   BenchmarkIcon,
@@ -48,15 +48,15 @@ const backendOptions: { value: Settings['backend']; label: string }[] = [
 ];
 
 export function Sidebar() {
-  const { api, inference } = useServices();
+  const { inference } = useServices();
   const current = useRouter((s) => s.route.view);
   const navigate = useRouter((s) => s.navigate);
-  const settings = useSettings((s) => s.settings);
-  const update = useSettings((s) => s.update);
+  const settings = SettingsStore.use((s) => s.settings);
+  const update = SettingsStore.use((s) => s.update);
 
-  const setTheme = (theme: Settings['theme']) => void update(api, { theme }).catch(() => {});
+  const setTheme = (theme: Settings['theme']) => void update({ theme }).catch(() => {});
   const setBackend = (backend: Settings['backend']) =>
-    void update(api, { backend })
+    void update({ backend })
       .then(() => inference.call('init', { preference: backend }))
       .catch((error: Error) => {
         // A refused settings.update was toasted by the client; a worker failure shows in the status bar.

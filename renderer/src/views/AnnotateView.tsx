@@ -10,7 +10,7 @@ import { commandForKey, labelHotkeys } from './annotate/keyboard';
 import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from './annotate/Panels';
 import { AnnotatorName } from './annotate/review/AnnotatorName';
 import { ReviewPanel } from './annotate/review/ReviewPanel';
-import { useAnnotate, type QuickFilter } from './annotate/store';
+import { AnnotateStore, type QuickFilter } from './annotate/store';
 import { isNerDataset, isTokenClassifier, names } from './requirements';
 import './annotate/annotate.css';
 
@@ -80,16 +80,16 @@ export function AnnotateView() {
 }
 
 function Workbench({ datasetId }: { datasetId: string }) {
-  const { api, inference } = useServices();
   const navigate = useRouter((s) => s.navigate);
   const { checkpoints, datasets } = useLibrary();
-  const state = useAnnotate();
+  const store = AnnotateStore.useApi();
+  const state = AnnotateStore.use();
   const [reviewing, setReviewing] = useState(false);
   const { open, dataset, labels, current, selection, pickedSpanId, query, total, position } = state;
 
   useEffect(() => {
-    if (datasetId) void open(api, datasetId);
-  }, [api, datasetId, open]);
+    if (datasetId) void open(datasetId);
+  }, [datasetId, open]);
 
   const hotkeys = useMemo(() => labelHotkeys(labels), [labels]);
   const colors = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
@@ -107,26 +107,26 @@ function Workbench({ datasetId }: { datasetId: string }) {
       // Buttons keep Enter/Space for themselves.
       if (command.type === 'accept-all-and-next' && target?.closest('button, a')) return;
       event.preventDefault();
-      const s = useAnnotate.getState();
+      const s = store.getState();
       switch (command.type) {
         case 'label':
-          return void s.labelSelection(api, command.label);
+          return void s.labelSelection(command.label);
         case 'caret':
           return s.moveCaret(command.move);
         case 'remove-span':
-          return void s.removeSpan(api);
+          return void s.removeSpan();
         case 'undo':
-          return void s.undo(api);
+          return void s.undo();
         case 'redo':
-          return void s.redo(api);
+          return void s.redo();
         case 'accept-all':
-          return void s.acceptModel(api);
+          return void s.acceptModel();
         case 'accept-all-and-next':
-          return void s.acceptAllAndNext(api);
+          return void s.acceptAllAndNext();
         case 'next':
-          return void s.step(api, 1);
+          return void s.step(1);
         case 'prev':
-          return void s.step(api, -1);
+          return void s.step(-1);
         case 'escape':
           if (s.pickedSpanId !== null) s.pickSpan(null);
           else s.setSelection(null);
@@ -134,7 +134,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [api, hotkeys, reviewing]);
+  }, [store, hotkeys, reviewing]);
 
   const pickedSpan = current?.spans.find((s) => s.id === pickedSpanId) ?? null;
 
@@ -191,18 +191,17 @@ function Workbench({ datasetId }: { datasetId: string }) {
               aria-label="Search"
               defaultValue={query.search}
               onKeyDown={(e) => {
-                if (e.key === 'Enter')
-                  void state.setQuery(api, { search: (e.target as HTMLInputElement).value });
+                if (e.key === 'Enter') void state.setQuery({ search: (e.target as HTMLInputElement).value });
               }}
               onBlur={(e) =>
-                e.target.value !== query.search && void state.setQuery(api, { search: e.target.value })
+                e.target.value !== query.search && void state.setQuery({ search: e.target.value })
               }
             />
             <select
               className="select"
               aria-label="Search in"
               value={query.searchIn}
-              onChange={(e) => void state.setQuery(api, { searchIn: e.target.value as 'text' | 'entity' })}
+              onChange={(e) => void state.setQuery({ searchIn: e.target.value as 'text' | 'entity' })}
             >
               <option value="text">in text</option>
               <option value="entity">in entities</option>
@@ -214,7 +213,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
                   role="radio"
                   aria-checked={query.quick === f.value}
                   className="filter-chip"
-                  onClick={() => void state.setQuery(api, { quick: f.value })}
+                  onClick={() => void state.setQuery({ quick: f.value })}
                 >
                   {f.label}
                 </button>
@@ -224,7 +223,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
               className="select"
               aria-label="Order"
               value={query.order}
-              onChange={(e) => void state.setQuery(api, { order: e.target.value as 'index' | 'uncertainty' })}
+              onChange={(e) => void state.setQuery({ order: e.target.value as 'index' | 'uncertainty' })}
             >
               <option value="index">File order</option>
               <option value="uncertainty">Most uncertain first</option>
@@ -235,7 +234,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
           </div>
 
           <div className="annotate-body">
-            <ExampleList api={api} />
+            <ExampleList />
 
             <section className="panel editor" aria-label="Editor">
               {current ? (
@@ -252,14 +251,14 @@ function Workbench({ datasetId }: { datasetId: string }) {
                     <button
                       className="button button-small"
                       disabled={!current.canUndo}
-                      onClick={() => void state.undo(api)}
+                      onClick={() => void state.undo()}
                     >
                       Undo <kbd>Ctrl Z</kbd>
                     </button>
                     <button
                       className="button button-small"
                       disabled={!current.canRedo}
-                      onClick={() => void state.redo(api)}
+                      onClick={() => void state.redo()}
                     >
                       Redo <kbd>Ctrl ⇧ Z</kbd>
                     </button>
@@ -278,35 +277,35 @@ function Workbench({ datasetId }: { datasetId: string }) {
                       span={pickedSpan}
                       labels={labels}
                       hotkeys={hotkeys}
-                      onRelabel={(label) => void state.relabelSpan(api, pickedSpan.id, label)}
-                      onRemove={() => void state.removeSpan(api, pickedSpan.id)}
+                      onRelabel={(label) => void state.relabelSpan(pickedSpan.id, label)}
+                      onRemove={() => void state.removeSpan(pickedSpan.id)}
                       onClose={() => state.pickSpan(null)}
                     />
                   )}
                   <div className="editor-actions">
                     <button
                       className="button button-small"
-                      onClick={() => void state.step(api, -1)}
+                      onClick={() => void state.step(-1)}
                       disabled={position === 0}
                     >
                       ← Previous <kbd>K</kbd>
                     </button>
                     <button
                       className="button button-small"
-                      onClick={() => void state.markDone(api)}
+                      onClick={() => void state.markDone()}
                       disabled={current.status === 'done'}
                     >
                       Mark done
                     </button>
                     <button
                       className="button button-small button-primary"
-                      onClick={() => void state.acceptAllAndNext(api)}
+                      onClick={() => void state.acceptAllAndNext()}
                     >
                       Accept &amp; next <kbd>↵</kbd>
                     </button>
                     <button
                       className="button button-small"
-                      onClick={() => void state.step(api, 1)}
+                      onClick={() => void state.step(1)}
                       disabled={position >= total - 1}
                     >
                       Next <kbd>J</kbd>
@@ -330,7 +329,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
                 <LabelLegend
                   labels={labels}
                   hotkeys={hotkeys}
-                  onLabel={(label) => void state.labelSelection(api, label)}
+                  onLabel={(label) => void state.labelSelection(label)}
                 />
               </section>
               <ModelPanel
@@ -339,13 +338,11 @@ function Workbench({ datasetId }: { datasetId: string }) {
                 example={current}
                 colors={colors}
                 autoPreannotate={state.autoPreannotate}
-                onPick={(id) =>
-                  void state.pickCheckpoint(api, inference, taggers.find((c) => c.id === id) ?? null)
-                }
-                onAuto={(on) => state.setAutoPreannotate(api, on)}
-                onPreannotate={() => current && void state.preannotate(api, inference, [current], true)}
-                onAccept={(ids) => void state.acceptModel(api, ids)}
-                onReject={(ids) => void state.rejectModel(api, ids)}
+                onPick={(id) => void state.pickCheckpoint(taggers.find((c) => c.id === id) ?? null)}
+                onAuto={(on) => state.setAutoPreannotate(on)}
+                onPreannotate={() => current && void state.preannotate([current], true)}
+                onAccept={(ids) => void state.acceptModel(ids)}
+                onReject={(ids) => void state.rejectModel(ids)}
               />
               <ProgressPanel stats={state.stats} colors={colors} />
             </aside>

@@ -12,6 +12,7 @@ import type {
 } from '../inference/common/protocol';
 import { TASK_LABELS, tasksForArchitecture, type PipelineTask } from '../inference/common/tasks';
 import { formatBytes } from '../lib/format';
+import { newJobId } from '../lib/jobId';
 import { useLibrary } from '../state/library';
 import { useRouter } from '../state/router';
 import { useRuntime } from '../state/runtime';
@@ -87,8 +88,6 @@ interface Outcome {
   inspected: InspectResponse | null;
 }
 
-let jobCounter = 0;
-
 function Playground({ checkpoints, backend }: { checkpoints: CheckpointRecord[]; backend: BackendStatus }) {
   const { api, inference } = useServices();
   const [checkpointId, setCheckpointId] = useState(checkpoints[0].id);
@@ -115,7 +114,7 @@ function Playground({ checkpoints, backend }: { checkpoints: CheckpointRecord[];
 
   async function run() {
     if (!('request' in built)) return;
-    const jobId = `playground-${++jobCounter}`;
+    const jobId = newJobId('playground');
     jobRef.current = jobId;
     setError(null);
     setPhase('loading');

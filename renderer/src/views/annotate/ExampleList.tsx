@@ -4,17 +4,17 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
-import type { Api } from '../../api/client';
-import { exampleCache, useAnnotate } from './store';
+import { AnnotateStore } from './store';
 
 const rowHeight = 52;
 
-export function ExampleList({ api }: { api: Api }) {
-  const total = useAnnotate((s) => s.total);
-  const position = useAnnotate((s) => s.position);
-  useAnnotate((s) => s.listVersion); // re-render when pages arrive or rows change
-  const goTo = useAnnotate((s) => s.goTo);
-  const ensureRange = useAnnotate((s) => s.ensureRange);
+export function ExampleList() {
+  const total = AnnotateStore.use((s) => s.total);
+  const position = AnnotateStore.use((s) => s.position);
+  const examples = AnnotateStore.use((s) => s.examples);
+  AnnotateStore.use((s) => s.listVersion); // re-render when pages arrive or rows change
+  const goTo = AnnotateStore.use((s) => s.goTo);
+  const ensureRange = AnnotateStore.use((s) => s.ensureRange);
   const scroller = useRef<HTMLDivElement>(null);
 
   const virtualizer = useVirtualizer({
@@ -28,8 +28,8 @@ export function ExampleList({ api }: { api: Api }) {
   const last = items[items.length - 1]?.index ?? 0;
 
   useEffect(() => {
-    if (total > 0) ensureRange(api, first, last);
-  }, [api, ensureRange, first, last, total]);
+    if (total > 0) ensureRange(first, last);
+  }, [ensureRange, first, last, total]);
 
   useEffect(() => {
     if (total > 0) virtualizer.scrollToIndex(position, { align: 'auto' });
@@ -45,7 +45,7 @@ export function ExampleList({ api }: { api: Api }) {
     >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((row) => {
-          const example = exampleCache.get(row.index);
+          const example = examples.get(row.index);
           const active = row.index === position;
           return (
             <div
@@ -61,7 +61,7 @@ export function ExampleList({ api }: { api: Api }) {
                 height: rowHeight,
                 transform: `translateY(${row.start}px)`,
               }}
-              onClick={() => void goTo(api, row.index)}
+              onClick={() => void goTo(row.index)}
               data-testid="example-row"
             >
               {example ? (

@@ -5,15 +5,12 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { datasetFormatSchema, type DatasetImportSummary, type ProgressEvent } from '../../../../shared/ipc';
 import { PathField } from '../../components/PathField';
+import { newJobId } from '../../lib/jobId';
 import { useLibrary } from '../../state/library';
 import { useRouter } from '../../state/router';
 import { useServices } from '../../state/services';
 
 type Format = (typeof datasetFormatSchema.options)[number];
-
-function newJobId(): string {
-  return `import-${globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`}`;
-}
 
 export function ImportDatasetForm() {
   const { api } = useServices();
@@ -45,7 +42,7 @@ export function ImportDatasetForm() {
       setError('Enter the path of a dataset file on this machine (e.g. /data/msra/test.txt).');
       return;
     }
-    const id = newJobId();
+    const id = newJobId('import');
     jobId.current = id;
     setJob({ id, progress: null, cancelling: false });
     setError(null);

@@ -1,13 +1,11 @@
 import { useState } from 'react';
 import { annotatorNameSchema } from '../../../../../shared/ipc';
-import { useServices } from '../../../state/services';
-import { useSettings } from '../../../state/settings';
+import { SettingsStore } from '../../../state/settings';
 
 /** The annotator name setting: the author of every edit; saved on Enter or when the field loses focus. */
 export function AnnotatorName() {
-  const { api } = useServices();
-  const saved = useSettings((s) => s.settings.annotatorName);
-  const update = useSettings((s) => s.update);
+  const saved = SettingsStore.use((s) => s.settings.annotatorName);
+  const update = SettingsStore.use((s) => s.update);
   const [draft, setDraft] = useState<string | null>(null);
   const value = draft ?? saved;
   const parsed = annotatorNameSchema.safeParse(value);
@@ -19,7 +17,7 @@ export function AnnotatorName() {
       if (parsed.success) setDraft(null);
       return;
     }
-    void update(api, { annotatorName: parsed.data }).then(
+    void update({ annotatorName: parsed.data }).then(
       () => setDraft(null),
       () => undefined, // the client shows the refusal; the draft stays for correction
     );

@@ -13,7 +13,7 @@ import type {
   ReviewSpan,
 } from '../../../../../shared/ipc';
 import { useServices } from '../../../state/services';
-import { useSettings } from '../../../state/settings';
+import { SettingsStore } from '../../../state/settings';
 import './review.css';
 
 const pageSize = 20;
@@ -23,7 +23,7 @@ const plain = (s: ReviewSpan): ReviewSpan => ({ start: s.start, end: s.end, labe
 
 export function ReviewPanel({ datasetId }: { datasetId: string }) {
   const { api } = useServices();
-  const judge = useSettings((s) => s.settings.annotatorName);
+  const judge = SettingsStore.use((s) => s.settings.annotatorName);
   const [authors, setAuthors] = useState<ReviewAuthor[]>([]);
   const [authorA, setAuthorA] = useState('');
   const [authorB, setAuthorB] = useState('');
