@@ -28,6 +28,7 @@ import {
 } from '../../shared/datasets';
 import type {
   DatasetDetail,
+  DatasetRecord,
   DatasetExportFormat,
   DatasetImportSummary,
   DatasetImportWarning,
@@ -40,7 +41,6 @@ import { exampleColumns, readExampleViews, toExampleViews } from './annotations'
 import { writeFileAtomically } from './atomicWrite';
 import { readBuiltinDatasetIndex, type BuiltinDatasetEntry } from './builtinDatasets';
 import { configureConnection, transaction } from './database';
-import { toDatasetRecord, type DatasetRow as DatasetBaseRow } from './datasets';
 import { ServiceError } from './errors';
 import type { EventBus } from './events';
 import { yieldToEventLoop, type JobRegistry } from './jobs';
@@ -75,7 +75,16 @@ export interface ImportRequest {
   labels?: readonly string[];
 }
 
-interface DatasetRow extends DatasetBaseRow {
+/** A `datasets` row: what the list shows, then what the store keeps about the import. */
+interface DatasetRow {
+  id: string;
+  name: string;
+  task: string;
+  format: string;
+  source_path: string | null;
+  example_count: number;
+  builtin: number;
+  added_at: string;
   source_file: string | null;
   source_hash: string | null;
   span_count: number;
@@ -284,6 +293,14 @@ export class DatasetStore {
   // -------------------------------------------------------------------------------------------
   // Reads
   // -------------------------------------------------------------------------------------------
+
+  /** Every dataset: builtins first, then by name. */
+  list(): DatasetRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM datasets ORDER BY builtin DESC, name COLLATE NOCASE, added_at')
+      .all() as unknown as DatasetRow[];
+    return rows.map(toDatasetRecord);
+  }
 
   get(id: string): DatasetDetail {
     const row = this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
@@ -528,6 +545,19 @@ export class DatasetStore {
     });
   }
 
+  /** Deletes a dataset with its examples, spans and labels; builtins cannot be removed. */
+  remove(id: string): { removed: boolean } {
+    return transaction(this.db, () => {
+      const row = this.db.prepare('SELECT name, builtin FROM datasets WHERE id = ?').get(id) as
+        { name: string; builtin: number } | undefined;
+      if (!row) return { removed: false };
+      if (row.builtin === 1)
+        throw new ServiceError('forbidden', `"${row.name}" is built into the app and cannot be removed.`);
+      this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+      return { removed: true };
+    });
+  }
+
   private requireDataset(id: string): void {
     if (!this.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(id)) {
       throw new ServiceError('not-found', `Dataset ${id} does not exist (removed?); reload the list.`);
@@ -536,6 +566,19 @@ export class DatasetStore {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+function toDatasetRecord(row: DatasetRow): DatasetRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    task: row.task,
+    format: row.format,
+    sourcePath: row.source_path,
+    exampleCount: row.example_count,
+    builtin: row.builtin === 1,
+    addedAt: row.added_at,
+  };
+}
 
 function cancelled(file: string): ServiceError {
   return new ServiceError('cancelled', `Import of ${file} was cancelled; nothing was stored.`);
