@@ -8,7 +8,7 @@ import { AnnotationService } from './annotations';
 import { BenchmarkRunStore } from './benchmarkRuns';
 import { CheckpointLibrary } from './checkpoints';
 import { databaseFileName, openDatabase, schemaVersion } from './database';
-import { DatasetStore } from './datasetStore';
+import { DatasetStore } from './datasets';
 import { EventBus } from './events';
 import { JobRegistry, WriteQueue } from './jobs';
 import { ReviewService } from './review';

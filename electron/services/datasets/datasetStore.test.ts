@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importDataset } from '../../shared/datasets';
-import type { ProgressEvent } from '../../shared/ipc';
-import { createServices, type Services } from './services';
+import { importDataset } from '../../../shared/datasets';
+import type { ProgressEvent } from '../../../shared/ipc';
+import { createServices, type Services } from '../services';
 
-const fixtures = resolve(__dirname, '../../fixtures/datasets');
+const fixtures = resolve(__dirname, '../../../fixtures/datasets');
 const msraFile = join(fixtures, 'msra_ner/msra_test_bio.txt');
 const cluenerFile = join(fixtures, 'cluener2020/dev.json');
 
