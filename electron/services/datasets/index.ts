@@ -4,5 +4,3 @@
  */
 export { DatasetStore, type DatasetStoreOptions } from './store';
 export type { ImportRequest } from './import';
-export { defaultLabels, labelPalette } from './labels';
-export { splitFromFileName } from './import';
