@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BenchmarkRunRecord } from '../../shared/benchmark/report';
+import { MAX_PREDICTIONS_PER_SAVE, MAX_RUN_ERROR_CHARS } from '../../shared/benchmark/schema';
 import type { ExamplePrediction } from '../../shared/benchmark/types';
 import { evaluateClassification } from '../../shared/metrics/evaluate';
 import { unwrapIpcResult, type RequestChannel, type RequestOf } from '../../shared/ipc';
@@ -151,6 +152,39 @@ describe('benchmarks.* channels', () => {
     const broken = { ...record(), timing: { ...record().timing, examples: -1 } };
     const result = await dispatchRequest(handlers, 'benchmarks.finish', { runId: run.id, record: broken });
     expect(JSON.stringify(result)).toContain('timing.examples');
+  });
+
+  it('stores the largest chunk the Benchmark view can send and refuses one over the limit, naming the key', async () => {
+    // The view caps the batch size at 256, and the runner sends one chunk per batch.
+    const total = MAX_PREDICTIONS_PER_SAVE + 1;
+    const { run } = await call('benchmarks.open', { ...identity, total });
+    const many = Array.from({ length: total }, (_, i) => ({ ...prediction(0), index: i, id: String(i) }));
+    expect(
+      await call('benchmarks.savePredictions', { runId: run.id, predictions: many.slice(0, 256) }),
+    ).toEqual({
+      done: 256,
+    });
+    const over = await dispatchRequest(handlers, 'benchmarks.savePredictions', {
+      runId: run.id,
+      predictions: many,
+    });
+    expect(over).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(JSON.stringify(over)).toContain('predictions');
+    const atLimit = many.slice(0, MAX_PREDICTIONS_PER_SAVE);
+    expect(await call('benchmarks.savePredictions', { runId: run.id, predictions: atLimit })).toEqual({
+      done: MAX_PREDICTIONS_PER_SAVE,
+    });
+  });
+
+  it('keeps the start of an over-long error instead of refusing the stop', async () => {
+    const { run } = await call('benchmarks.open', identity);
+    const message = 'x'.repeat(MAX_RUN_ERROR_CHARS * 3);
+    const stopped = await call('benchmarks.stop', { runId: run.id, status: 'failed', error: message });
+    expect(stopped.status).toBe('failed');
+    expect(stopped.error).toHaveLength(MAX_RUN_ERROR_CHARS);
+    expect(stopped.error).toBe(`${message.slice(0, MAX_RUN_ERROR_CHARS - 1)}…`);
+    const short = await call('benchmarks.stop', { runId: run.id, status: 'failed', error: 'out of memory' });
+    expect(short.error).toBe('out of memory');
   });
 
   it('writes a report to an absolute path and refuses a relative one', async () => {

@@ -47,8 +47,8 @@ export function createHandlers(services: Services, host: HostCapabilities = {}):
     'checkpoints.import': ({ path, name }) =>
       services.writes.run(() => services.checkpoints.import(path, name)),
     'checkpoints.remove': ({ id }) => services.writes.run(() => services.checkpoints.remove(id)),
-    'datasets.list': () => services.datasets.list(),
-    'datasets.remove': ({ id }) => services.writes.run(() => services.datasets.remove(id)),
+    'datasets.list': () => services.datasetStore.list(),
+    'datasets.remove': ({ id }) => services.writes.run(() => services.datasetStore.remove(id)),
     'datasets.get': ({ id }) => services.datasetStore.get(id),
     'datasets.import': (request) => services.writes.run(() => services.datasetStore.import(request)),
     'datasets.export': (request) => services.datasetStore.export(request),

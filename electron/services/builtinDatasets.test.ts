@@ -27,7 +27,7 @@ describe('builtin datasets', () => {
   it('imports the sample corpora of resources/datasets on first start, marked built-in', async () => {
     const s = await start();
     expect(s.startupProblems).toEqual([]);
-    const builtins = s.datasets.list().filter((d) => d.builtin);
+    const builtins = s.datasetStore.list().filter((d) => d.builtin);
     expect(builtins.map((d) => [d.id, d.task, d.exampleCount])).toEqual([
       ['builtin-peoples-daily-heldout.txt', 'ner', 348],
       ['builtin-peoples-daily-sample.jsonl', 'ner', 348],
@@ -48,7 +48,7 @@ describe('builtin datasets', () => {
       ['LOC', '2'],
       ['ORG', '3'],
     ]);
-    expect(() => s.datasets.remove('builtin-peoples-daily-sample.jsonl')).toThrow(/cannot be removed/);
+    expect(() => s.datasetStore.remove('builtin-peoples-daily-sample.jsonl')).toThrow(/cannot be removed/);
   });
 
   it('never imports one twice or replaces it on a later start, even when the file changed', async () => {
@@ -61,11 +61,11 @@ describe('builtin datasets', () => {
       JSON.stringify({ datasets: [{ file: 'sample.jsonl', name: 'Sample' }] }),
     );
     const first = await start(resources);
-    const before = first.datasets.list().find((d) => d.id === 'builtin-sample.jsonl')!;
+    const before = first.datasetStore.list().find((d) => d.id === 'builtin-sample.jsonl')!;
     expect(before).toMatchObject({ name: 'Sample', builtin: true, exampleCount: 1 });
     writeFileSync(file, '{"text": "新华社北京电", "spans": []}\n{"text": "江泽民主席", "spans": []}\n');
     const second = await start(resources);
-    expect(second.datasets.list().filter((d) => d.builtin)).toEqual([before]);
+    expect(second.datasetStore.list().filter((d) => d.builtin)).toEqual([before]);
   });
 
   it('reports a broken index or a missing file without stopping the app', async () => {
@@ -97,6 +97,6 @@ describe('builtin datasets', () => {
     const third = await start(resources);
     expect(third.startupProblems).toHaveLength(1);
     expect(third.startupProblems[0]).toMatch(/^Builtin dataset bad\.jsonl: .*bad\.jsonl:2/);
-    expect(third.datasets.list().map((d) => d.name)).toEqual(['OK']);
+    expect(third.datasetStore.list().map((d) => d.name)).toEqual(['OK']);
   });
 });

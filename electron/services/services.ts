@@ -8,8 +8,7 @@ import { AnnotationService } from './annotations';
 import { BenchmarkRunStore } from './benchmarkRuns';
 import { CheckpointLibrary } from './checkpoints';
 import { databaseFileName, openDatabase, schemaVersion } from './database';
-import { DatasetStore } from './datasetStore';
-import { DatasetService } from './datasets';
+import { DatasetStore } from './datasets';
 import { EventBus } from './events';
 import { JobRegistry, WriteQueue } from './jobs';
 import { ReviewService } from './review';
@@ -29,9 +28,8 @@ export interface Services {
   readonly db: DatabaseSync;
   readonly checkpoints: CheckpointLibrary;
   readonly settings: SettingsService;
-  readonly datasets: DatasetService;
   readonly events: EventBus;
-  /** Dataset import/export, example queries and label sets (issue 5). */
+  /** The datasets: list, import/export, remove, example queries and label sets (issue 5). */
   readonly datasetStore: DatasetStore;
   readonly annotations: AnnotationService;
   /** Double-annotation review: agreement of two authors and adjudication into gold (issue 5). */
@@ -83,7 +81,6 @@ export async function createServices(options: ServicesOptions): Promise<Services
     db,
     checkpoints,
     settings: new SettingsService(db, { ...defaultSettings, annotatorName: osAnnotatorName() }),
-    datasets: new DatasetService(db),
     events,
     datasetStore,
     annotations,

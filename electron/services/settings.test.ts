@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { openDatabase } from './database';
 import { SettingsService } from './settings';
-import { DatasetService } from './datasets';
 
 const dir = mkdtempSync(join(tmpdir(), 'nezha-settings-'));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,25 +28,5 @@ it('settings default, update, persist, reject bad values and survive a stale sto
   settings.setInternal('windowState', { width: 800 });
   expect(settings.getInternal('windowState')).toEqual({ width: 800 });
   expect(settings.get()).not.toHaveProperty('internal.windowState');
-  db.close();
-});
-
-it('datasets list and remove, builtins refused', () => {
-  const db = openDatabase(join(dir, 'd.sqlite'));
-  const datasets = new DatasetService(db);
-  expect(datasets.list()).toEqual([]);
-  const base = {
-    task: 'ner',
-    format: 'bio',
-    sourcePath: null,
-    exampleCount: 3,
-    addedAt: '2026-01-01T00:00:00Z',
-  };
-  datasets.add({ id: 'a', name: 'Mine', builtin: false, ...base });
-  datasets.add({ id: 'b', name: 'Sample', builtin: true, ...base });
-  expect(datasets.list().map((d) => d.id)).toEqual(['b', 'a']);
-  expect(() => datasets.remove('b')).toThrow(/cannot be removed/);
-  expect(datasets.remove('a')).toEqual({ removed: true });
-  expect(datasets.remove('a')).toEqual({ removed: false });
   db.close();
 });

@@ -117,11 +117,27 @@ export function parseBenchmarkReport(text: string, file: string): BenchmarkRepor
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Request payloads for the run store (electron/services/benchmarkRuns.ts), ready for shared/ipc.ts channels:
-// the worker opens a run, stores each chunk's predictions, and finishes or stops it.
+// Requests to the run store (electron/services/benchmarkRuns.ts): the benchmarks.* channels of shared/ipc/ are
+// these schemas, so each request and its limits have one definition. The renderer's benchmark store
+// (renderer/src/views/benchmark/store.ts) opens a run, stores each chunk's predictions, and finishes or stops it.
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * Most predictions one `savePredictions` call stores (one transaction). The renderer sends one call per runner
+ * chunk, and a chunk holds at most `maxBatchSize` examples (shared/benchmark/runner.ts planBatches), which the
+ * Benchmark view caps at 256: this leaves room for larger batches while refusing a whole dataset in one call.
+ */
+export const MAX_PREDICTIONS_PER_SAVE = 5000;
+
+/**
+ * Characters of a stopped run's error that are kept. The renderer sends the failure's `Error.message` as it
+ * is, of any length, and ignores a refused `stop`; a longer message is therefore cut (with "…"), not refused,
+ * so the run is still marked failed with the start of its reason.
+ */
+export const MAX_RUN_ERROR_CHARS = 4000;
+
 const runId = z.string().min(1).max(200);
+const libraryId = z.string().min(1).max(200);
 
 export const benchmarkRunRequestSchemas = {
   /** Finds the run with this identity (finished → returned; interrupted → its stored predictions) or creates it. */
@@ -130,28 +146,40 @@ export const benchmarkRunRequestSchemas = {
       checkpointSha256: sha256,
       datasetSha256: sha256,
       task,
-      settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+      /** Everything that changes predictions; canonical JSON of it is part of the run's identity. */
+      settings: z.record(z.string(), z.unknown()),
       checkpointName: z.string().min(1).max(500),
       datasetName: z.string().min(1).max(500),
-      total: count,
-      checkpointId: z.string().max(200).nullable().optional(),
-      datasetId: z.string().max(200).nullable().optional(),
+      total: z.number().int().positive(),
+      checkpointId: libraryId.nullable().optional(),
+      datasetId: libraryId.nullable().optional(),
     })
     .strict(),
-  savePredictions: z.object({ runId, predictions: z.array(examplePredictionSchema).max(5000) }).strict(),
-  finish: z.object({ runId, record: benchmarkRunRecordSchema }).strict(),
-  stop: z
-    .object({ runId, status: z.enum(['failed', 'cancelled']), error: z.string().max(2000).optional() })
+  savePredictions: z
+    .object({ runId, predictions: z.array(examplePredictionSchema).min(1).max(MAX_PREDICTIONS_PER_SAVE) })
     .strict(),
+  /** The record is checked field by field by the store (parseBenchmarkRunRecord), for every caller alike. */
+  finish: z.object({ runId, record: z.record(z.string(), z.unknown()) }).strict(),
+  stop: z
+    .object({
+      runId,
+      status: z.enum(['failed', 'cancelled']),
+      error: z
+        .string()
+        .transform((error) =>
+          error.length > MAX_RUN_ERROR_CHARS ? `${error.slice(0, MAX_RUN_ERROR_CHARS - 1)}…` : error,
+        )
+        .optional(),
+    })
+    .strict(),
+  /** A page of the stored predictions in dataset order; without `limit`, all of them (what a resume reads). */
   predictions: z
     .object({
       runId,
-      offset: z.number().int().nonnegative().default(0),
-      limit: z.number().int().positive().max(5000).default(500),
+      offset: z.number().int().nonnegative().optional(),
+      limit: z.number().int().positive().optional(),
     })
     .strict(),
   byId: z.object({ runId }).strict(),
-  list: z
-    .object({ checkpointId: z.string().max(200).optional(), datasetId: z.string().max(200).optional() })
-    .strict(),
+  list: z.object({ checkpointId: libraryId.optional(), datasetId: libraryId.optional() }).strict(),
 } as const;

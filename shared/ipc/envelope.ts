@@ -65,11 +65,6 @@ const errorCodes: ReadonlySet<string> = new Set<IpcErrorPayload['code']>([
   'cancelled',
 ]);
 
-/** Rebuild an IpcError from its payload (for clients on the renderer side). */
-export function ipcErrorFromPayload(payload: IpcErrorPayload): IpcError {
-  return new IpcError(payload.code, payload.message, payload.channel);
-}
-
 /**
  * Unwrap a transport's envelope: the result, or a thrown IpcError. Anything that is not an envelope
  * is a transport fault and becomes an IpcError('failed') naming the channel.

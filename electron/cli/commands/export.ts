@@ -45,7 +45,7 @@ export const command: Command = {
     });
     try {
       const wanted = values.dataset as string;
-      const all = services.datasets.list();
+      const all = services.datasetStore.list();
       let matches = all.filter((d) => d.id === wanted);
       if (matches.length === 0) matches = all.filter((d) => d.name === wanted);
       if (matches.length === 0) {

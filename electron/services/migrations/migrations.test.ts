@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, schemaVersion, transaction } from './database';
-import { checkMigrationList, latestSchemaVersion, migrate, migrations } from './migrations';
+import { openDatabase, schemaVersion, transaction } from '../database';
+import { checkMigrationList, latestSchemaVersion, migrate, migrations } from '.';
 
 let dir: string;
 beforeEach(() => {

@@ -3,7 +3,7 @@
  * decides its result (weight bytes, dataset bytes, task, prediction settings), so asking for the same run
  * again finds the stored one: finished runs are never recomputed, interrupted ones resume from their rows.
  */
-import type { Migration } from './migrations';
+import type { Migration } from './migration';
 
 export const benchmarkRunsMigration: Migration = {
   version: 4,

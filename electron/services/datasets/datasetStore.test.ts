@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importDataset } from '../../shared/datasets';
-import type { ProgressEvent } from '../../shared/ipc';
-import { createServices, type Services } from './services';
+import { importDataset } from '../../../shared/datasets';
+import type { ProgressEvent } from '../../../shared/ipc';
+import { createServices, type Services } from '../services';
 
-const fixtures = resolve(__dirname, '../../fixtures/datasets');
+const fixtures = resolve(__dirname, '../../../fixtures/datasets');
 const msraFile = join(fixtures, 'msra_ner/msra_test_bio.txt');
 const cluenerFile = join(fixtures, 'cluener2020/dev.json');
 
@@ -52,6 +52,23 @@ function syntheticCorpus(count: number): string {
   return parts.join('');
 }
 
+describe('datasets.list and datasets.remove', () => {
+  it('lists by name (case-insensitive) and removes a dataset with its examples, once', async () => {
+    const file = join(dir, 'corpus.txt');
+    writeFileSync(file, syntheticCorpus(3));
+    const zeta = await services.datasetStore.import({ path: file, name: 'Zeta' });
+    await services.datasetStore.import({ path: file, name: 'alpha' });
+    expect(services.datasetStore.list().map((d) => [d.name, d.exampleCount, d.builtin])).toEqual([
+      ['alpha', 3, false],
+      ['Zeta', 3, false],
+    ]);
+    expect(services.datasetStore.remove(zeta.dataset.id)).toEqual({ removed: true });
+    expect(services.datasetStore.remove(zeta.dataset.id)).toEqual({ removed: false });
+    expect(services.datasetStore.list().map((d) => d.name)).toEqual(['alpha']);
+    expect(tableCounts()).toMatchObject({ datasets: 1, examples: 3 });
+  });
+});
+
 describe('datasets.import', () => {
   it('imports all of MSRA test (3442 sentences, 6190 entities) with labels, progress and a lossless export', async () => {
     const events = progressEvents();
@@ -94,7 +111,7 @@ describe('datasets.import', () => {
         { label: 'PER', spans: 1973, modelSpans: 0 },
       ]),
     );
-    expect(services.datasets.list().map((d) => d.id)).toEqual([summary.dataset.id]);
+    expect(services.datasetStore.list().map((d) => d.id)).toEqual([summary.dataset.id]);
 
     // Same format back: byte for byte the source file (the import's layout is kept).
     const out = join(dir, 'msra.bio.txt');

@@ -10,10 +10,10 @@ import type {
   ExampleView,
   IpcResult,
   ProgressEvent,
-} from '../../shared/ipc';
-import { startServeHost, type ServeHost } from '../serve/host';
+} from '../../../shared/ipc';
+import { startServeHost, type ServeHost } from '../../serve/host';
 
-const msraFile = resolve(__dirname, '../../fixtures/datasets/msra_ner/msra_test_bio.txt');
+const msraFile = resolve(__dirname, '../../../fixtures/datasets/msra_ner/msra_test_bio.txt');
 
 let dir: string;
 let host: ServeHost;

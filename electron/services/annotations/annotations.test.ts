@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExampleView } from '../../shared/ipc';
-import { databaseFileName } from './database';
-import { createServices, type Services } from './services';
+import type { ExampleView } from '../../../shared/ipc';
+import { databaseFileName } from '../database';
+import { createServices, type Services } from '../services';
 
 let dir: string;
 let dataDir: string;
@@ -287,7 +287,7 @@ describe('durability', () => {
     services.close();
     // A child process applies edits and prints each acknowledgement; it is killed without any cleanup.
     const script = join(dir, 'editor.mts');
-    const servicesModule = resolve(__dirname, 'services.ts');
+    const servicesModule = resolve(__dirname, '../services.ts');
     writeFileSync(
       script,
       `import { createServices } from ${JSON.stringify(servicesModule)};
@@ -302,7 +302,7 @@ for (let i = 0; ; i++) {
 `,
     );
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: resolve(__dirname, '../..'),
+      cwd: resolve(__dirname, '../../..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acks: { exampleId: number; revision: number; status: string }[] = [];

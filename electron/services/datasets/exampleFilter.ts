@@ -1,0 +1,55 @@
+import type { ExampleFilter } from '../../../shared/ipc';
+
+/** SQL WHERE clause and parameters for an example filter (examples aliased `e`). */
+export function exampleFilterSql(
+  datasetId: string,
+  filter: ExampleFilter,
+): { where: string; params: (string | number)[] } {
+  const clauses = ['e.dataset_id = ?'];
+  const params: (string | number)[] = [datasetId];
+  if (filter.status) {
+    clauses.push('e.status = ?');
+    params.push(filter.status);
+  }
+  if (filter.text) {
+    clauses.push('instr(e.text, ?) > 0');
+    params.push(filter.text);
+  }
+  // Span conditions select example ids through the annotations' (dataset_id, ...) indices, so a filter
+  // over a 100,000-example corpus reads only the matching spans.
+  if (filter.entityText || filter.label) {
+    const inner = ['a.dataset_id = ?'];
+    params.push(datasetId);
+    if (filter.label) {
+      inner.push('a.label = ?');
+      params.push(filter.label);
+    }
+    if (filter.entityText) {
+      // substr counts characters (code points), like the stored offsets.
+      inner.push('instr(substr(x.text, a.start + 1, a.end - a.start), ?) > 0');
+      params.push(filter.entityText);
+    }
+    const join = filter.entityText ? 'JOIN examples x ON x.id = a.example_id' : '';
+    clauses.push(`e.id IN (SELECT a.example_id FROM annotations a ${join} WHERE ${inner.join(' AND ')})`);
+  }
+  if (filter.lowConfidenceBelow !== undefined) {
+    clauses.push(
+      "e.id IN (SELECT a.example_id FROM annotations a WHERE a.dataset_id = ? AND a.source = 'model' AND a.score < ?)",
+    );
+    params.push(datasetId, filter.lowConfidenceBelow);
+  }
+  if (filter.disagreement !== undefined) {
+    // Only examples with model suggestions can disagree; a span without an exact twin in the other layer
+    // (same start, end and label) is a disagreement.
+    const disagree = `e.id IN (SELECT m.example_id FROM annotations m WHERE m.dataset_id = ? AND m.source = 'model') AND (
+      EXISTS (SELECT 1 FROM annotations m WHERE m.example_id = e.id AND m.source = 'model' AND NOT EXISTS (
+        SELECT 1 FROM annotations w WHERE w.example_id = e.id AND w.source != 'model'
+          AND w.start = m.start AND w.end = m.end AND w.label = m.label))
+      OR EXISTS (SELECT 1 FROM annotations w WHERE w.example_id = e.id AND w.source != 'model' AND NOT EXISTS (
+        SELECT 1 FROM annotations m WHERE m.example_id = e.id AND m.source = 'model'
+          AND m.start = w.start AND m.end = w.end AND m.label = w.label)))`;
+    clauses.push(filter.disagreement ? `(${disagree})` : `NOT (${disagree})`);
+    params.push(datasetId);
+  }
+  return { where: clauses.join(' AND '), params };
+}

@@ -1,0 +1,82 @@
+/** The Annotate view's queries: per-dataset statistics, a filtered, ordered page of examples, one example. */
+import type { DatabaseSync } from 'node:sqlite';
+import type { DatasetStats, ExampleFilter, ExamplePage } from '../../../shared/ipc';
+import { exampleColumns, readExampleViews, toExampleViews } from '../annotations';
+import { ServiceError } from '../errors';
+import { exampleFilterSql } from './exampleFilter';
+import { datasetLabels } from './labels';
+import { requireDataset } from './rows';
+
+export function datasetStats(db: DatabaseSync, id: string): DatasetStats {
+  requireDataset(db, id);
+  const byStatus = new Map(
+    (
+      db
+        .prepare('SELECT status, COUNT(*) AS n FROM examples WHERE dataset_id = ? GROUP BY status')
+        .all(id) as { status: string; n: number }[]
+    ).map((r) => [r.status, r.n]),
+  );
+  const counts = new Map<string, { label: string; spans: number; modelSpans: number }>();
+  for (const label of datasetLabels(db, id))
+    counts.set(label.name, { label: label.name, spans: 0, modelSpans: 0 });
+  const rows = db
+    .prepare(
+      `SELECT label, source = 'model' AS model, COUNT(*) AS n FROM annotations WHERE dataset_id = ?
+       GROUP BY label, source = 'model' ORDER BY label`,
+    )
+    .all(id) as { label: string; model: number; n: number }[];
+  for (const row of rows) {
+    let entry = counts.get(row.label);
+    if (!entry) counts.set(row.label, (entry = { label: row.label, spans: 0, modelSpans: 0 }));
+    if (row.model === 1) entry.modelSpans += row.n;
+    else entry.spans += row.n;
+  }
+  const unannotated = byStatus.get('unannotated') ?? 0;
+  const inProgress = byStatus.get('in-progress') ?? 0;
+  const done = byStatus.get('done') ?? 0;
+  return {
+    datasetId: id,
+    total: unannotated + inProgress + done,
+    unannotated,
+    inProgress,
+    done,
+    labels: [...counts.values()],
+  };
+}
+
+/** One page of examples with their spans; filters and order run in SQL. */
+export function listExamples(
+  db: DatabaseSync,
+  request: {
+    datasetId: string;
+    offset?: number;
+    limit?: number;
+    filter?: ExampleFilter;
+    order?: 'index' | 'uncertainty';
+  },
+): ExamplePage {
+  requireDataset(db, request.datasetId);
+  const offset = request.offset ?? 0;
+  const limit = request.limit ?? 50;
+  const { where, params } = exampleFilterSql(request.datasetId, request.filter ?? {});
+  const total = (
+    db.prepare(`SELECT COUNT(*) AS n FROM examples e WHERE ${where}`).get(...params) as { n: number }
+  ).n;
+  // NULL sorts lowest in SQLite, so examples without predictions come last; the index gives this order.
+  const order = request.order === 'uncertainty' ? 'e.uncertainty DESC, e.idx' : 'e.idx';
+  const rows = db
+    .prepare(`SELECT ${exampleColumns} FROM examples e WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .all(...params, limit, offset) as unknown as Parameters<typeof toExampleViews>[0];
+  if (rows.length === 0) return { total, offset, items: [] };
+  const spans = db
+    .prepare(`SELECT * FROM annotations WHERE example_id IN (${rows.map(() => '?').join(', ')})`)
+    .all(...rows.map((r) => r.id)) as unknown as Parameters<typeof toExampleViews>[1];
+  return { total, offset, items: toExampleViews(rows, spans) };
+}
+
+export function getExample(db: DatabaseSync, exampleId: number) {
+  const [view] = readExampleViews(db, [exampleId]);
+  if (!view)
+    throw new ServiceError('not-found', `Example ${exampleId} does not exist (was its dataset removed?).`);
+  return view;
+}

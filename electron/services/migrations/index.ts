@@ -1,0 +1,35 @@
+/**
+ * Versioned schema migrations, one file per migration, applied in the order listed here.
+ * To change the schema, add a file with the next number and append it below: never edit one that has
+ * shipped. migrations.test.ts upgrades a database from every earlier version to the fresh schema.
+ * The SQL text of a migration stays byte for byte as it shipped (SQLite keeps CREATE statements verbatim
+ * in sqlite_master), so its indentation may not line up with the code around it.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { initialMigration } from './001-initial';
+import { checkpointValidationMigration } from './002-checkpoint-validation';
+import { datasetStoreMigration } from './003-dataset-store';
+import { benchmarkRunsMigration } from './004-benchmark-runs';
+import type { Migration } from './migration';
+import { latestVersionOf, runMigrations } from './runner';
+
+export type { Migration } from './migration';
+export { checkMigrationList } from './runner';
+
+export const migrations: readonly Migration[] = [
+  initialMigration,
+  checkpointValidationMigration,
+  datasetStoreMigration,
+  benchmarkRunsMigration,
+];
+
+/** The schema version a fully migrated database has. */
+export const latestSchemaVersion = latestVersionOf(migrations);
+
+/**
+ * Apply every migration newer than the database's version, up to `target` (default: latest).
+ * Returns the version reached. Refuses a database written by a newer app version.
+ */
+export function migrate(db: DatabaseSync, target: number = latestSchemaVersion): number {
+  return runMigrations(db, migrations, target);
+}
