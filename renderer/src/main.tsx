@@ -14,6 +14,9 @@ import { trackProgress, useRuntime } from './state/runtime';
 import type { AppServices } from './state/services';
 import { ServicesContext } from './state/services';
 import { useToasts } from './state/toasts';
+import { useSettings } from './state/settings';
+import type { ViewStoreDeps } from './state/viewStore';
+import { createTrainStore, TrainStore } from './views/train/trainStore';
 import './styles.css';
 
 const toast = useToasts.getState().push;
@@ -29,6 +32,12 @@ api.on('main.error', (event) => toast({ kind: 'error', title: event.message, det
 api.on('progress', trackProgress);
 
 const services: AppServices = { api, inference: createInferenceClient(), hostKind: kind };
+const storeDeps: ViewStoreDeps = {
+  api,
+  inference: services.inference,
+  settings: () => useSettings.getState().settings,
+  toast,
+};
 startRouterSync();
 
 const root = document.getElementById('root');
@@ -36,7 +45,9 @@ if (!root) throw new Error('index.html has no #root element: the renderer build 
 createRoot(root).render(
   <StrictMode>
     <ServicesContext.Provider value={services}>
-      <App />
+      <TrainStore.Provider value={createTrainStore(storeDeps)}>
+        <App />
+      </TrainStore.Provider>
     </ServicesContext.Provider>
   </StrictMode>,
 );
