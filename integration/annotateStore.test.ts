@@ -45,6 +45,7 @@ beforeAll(async () => {
     },
     subscribe: () => () => {},
     checkpointFileUrl: () => '',
+    trainingRunFilesUrl: () => '',
   };
   api = createApi(transport);
   // The first 12 sentences of People's Daily (sentence 2: 相比之下，青岛海牛队和广州松日队的雨中之战…).

@@ -114,6 +114,19 @@ describe('createApi over the serve transport', () => {
     expect(response.status).toBe(206);
     expect(await response.text()).toBe('{');
   });
+
+  it("builds a training run's file URL the host takes PUTs at", async () => {
+    const api = createApi(serveTransport({ origin: host.origin, token: host.token }));
+    expect(api.trainingRunFilesUrl('run a')).toBe(`${host.origin}/files/training/run%20a`);
+    // The run does not exist: the route is there and says so (a missing route would be a 404 for the path).
+    const response = await fetch(`${api.trainingRunFilesUrl('run-x')}/state`, {
+      headers: { authorization: `Bearer ${host.token}` },
+    });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /No training run "run-x"/,
+    );
+  });
 });
 
 describe('events over the WebSocket', () => {
@@ -164,6 +177,7 @@ describe('createApi over any transport', () => {
       request: () => Promise.reject(new Error('bridge gone')),
       subscribe: () => () => {},
       checkpointFileUrl: () => '',
+      trainingRunFilesUrl: () => '',
     };
     const failure = await createApi(broken)
       .checkpoints.list()

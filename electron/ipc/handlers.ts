@@ -9,7 +9,6 @@ import type { BenchmarkRunRecord } from '../../shared/benchmark/report';
 import { saveReportFile } from '../services/benchmarkReports';
 import { ServiceError } from '../services/errors';
 import type { Services } from '../services/services';
-import { TrainingRunStore } from '../services/trainingRuns';
 
 /** Who made the request, as far as the transport knows. */
 export interface RequestContext {
@@ -37,7 +36,7 @@ export const noDialogsMessage =
 export function createHandlers(services: Services, host: HostCapabilities = {}): Handlers {
   // Writes go through services.writes: a dataset import holds a write transaction open across event-loop
   // turns, and a direct write would busy-wait on it synchronously (freezing the loop the import needs).
-  const trainingRuns = new TrainingRunStore(services.dataDir);
+  const trainingRuns = services.trainingRuns;
   return {
     'app.info': () => services.appInfo(),
     'settings.get': () => services.settings.get(),
@@ -105,8 +104,6 @@ export function createHandlers(services: Services, host: HostCapabilities = {}):
     'trainingRuns.list': () => trainingRuns.list(),
     'trainingRuns.get': ({ runId }) => trainingRuns.get(runId),
     'trainingRuns.remove': ({ runId }) => trainingRuns.remove(runId),
-    'trainingRuns.writeFile': (request) => trainingRuns.writeFile(request),
-    'trainingRuns.readState': ({ runId, offset, length }) => trainingRuns.readState(runId, offset, length),
     'trainingRuns.publish': ({ runId, name }) =>
       services.writes.run(() => trainingRuns.publish(runId, name, services.checkpoints)),
   };

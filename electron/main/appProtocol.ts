@@ -1,17 +1,28 @@
 /**
  * The app:// protocol: the app's pages (out/renderer) and checkpoint file bytes
  * (`app://nezha/files/checkpoints/<id>/<file>`, with Range) from one privileged origin, so the page,
- * its WASM and the weights are all same-origin under COOP/COEP.
+ * its WASM and the weights are all same-origin under COOP/COEP. Training run bytes travel the other way on
+ * the same origin: the worker PUTs `app://nezha/files/training/<runId>/state?step=N` and
+ * `.../output/<file>` (streamed from request.body) and GETs the state back to resume.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { checkpointFileResponse, parseCheckpointFilePath } from '../files/checkpointFiles';
 import { mimeTypeFor } from '../files/mime';
 import { resolveStaticFile } from '../files/staticFiles';
+import {
+  parseTrainingFilePath,
+  receiveTrainingFile,
+  trainingFileError,
+  trainingFilesPrefix,
+  trainingStateResponse,
+} from '../files/trainingFiles';
 import { appHost, appScheme } from '../ipc/channels';
 import { toErrorPayload, httpStatusFor } from '../ipc/dispatch';
+import { isAppUrl } from '../ipc/sender';
 import { securityHeaders } from '../security/csp';
 import type { CheckpointLibrary } from '../services/checkpoints';
+import type { TrainingRunStore } from '../services/trainingRuns';
 import { electronContentSecurityPolicy } from './windowOptions';
 
 /** What protocol.registerSchemesAsPrivileged needs, before `ready`. */
@@ -79,4 +90,61 @@ export function appProtocolResponse(
     status: 200,
     headers: { ...headers, 'Content-Type': mimeTypeFor(resolved.path), 'Content-Length': String(size) },
   });
+}
+
+/** Training run files: the worker's PUTs (state snapshots, the finished folder) and its GET of the state. */
+export async function appTrainingFileResponse(
+  request: Request,
+  trainingRuns: TrainingRunStore,
+): Promise<Response> {
+  const headers = securityHeaders(electronContentSecurityPolicy);
+  const url = new URL(request.url);
+  const route =
+    url.protocol === `${appScheme}:` && url.host === appHost && url.pathname.startsWith(trainingFilesPrefix)
+      ? parseTrainingFilePath(url.pathname.slice(trainingFilesPrefix.length))
+      : null;
+  if (!route) return errorResponse(404, `No training run file at ${request.url}`, headers);
+  try {
+    if (request.method === 'PUT') {
+      // As IPC checks the sender frame: only the app's own pages (and their workers) may write here.
+      const origin = request.headers.get('origin');
+      if (origin !== null && !isAppUrl(origin))
+        return errorResponse(403, `Requests from ${origin} may not write training files`, headers);
+      const body = request.body ? Readable.fromWeb(request.body as never) : Readable.from([]);
+      const result = await receiveTrainingFile(
+        trainingRuns,
+        route,
+        url.searchParams,
+        body as AsyncIterable<Uint8Array>,
+        request.headers.get('content-length'),
+      );
+      return new Response(JSON.stringify(result), {
+        status: 200,
+        headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' },
+      });
+    }
+    if (route.target !== 'state' || (request.method !== 'GET' && request.method !== 'HEAD'))
+      return errorResponse(405, `Use PUT for ${url.pathname}`, headers);
+    const file = await trainingStateResponse(
+      trainingRuns,
+      route.runId,
+      request.headers.get('range'),
+      request.method,
+    );
+    const body = file.body ? (Readable.toWeb(file.body) as ReadableStream<Uint8Array>) : null;
+    return new Response(body, { status: file.status, headers: { ...headers, ...file.headers } });
+  } catch (error) {
+    const { status, payload } = trainingFileError(error);
+    return errorResponse(status, payload.message, headers);
+  }
+}
+
+/** What protocol.handle answers with: training run files, and appProtocolResponse for everything else. */
+export function handleAppRequest(
+  request: Request,
+  context: { rendererDir: string; library: CheckpointLibrary; trainingRuns: TrainingRunStore },
+): Response | Promise<Response> {
+  if (new URL(request.url).pathname.startsWith(trainingFilesPrefix))
+    return appTrainingFileResponse(request, context.trainingRuns);
+  return appProtocolResponse(request, context);
 }

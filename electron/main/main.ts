@@ -11,7 +11,7 @@ import { appOrigin } from '../ipc/channels';
 import { forwardEvents, handleRequests } from '../ipc/electronIpc';
 import { createHandlers } from '../ipc/handlers';
 import { appName, createServices, type Services } from '../services/services';
-import { appProtocolResponse, appSchemePrivileges } from './appProtocol';
+import { appSchemePrivileges, handleAppRequest } from './appProtocol';
 import { buildMenuTemplate } from './menu';
 import { createPathPicker } from './pathPicker';
 import { applySessionSecurity, applyWebContentsSecurity } from './security';
@@ -93,7 +93,11 @@ export async function startApp(): Promise<void> {
 
   applySessionSecurity(session.defaultSession);
   protocol.handle(appSchemePrivileges.scheme, (request) =>
-    appProtocolResponse(request, { rendererDir: paths.renderer, library: services.checkpoints }),
+    handleAppRequest(request, {
+      rendererDir: paths.renderer,
+      library: services.checkpoints,
+      trainingRuns: services.trainingRuns,
+    }),
   );
   handleRequests(
     ipcMain,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -186,6 +186,76 @@ describe('startApp (Electron mocked)', () => {
     );
     expect(response.status).toBe(206);
     expect(await response.text()).toBe('{');
+  });
+
+  it('takes training run bytes over app:// (PUT streamed from the body) and serves the state back', async () => {
+    const app = { senderFrame: { url: 'app://nezha/index.html' } };
+    const run = {
+      id: 'run-app',
+      name: 'tiny NER',
+      checkpointId: 'ckpt',
+      datasetId: 'ds',
+      task: 'token-classification',
+      settings: {},
+      status: 'running',
+      step: 0,
+      totalSteps: 4,
+      lossHistory: [],
+      devHistory: [],
+      precision: null,
+      error: null,
+    };
+    expect(await ipcHandler!(app, { channel: 'trainingRuns.save', payload: { run } })).toMatchObject({
+      ok: true,
+    });
+    const base = 'app://nezha/files/training/run-app';
+    const state = new Uint8Array(70_000).map((_, i) => (i * 13) % 256);
+    /** The body as Chromium hands it over: a stream, here in chunks, optionally breaking off half way. */
+    const streamOf = (bytes: Uint8Array, breakAt?: number) => {
+      let at = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (breakAt !== undefined && at >= breakAt)
+            return controller.error(new Error('renderer went away'));
+          if (at >= bytes.byteLength) return controller.close();
+          controller.enqueue(bytes.slice(at, at + 16_384));
+          at += 16_384;
+        },
+      });
+    };
+    const put = (path: string, body: ReadableStream<Uint8Array>, origin = 'app://nezha') =>
+      protocolHandler!(
+        new Request(`${base}/${path}`, {
+          method: 'PUT',
+          body,
+          headers: { origin },
+          duplex: 'half',
+        } as RequestInit),
+      );
+
+    const saved = await put('state?step=2', streamOf(state));
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toEqual({ bytes: state.byteLength });
+    const record = (await ipcHandler!(app, { channel: 'trainingRuns.get', payload: { runId: run.id } })) as {
+      result: { stateStep: number };
+    };
+    expect(record.result.stateStep).toBe(2);
+    const part = await protocolHandler!(new Request(`${base}/state`, { headers: { range: 'bytes=10-19' } }));
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer()).equals(Buffer.from(state.subarray(10, 20)))).toBe(true);
+
+    // Another origin, a name no trained folder holds, a body that breaks off: refused, the state intact.
+    expect((await put('state?step=3', streamOf(state), 'https://evil.example')).status).toBe(403);
+    expect((await put('output/..%2Frun.json', streamOf(state))).status).toBe(400);
+    expect((await put('state?step=3', streamOf(state, 32_768))).status).toBe(500);
+    const whole = await protocolHandler!(new Request(`${base}/state`));
+    expect(Buffer.from(await whole.arrayBuffer()).equals(Buffer.from(state))).toBe(true);
+    expect(readdirSync(join(dataDir, 'training-runs', run.id)).sort()).toEqual([
+      'run.json',
+      'training_state.safetensors',
+    ]);
+    expect((await put('output/config.json', streamOf(new TextEncoder().encode('{}')))).status).toBe(200);
+    expect(readFileSync(join(dataDir, 'training-runs', run.id, 'output', 'config.json'), 'utf8')).toBe('{}');
   });
 
   it('saves the window bounds on close', async () => {

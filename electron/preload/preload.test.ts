@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { checkpointFilePath, type Transport } from '../../shared/ipc';
+import { checkpointFilePath, trainingRunFilesPath, type Transport } from '../../shared/ipc';
 
 const exposed = new Map<string, unknown>();
 const rendererListeners = new Map<string, (event: unknown, message: unknown) => void>();
@@ -20,7 +20,12 @@ const nezha = exposed.get('nezha') as Transport;
 describe('preload bridge', () => {
   it('exposes only window.nezha with the Transport methods', () => {
     expect([...exposed.keys()]).toEqual(['nezha']);
-    expect(Object.keys(nezha).sort()).toEqual(['checkpointFileUrl', 'request', 'subscribe']);
+    expect(Object.keys(nezha).sort()).toEqual([
+      'checkpointFileUrl',
+      'request',
+      'subscribe',
+      'trainingRunFilesUrl',
+    ]);
   });
 
   it('sends requests over one channel and returns the envelope untouched', async () => {
@@ -50,5 +55,10 @@ describe('preload bridge', () => {
     ]) {
       expect(nezha.checkpointFileUrl(id, file)).toBe(`app://nezha${checkpointFilePath(id, file)}`);
     }
+  });
+
+  it('builds training run file URLs on app://nezha with the contract path', () => {
+    for (const runId of ['run-1', 'a b#c'])
+      expect(nezha.trainingRunFilesUrl(runId)).toBe(`app://nezha${trainingRunFilesPath(runId)}`);
   });
 });

@@ -29,6 +29,11 @@ function checkpointFileUrl(checkpointId: string, file: string): string {
   return `${appOrigin}/files/checkpoints/${encodeURIComponent(String(checkpointId))}/${encodedFile}`;
 }
 
+/** Same path as shared/ipc/transport.ts trainingRunFilesPath (the worker PUTs and GETs the run's bytes there). */
+function trainingRunFilesUrl(runId: string): string {
+  return `${appOrigin}/files/training/${encodeURIComponent(String(runId))}`;
+}
+
 const transport: Transport = {
   request(channel: string, payload: unknown): Promise<unknown> {
     if (typeof channel !== 'string')
@@ -45,6 +50,7 @@ const transport: Transport = {
     };
   },
   checkpointFileUrl,
+  trainingRunFilesUrl,
 };
 
 contextBridge.exposeInMainWorld('nezha', transport);

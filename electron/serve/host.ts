@@ -6,6 +6,9 @@
  *   GET  /<file>                 the built renderer (rendererDir)
  *   POST /api/<channel>          JSON body → {ok:true,result} | {ok:false,error} (400/403/404/500; a cancelled job is 200 + ok:false, code "cancelled")
  *   GET  /files/checkpoints/<id>/<file>   checkpoint bytes, with Range (206/416)
+ *   PUT  /files/training/<runId>/state?step=N     a training state snapshot, streamed to disk (413 over the limit)
+ *   GET  /files/training/<runId>/state            the saved state, with Range, to resume
+ *   PUT  /files/training/<runId>/output/<file>    one file of the finished HF folder
  *   WS   /events                 {channel, payload} messages for event channels
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -20,6 +23,13 @@ import type { IpcErrorPayload, IpcResult } from '../../shared/ipc';
 import { checkpointFileResponse, parseCheckpointFilePath } from '../files/checkpointFiles';
 import { mimeTypeFor } from '../files/mime';
 import { resolveStaticFile } from '../files/staticFiles';
+import {
+  parseTrainingFilePath,
+  receiveTrainingFile,
+  trainingFileError,
+  trainingFilesPrefix,
+  trainingStateResponse,
+} from '../files/trainingFiles';
 import { dispatchRequest, httpStatusFor, toErrorPayload } from '../ipc/dispatch';
 import { createHandlers } from '../ipc/handlers';
 import { contentSecurityPolicy, securityHeaders } from '../security/csp';
@@ -35,6 +45,8 @@ export interface ServeHostOptions {
   token?: string;
   /** Folder with checkpoints/index.json (builtins). Default: the repo's resources/. */
   resourcesDir?: string;
+  /** Largest training file one PUT may carry (default MAX_TRAINING_FILE_BYTES; tests set a small one). */
+  maxTrainingFileBytes?: number;
 }
 
 export interface ServeHost {
@@ -91,7 +103,12 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   const resourcesDir =
     options.resourcesDir !== undefined ? resolve(options.resourcesDir) : defaultResourcesDir();
   const token = options.token ?? randomBytes(32).toString('hex');
-  const services: Services = await createServices({ dataDir: options.dataDir, resourcesDir, host: 'serve' });
+  const services: Services = await createServices({
+    dataDir: options.dataDir,
+    resourcesDir,
+    host: 'serve',
+    maxTrainingFileBytes: options.maxTrainingFileBytes,
+  });
   for (const problem of services.startupProblems) console.warn(`[serve] ${problem}`);
   const handlers = createHandlers(services);
 
@@ -245,6 +262,57 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     }
   }
 
+  /** Training run files: the worker PUTs state snapshots and the finished folder, and GETs the state back. */
+  async function handleTrainingFile(request: IncomingMessage, response: ServerResponse, url: URL) {
+    const route = parseTrainingFilePath(url.pathname.slice(trainingFilesPrefix.length));
+    if (!route) return sendError(response, 404, 'not-found', `No training run file at ${url.pathname}`);
+    const method = request.method ?? 'GET';
+    if (method === 'PUT') {
+      // As for /api/: a page elsewhere must not write here even if it guessed the port.
+      const requestOrigin = request.headers.origin;
+      if (requestOrigin !== undefined && requestOrigin !== origin)
+        return sendError(response, 403, 'forbidden', `Requests from ${requestOrigin} are not allowed`);
+      try {
+        // Not destroyed when the store stops reading early (too large): the 413 must still reach the client.
+        const body = request.iterator({ destroyOnReturn: false });
+        const result = await receiveTrainingFile(
+          services.trainingRuns,
+          route,
+          url.searchParams,
+          body as AsyncIterable<Uint8Array>,
+          request.headers['content-length'],
+        );
+        return sendJson(response, 200, result);
+      } catch (error) {
+        const { status, payload } = trainingFileError(error);
+        // The rest of a refused body is not read; closing the connection after the answer discards it.
+        if (!request.readableEnded) response.setHeader('Connection', 'close');
+        return sendJson(response, status, { ok: false, error: payload } satisfies IpcResult);
+      }
+    }
+    if (route.target !== 'state' || (method !== 'GET' && method !== 'HEAD'))
+      return sendError(
+        response,
+        405,
+        'bad-request',
+        `Use PUT for ${url.pathname}${route.target === 'state' ? ', or GET to read the state back' : ''}`,
+      );
+    try {
+      const file = await trainingStateResponse(
+        services.trainingRuns,
+        route.runId,
+        request.headers.range,
+        method,
+      );
+      response.writeHead(file.status, { ...headers, ...file.headers, 'Cache-Control': 'no-store' });
+      if (file.body) file.body.pipe(response);
+      else response.end();
+    } catch (error) {
+      const { status, payload } = trainingFileError(error);
+      sendError(response, status, payload.code, payload.message);
+    }
+  }
+
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
       const url = new URL(request.url ?? '/', origin);
@@ -276,6 +344,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         return handleApi(request, response, decodeURIComponent(path.slice('/api/'.length)));
       if (path.startsWith('/files/checkpoints/'))
         return handleFile(request, response, path.slice('/files/checkpoints/'.length));
+      if (path.startsWith(trainingFilesPrefix)) return handleTrainingFile(request, response, url);
       if (path === '/events')
         return sendError(response, 426, 'bad-request', '/events is a WebSocket endpoint');
       if (request.method !== 'GET' && request.method !== 'HEAD')

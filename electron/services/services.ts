@@ -13,6 +13,7 @@ import { EventBus } from './events';
 import { JobRegistry, WriteQueue } from './jobs';
 import { ReviewService } from './review';
 import { SettingsService } from './settings';
+import { TrainingRunStore } from './trainingRuns';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -21,6 +22,8 @@ export interface ServicesOptions {
   host: AppInfo['host'];
   /** The app's version (package.json's in dev, app.getVersion() when packaged). */
   version?: string;
+  /** Largest training file one upload may be (default MAX_TRAINING_FILE_BYTES; tests set a small one). */
+  maxTrainingFileBytes?: number;
 }
 
 export interface Services {
@@ -36,6 +39,8 @@ export interface Services {
   readonly review: ReviewService;
   /** Stored benchmark runs: predictions, metrics and records (issue 6). */
   readonly benchmarkRuns: BenchmarkRunStore;
+  /** The Train view's runs on disk; their state and output bytes arrive over the file routes (issue 7). */
+  readonly trainingRuns: TrainingRunStore;
   readonly jobs: JobRegistry;
   /** Dataset-store writes go through this queue so they never meet an import's open transaction. */
   readonly writes: WriteQueue;
@@ -86,6 +91,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     annotations,
     review: new ReviewService(db, annotations),
     benchmarkRuns: new BenchmarkRunStore(db),
+    trainingRuns: new TrainingRunStore(options.dataDir, { maxFileBytes: options.maxTrainingFileBytes }),
     jobs,
     writes: new WriteQueue(),
     startupProblems,

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { TRAINING_UPLOAD_CHUNK_BYTES, type TrainingRunInput } from '../../shared/ipc';
+import type { TrainingRunInput } from '../../shared/ipc';
 import { dispatchRequest } from '../ipc/dispatch';
 import { createHandlers } from '../ipc/handlers';
 import { createServices } from './services';
@@ -28,32 +28,18 @@ const run: TrainingRunInput = {
   error: null,
 };
 
-async function upload(
-  call: (channel: string, payload: unknown) => Promise<unknown>,
-  kind: 'state' | 'output',
-  file: string,
-  bytes: Uint8Array,
-  stateStep?: number,
-): Promise<void> {
-  let offset = 0;
-  do {
-    const chunk = bytes.subarray(offset, offset + TRAINING_UPLOAD_CHUNK_BYTES);
-    const last = offset + chunk.byteLength >= bytes.byteLength;
-    await call('trainingRuns.writeFile', {
-      runId: run.id,
-      kind,
-      file,
-      offset,
-      data: Buffer.from(chunk).toString('base64'),
-      last,
-      ...(stateStep !== undefined ? { stateStep } : {}),
-    });
-    offset += chunk.byteLength;
-  } while (offset < bytes.byteLength);
+async function* chunksOf(bytes: Uint8Array, size = 64 * 1024): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.byteLength; at += size) yield bytes.subarray(at, at + size);
 }
 
-it('saves a run, stores its state in chunks, reads it back, publishes the output into the library', async () => {
-  const services = await createServices({ dataDir, resourcesDir: null, host: 'serve' });
+it('saves a run, streams its state in, finds it again, publishes the output into the library', async () => {
+  const services = await createServices({
+    dataDir,
+    resourcesDir: null,
+    host: 'serve',
+    maxTrainingFileBytes: 4 * 1024 * 1024,
+  });
+  const store = services.trainingRuns;
   const handlers = createHandlers(services);
   const call = async (channel: string, payload: unknown) => {
     const envelope = await dispatchRequest(handlers, channel, payload);
@@ -67,63 +53,44 @@ it('saves a run, stores its state in chunks, reads it back, publishes the output
   const listed = (await call('trainingRuns.list', {})) as TrainingRunInput[];
   expect(listed.map((r) => [r.id, r.status, r.step])).toEqual([['run-1', 'paused', 5]]);
 
-  // A state bigger than one chunk, so the append path is used; bytes come back identical.
-  const state = new Uint8Array(TRAINING_UPLOAD_CHUNK_BYTES * 2 + 12345).map((_, i) => (i * 7919) % 251);
-  await upload(call, 'state', '', state, 5);
+  // A state of many chunks arrives whole; its step is recorded on the run.
+  const state = new Uint8Array(300_000).map((_, i) => (i * 7919) % 251);
+  expect(await store.receiveFile(run.id, { kind: 'state', step: 5 }, chunksOf(state))).toEqual({
+    bytes: state.byteLength,
+  });
   expect(((await call('trainingRuns.get', { runId: run.id })) as { stateStep: number }).stateStep).toBe(5);
-  const parts: Buffer[] = [];
-  let total = Infinity;
-  for (let offset = 0; offset < total;) {
-    const slice = (await call('trainingRuns.readState', {
-      runId: run.id,
-      offset,
-      length: TRAINING_UPLOAD_CHUNK_BYTES,
-    })) as { data: string; total: number };
-    total = slice.total;
-    const bytes = Buffer.from(slice.data, 'base64');
-    parts.push(bytes);
-    offset += bytes.byteLength;
-  }
-  expect(Buffer.concat(parts).equals(Buffer.from(state))).toBe(true);
+  const saved5 = await store.stateFile(run.id);
+  expect(saved5.size).toBe(state.byteLength);
+  expect(readFileSync(saved5.path).equals(Buffer.from(state))).toBe(true);
 
-  // Out-of-order chunk, path traversal and a non-base64 payload are refused with the reason.
+  // Over the limit (declared or streamed), a bad output name, an unknown run: refused, nothing kept.
   await expect(
-    call('trainingRuns.writeFile', {
-      runId: run.id,
-      kind: 'state',
-      file: '',
-      offset: 99,
-      data: '',
-      last: false,
-    }),
-  ).rejects.toThrow(/chunk at byte 99, but 0 bytes were received/);
+    store.receiveFile(run.id, { kind: 'state', step: 6 }, chunksOf(new Uint8Array(10)), 8 * 1024 * 1024),
+  ).rejects.toThrow(/over the 4194304-byte limit .* nothing was saved/);
   await expect(
-    call('trainingRuns.writeFile', {
-      runId: run.id,
-      kind: 'output',
-      file: '../evil.json',
-      offset: 0,
-      data: '',
-      last: true,
-    }),
-  ).rejects.toThrow(/not a plain file name/);
+    store.receiveFile(run.id, { kind: 'state', step: 6 }, chunksOf(new Uint8Array(4 * 1024 * 1024 + 1))),
+  ).rejects.toThrow(/over the 4194304-byte limit/);
+  for (const file of ['../evil.json', 'sub/config.json', '.config.json', 'notes.txt'])
+    await expect(
+      store.receiveFile(run.id, { kind: 'output', file }, chunksOf(new Uint8Array(1))),
+      file,
+    ).rejects.toThrow(/is not a file a trained HF folder holds/);
   await expect(
-    call('trainingRuns.writeFile', {
-      runId: run.id,
-      kind: 'state',
-      file: '',
-      offset: 0,
-      data: '%%%',
-      last: true,
-    }),
-  ).rejects.toThrow(/data: expected base64/);
+    store.receiveFile('no-such-run', { kind: 'state', step: 1 }, chunksOf(new Uint8Array(1))),
+  ).rejects.toThrow(/No training run "no-such-run"/);
+  expect(readFileSync((await store.stateFile(run.id)).path).equals(Buffer.from(state))).toBe(true);
+  expect(((await call('trainingRuns.get', { runId: run.id })) as { stateStep: number }).stateStep).toBe(5);
+  expect(readdirSync(join(dataDir, 'training-runs', run.id)).sort()).toEqual([
+    'run.json',
+    'training_state.safetensors',
+  ]);
   await expect(call('trainingRuns.publish', { runId: run.id, name: 'x' })).rejects.toThrow(
     /no finished output \(config.json missing/,
   );
 
   // Publish: the fixture folder's files uploaded as the worker would, then moved into the library.
   for (const file of readdirSync(fixture))
-    await upload(call, 'output', file, readFileSync(join(fixture, file)));
+    await store.receiveFile(run.id, { kind: 'output', file }, chunksOf(readFileSync(join(fixture, file))));
   const record = (await call('trainingRuns.publish', { runId: run.id, name: 'trained NER' })) as {
     id: string;
     name: string;

@@ -5,25 +5,64 @@
  * (the finished HF folder's files, written by the worker). Publishing moves `output/` into
  * `<dataDir>/checkpoints/trained/` in one rename and registers it with the checkpoint library.
  *
- * Bytes arrive over the JSON-only contract as base64 chunks appended in order to a `.partial`
- * file; the last chunk renames it into place, so a reader never sees a half-written file.
- * Plain files, not SQLite: state snapshots are large blobs and nothing queries inside a run.
+ * Bytes arrive as bytes, streamed by the inference worker over the same byte path checkpoint downloads
+ * use (electron/files/trainingFiles.ts: HTTP PUT in serve mode, app:// in Electron), into a temp file
+ * renamed into place at the end, so a reader never sees a half-written file. Plain files, not SQLite:
+ * state snapshots are large blobs and nothing queries inside a run.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { writeFileAtomically } from './atomicWrite';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { writeFileAtomically, writeStreamAtomically } from './atomicWrite';
 import type { CheckpointRecord, TrainingRunInput, TrainingRunRecord } from '../../shared/ipc';
 import { ServiceError } from './errors';
 
 export const TRAINING_STATE_FILE = 'training_state.safetensors';
-/** Largest file one run may upload (a NEZHA-large state with AdamW moments and a best copy fits). */
+/**
+ * Largest file one upload may be: a NEZHA-large state (330M fp32 weights, two AdamW moments and a copy of
+ * the best weights, about 5.3 GB) fits with room to spare.
+ */
 export const MAX_TRAINING_FILE_BYTES = 8 * 1024 ** 3;
-/** Largest chunk readState returns (base64 keeps it under the serve host's 1 MiB body limit both ways). */
-export const MAX_READ_CHUNK_BYTES = 512 * 1024;
 
 const runIdPattern = /^[A-Za-z0-9_-]{1,100}$/;
-const outputFilePattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$/;
+
+/** The files a trained HF folder holds (what shared/training's trainedFolderFiles writes, and HF's kin). */
+const trainedFolderFiles = [
+  'config.json',
+  'model.safetensors',
+  'model.safetensors.index.json',
+  'pytorch_model.bin',
+  'pytorch_model.bin.index.json',
+  'vocab.txt',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'added_tokens.json',
+  'generation_config.json',
+  'training_args.json',
+  'training_record.json',
+];
+const weightShardPattern = /^(model-\d{5}-of-\d{5}\.safetensors|pytorch_model-\d{5}-of-\d{5}\.bin)$/;
+
+export function isTrainedFolderFile(name: string): boolean {
+  return trainedFolderFiles.includes(name) || weightShardPattern.test(name);
+}
+
+/** What an upload writes: the state snapshot taken after optimizer step `step`, or one output file. */
+export type TrainingFileTarget = { kind: 'state'; step: number } | { kind: 'output'; file: string };
+
+/** An upload over the size limit (transports answer 413); nothing of it was kept. */
+export class TrainingFileTooLargeError extends ServiceError {
+  constructor(message: string) {
+    super('bad-request', message);
+    this.name = 'TrainingFileTooLargeError';
+  }
+}
+
+export interface TrainingRunStoreOptions {
+  /** Default MAX_TRAINING_FILE_BYTES; tests set a small one. */
+  maxFileBytes?: number;
+}
 
 export interface CheckpointImporter {
   import(path: string, name?: string): Promise<CheckpointRecord>;
@@ -31,9 +70,14 @@ export interface CheckpointImporter {
 
 export class TrainingRunStore {
   private readonly root: string;
+  private readonly maxFileBytes: number;
 
-  constructor(private readonly dataDir: string) {
+  constructor(
+    private readonly dataDir: string,
+    options: TrainingRunStoreOptions = {},
+  ) {
     this.root = join(dataDir, 'training-runs');
+    this.maxFileBytes = options.maxFileBytes ?? MAX_TRAINING_FILE_BYTES;
   }
 
   private dir(runId: string): string {
@@ -72,7 +116,7 @@ export class TrainingRunStore {
     return run;
   }
 
-  /** Creates or updates a run (settings, status, histories). State bytes go through writeFile. */
+  /** Creates or updates a run (settings, status, histories). State bytes arrive through receiveFile. */
   async save(input: TrainingRunInput): Promise<TrainingRunRecord> {
     const existing = await this.readRun(input.id);
     const now = new Date().toISOString();
@@ -105,79 +149,57 @@ export class TrainingRunStore {
     return { removed: true };
   }
 
-  private target(runId: string, kind: 'state' | 'output', file: string): string {
-    const dir = this.dir(runId);
-    if (kind === 'state') return join(dir, TRAINING_STATE_FILE);
-    if (!outputFilePattern.test(file) || file.includes('..'))
-      throw new ServiceError(
-        'bad-request',
-        `Output file name "${file}" is not a plain file name (letters, digits, ".", "-", "_"; no folders).`,
-      );
-    return join(dir, 'output', file);
-  }
-
   /**
-   * Appends one base64 chunk at `offset` (0 starts the file afresh; any other offset must equal the
-   * bytes received so far). `last` moves the file into place; for the state it records `stateStep`.
+   * Streams an upload into the run's folder: the state snapshot (recording the step it was taken at) or
+   * one file of the finished HF folder. The bytes go to a temp file that is renamed into place only once
+   * the whole body arrived, so a broken or refused upload leaves the previous file as it was. Refused
+   * before anything is written when the declared length is over the limit, and while streaming when the
+   * bytes are.
    */
-  async writeFile(request: {
-    runId: string;
-    kind: 'state' | 'output';
-    file: string;
-    offset: number;
-    data: string;
-    last: boolean;
-    stateStep?: number;
-  }): Promise<{ bytes: number }> {
-    const run = await this.get(request.runId);
-    const target = this.target(request.runId, request.kind, request.file);
-    const partial = `${target}.partial`;
-    await mkdir(join(target, '..'), { recursive: true });
-    const chunk = Buffer.from(request.data, 'base64');
-    const have = request.offset === 0 ? 0 : ((await stat(partial).catch(() => null))?.size ?? 0);
-    if (request.offset !== have)
-      throw new ServiceError(
-        'bad-request',
-        `${request.kind} file "${request.file}" of run ${request.runId}: chunk at byte ${request.offset}, but ${have} bytes were received so far; restart the upload at offset 0.`,
-      );
-    if (have + chunk.byteLength > MAX_TRAINING_FILE_BYTES)
-      throw new ServiceError(
-        'bad-request',
-        `${request.kind} file "${request.file}" of run ${request.runId} would exceed ${MAX_TRAINING_FILE_BYTES} bytes.`,
-      );
-    const handle = await open(partial, request.offset === 0 ? 'w' : 'a');
-    try {
-      await handle.write(chunk);
-      if (request.last) await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    const bytes = have + chunk.byteLength;
-    if (request.last) {
-      await rename(partial, target);
-      if (request.kind === 'state') await this.writeRun({ ...run, stateStep: request.stateStep ?? null });
-    }
+  async receiveFile(
+    runId: string,
+    target: TrainingFileTarget,
+    body: AsyncIterable<Uint8Array>,
+    declaredBytes?: number,
+  ): Promise<{ bytes: number }> {
+    await this.get(runId);
+    const path = this.pathOf(runId, target);
+    const what = target.kind === 'state' ? `the state of run ${runId}` : `${target.file} of run ${runId}`;
+    const refuseOver = (bytes: number) => {
+      if (bytes > this.maxFileBytes)
+        throw new TrainingFileTooLargeError(
+          `${what} is over the ${this.maxFileBytes}-byte limit for one training file (${bytes} bytes${declaredBytes === undefined ? ' so far' : ''}); nothing was saved.`,
+        );
+    };
+    if (declaredBytes !== undefined) refuseOver(declaredBytes);
+    await mkdir(dirname(path), { recursive: true });
+    const bytes = await writeStreamAtomically(path, body, refuseOver);
+    if (target.kind === 'state') await this.writeRun({ ...(await this.get(runId)), stateStep: target.step });
     return { bytes };
   }
 
-  /** A slice of the saved state (base64), to resume a run after a restart. */
-  async readState(runId: string, offset: number, length: number): Promise<{ data: string; total: number }> {
-    const file = this.target(runId, 'state', '');
-    const info = await stat(file).catch(() => null);
+  /** Where the run's saved state snapshot is, to serve it back (with Range) when the run resumes. */
+  async stateFile(runId: string): Promise<{ path: string; size: number }> {
+    await this.get(runId);
+    const path = this.pathOf(runId, { kind: 'state', step: 0 });
+    const info = await stat(path).catch(() => null);
     if (!info)
       throw new ServiceError(
         'not-found',
         `Training run ${runId} has no saved state yet (it is written every few steps and on pause); start it again from the beginning.`,
       );
-    const size = Math.min(length, MAX_READ_CHUNK_BYTES, Math.max(0, info.size - offset));
-    const handle = await open(file, 'r');
-    try {
-      const buffer = Buffer.alloc(size);
-      await handle.read(buffer, 0, size, offset);
-      return { data: buffer.toString('base64'), total: info.size };
-    } finally {
-      await handle.close();
-    }
+    return { path, size: info.size };
+  }
+
+  private pathOf(runId: string, target: TrainingFileTarget): string {
+    const dir = this.dir(runId);
+    if (target.kind === 'state') return join(dir, TRAINING_STATE_FILE);
+    if (!isTrainedFolderFile(target.file))
+      throw new ServiceError(
+        'bad-request',
+        `"${target.file}" is not a file a trained HF folder holds (${trainedFolderFiles.join(', ')}, or weight shards like model-00001-of-00002.safetensors); no folders.`,
+      );
+    return join(dir, 'output', target.file);
   }
 
   /**
@@ -192,11 +214,12 @@ export class TrainingRunStore {
         'bad-request',
         `Training run ${runId} has no finished output (config.json missing in ${output}); upload the folder's files first.`,
       );
-    const partials = (await readdir(output)).filter((f) => f.endsWith('.partial'));
-    if (partials.length > 0)
+    // writeStreamAtomically's temp files (".<name>.<pid>.<id>.tmp") are uploads still in flight.
+    const inFlight = (await readdir(output)).filter((f) => f.startsWith('.') && f.endsWith('.tmp'));
+    if (inFlight.length > 0)
       throw new ServiceError(
         'bad-request',
-        `Training run ${runId}: ${partials.join(', ')} did not finish uploading; send their last chunks first.`,
+        `Training run ${runId}: ${inFlight.join(', ')} are still uploading; publish once the uploads finished.`,
       );
     const trainedDir = join(this.dataDir, 'checkpoints', 'trained');
     await mkdir(trainedDir, { recursive: true });

@@ -1,9 +1,11 @@
 /**
  * The worker's training methods end to end in Node: the fixture token-classification checkpoint served by
  * the real serve host, fetched over HTTP, fine-tuned on 24 People's Daily sentences on the tfjs CPU backend
- * through the worker protocol (over a MessageChannel, as postMessage carries it). Checks the streamed
- * progress and state snapshots, the HF folder it answers with, and that a run paused mid-way and resumed
- * from its state ends with the same weights as an uninterrupted run.
+ * through the worker protocol (over a MessageChannel, as postMessage carries it). The worker puts the run's
+ * bytes on the host itself (state snapshots, the finished HF folder) and reads the state back to resume;
+ * the UI thread's side of the channel sees only steps and sizes. Checks the streamed progress, the saved
+ * snapshots, the folder published into the library, and that a run paused mid-way and resumed from the
+ * host's saved state ends with the same weights as an uninterrupted run.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServeHost, type ServeHost } from '../../electron/serve/host';
 import { importDataset } from '../../shared/datasets/importDataset';
 import type { NerExample } from '../../shared/datasets/types';
-import { checkpointFilePath, type CheckpointRecord } from '../../shared/ipc';
+import {
+  checkpointFilePath,
+  trainingRunFilesPath,
+  type CheckpointRecord,
+  type TrainingRunInput,
+} from '../../shared/ipc';
 import { DEFAULT_TRAINING_SETTINGS, decodeTrainingState, type TrainingSettings } from '../../shared/training';
 import type { WorkerProgress } from '../../renderer/src/inference/common/protocol';
 import {
@@ -80,8 +87,37 @@ const settings: TrainingSettings = {
   evalEverySteps: 3,
 };
 
+/** The main side's record of a run, which the Train view saves before it starts the worker. */
+const recordRun = (id: string) =>
+  host.services.trainingRuns.save({
+    id,
+    name: id,
+    checkpointId: checkpoint.id,
+    datasetId: 'pd24',
+    task: 'token-classification',
+    settings: {},
+    status: 'running',
+    step: 0,
+    totalSteps: settings.maxSteps,
+    lossHistory: [],
+    devHistory: [],
+    precision: null,
+    error: null,
+  } satisfies TrainingRunInput);
+
+/** The run's published folder, read from the library as any checkpoint is. */
+async function publish(runId: string): Promise<Map<string, Buffer>> {
+  const record = await host.services.trainingRuns.publish(
+    runId,
+    `${runId} trained`,
+    host.services.checkpoints,
+  );
+  return new Map(record.files.map((file) => [file, readFileSync(join(record.path, file))]));
+}
+
 const request = (runId: string, extra: Partial<TrainStartRequest> = {}): TrainStartRequest => ({
   runId,
+  runFilesUrl: `${host.origin}${trainingRunFilesPath(runId)}`,
   checkpoint: {
     name: checkpoint.name,
     files: checkpoint.files.map((file) => ({
@@ -96,8 +132,9 @@ const request = (runId: string, extra: Partial<TrainStartRequest> = {}): TrainSt
   ...extra,
 });
 
-it('trains through the worker protocol: progress, dev metrics, state snapshots, an HF folder', async () => {
+it('trains through the worker protocol: progress, dev metrics, state snapshots on the host, an HF folder', async () => {
   expect(records.length).toBe(24);
+  await recordRun('full');
   const { caller, close } = connect();
   const events: WorkerProgress[] = [];
   const result = await caller.call('trainStart', request('full', { saveEverySteps: 2 }), {
@@ -115,28 +152,36 @@ it('trains through the worker protocol: progress, dev metrics, state snapshots, 
   const evals = events.flatMap((e) => (e.training?.progress?.kind === 'eval' ? [e.training.progress] : []));
   expect(evals.map((e) => e.step)).toEqual([3, 6]);
   expect(evals[0].dev!.metrics).toHaveProperty('entity_f1');
-  const snapshots = events.flatMap((e) => (e.training?.state ? [e.training.state] : []));
-  expect(snapshots.map((s) => s.step)).toEqual([2, 4, 6]);
-  expect(decodeTrainingState(snapshots[0].bytes).step).toBe(2);
 
-  const files = new Map(result.files!.map((f) => [f.name, f.bytes]));
-  for (const name of [
+  // Snapshots went to the host; the UI thread's side heard only their steps and sizes.
+  const saved = events.flatMap((e) => (e.training?.saved ? [e.training.saved] : []));
+  expect(saved.map((s) => s.step)).toEqual([2, 4, 6]);
+  const savedState = await host.services.trainingRuns.stateFile('full');
+  expect(saved.at(-1)!.bytes).toBe(savedState.size);
+  expect(decodeTrainingState(readFileSync(savedState.path)).step).toBe(6);
+  expect((await host.services.trainingRuns.get('full')).stateStep).toBe(6);
+  expect(JSON.stringify(events).length).toBeLessThan(200_000);
+  expect(result.savedStep).toBeNull();
+
+  const names = [
     'config.json',
     'model.safetensors',
     'vocab.txt',
     'training_args.json',
     'training_record.json',
-  ])
-    expect(files.has(name), name).toBe(true);
-  const config = JSON.parse(new TextDecoder().decode(files.get('config.json')));
+  ];
+  expect(result.outputFiles!.map((f) => f.name)).toEqual(expect.arrayContaining(names));
+  const files = await publish('full');
+  for (const { name, bytes } of result.outputFiles!) expect(files.get(name)?.byteLength, name).toBe(bytes);
+  const config = JSON.parse(files.get('config.json')!.toString('utf8'));
   expect(config.architectures).toEqual(['NezhaForTokenClassification']);
   expect(Object.values(config.id2label)).toContain('B-LOC');
-  const record = JSON.parse(new TextDecoder().decode(files.get('training_record.json')));
+  const record = JSON.parse(files.get('training_record.json')!.toString('utf8'));
   expect(record.lossCurve).toHaveLength(6);
   expect(record.devCurve).toHaveLength(2);
-  expect(result.state).toBeNull();
 
-  // Paused after a step, resumed from the state it answered with: the same weights as the full run.
+  // Paused after a step, its state saved on the host; resumed from there: the same weights as the full run.
+  await recordRun('paused');
   const second = connect();
   let stopAsked = false;
   const paused = await second.caller.call(
@@ -154,14 +199,46 @@ it('trains through the worker protocol: progress, dev metrics, state snapshots, 
   expect(paused.status).toBe('paused');
   expect(paused.steps).toBeGreaterThanOrEqual(2);
   expect(paused.steps).toBeLessThan(6);
-  expect(paused.files).toBeNull();
-  const resumed = await second.caller.call('trainStart', request('paused', { resumeState: paused.state! }));
+  expect(paused.savedStep).toBe(paused.steps);
+  expect(paused.outputFiles).toBeNull();
+  expect((await host.services.trainingRuns.get('paused')).stateStep).toBe(paused.steps);
+  const resumed = await second.caller.call('trainStart', request('paused', { resume: true }));
   second.close();
   expect(resumed.status).toBe('completed');
   expect(resumed.lossHistory).toEqual(result.lossHistory);
-  const resumedWeights = resumed.files!.find((f) => f.name === 'model.safetensors')!.bytes;
-  expect(Buffer.from(resumedWeights).equals(Buffer.from(files.get('model.safetensors')!))).toBe(true);
+  expect((await publish('paused')).get('model.safetensors')!.equals(files.get('model.safetensors')!)).toBe(
+    true,
+  );
   expect(await connect().caller.call('trainStop', { runId: 'nothing', reason: 'cancel' })).toEqual({
     stopped: false,
   });
 }, 300_000);
+
+it('says why when the host refuses the bytes: a snapshot lost is reported, the run goes on; no state to resume fails', async () => {
+  const { caller, close } = connect();
+  // No record on the host for this run: every PUT is refused with 404.
+  const events: WorkerProgress[] = [];
+  const failure = await caller
+    .call(
+      'trainStart',
+      request('unrecorded', { settings: { ...settings, maxSteps: 2 }, saveEverySteps: 1 }),
+      {
+        onProgress: (p) => events.push(p),
+      },
+    )
+    .catch((error: unknown) => error as Error);
+  expect(events.flatMap((e) => (e.training?.saveError ? [e.training.saveError] : []))).toHaveLength(2);
+  expect(events.find((e) => e.training?.saveError)!.training!.saveError).toMatch(
+    /Saving the state at step 1 \(\d+ bytes\) of run unrecorded .* was refused: HTTP 404: No training run "unrecorded"/,
+  );
+  expect(failure).toBeInstanceOf(Error);
+  expect((failure as Error).message).toMatch(
+    /Saving config.json \(\d+ bytes\) of run unrecorded .* HTTP 404/,
+  );
+
+  await recordRun('fresh');
+  await expect(caller.call('trainStart', request('fresh', { resume: true }))).rejects.toThrow(
+    /Reading the saved state of run fresh .* was refused: HTTP 404: Training run fresh has no saved state yet/,
+  );
+  close();
+}, 120_000);

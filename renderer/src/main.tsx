@@ -17,6 +17,7 @@ import { createSettingsStore, SettingsStore } from './state/settings';
 import { useToasts } from './state/toasts';
 import type { ViewStoreDeps } from './state/viewStore';
 import { AnnotateStore, createAnnotateStore } from './views/annotate/store';
+import { createTrainStore, TrainStore } from './views/train/trainStore';
 import './styles.css';
 
 const toast = useToasts.getState().push;
@@ -49,7 +50,9 @@ createRoot(root).render(
     <ServicesContext.Provider value={services}>
       <SettingsStore.Provider value={settingsStore}>
         <AnnotateStore.Provider value={createAnnotateStore(storeDeps)}>
-          <App />
+          <TrainStore.Provider value={createTrainStore(storeDeps)}>
+            <App />
+          </TrainStore.Provider>
         </AnnotateStore.Provider>
       </SettingsStore.Provider>
     </ServicesContext.Provider>

@@ -1,6 +1,7 @@
 /**
  * The renderer's view of the main side: one transport interface, implemented by the Electron preload
- * bridge and the serve-mode client, and the path checkpoint file bytes are served under on both.
+ * bridge and the serve-mode client, and the paths file bytes travel under on both (checkpoint weights down,
+ * training state and trained folders up).
  */
 import type { EventChannel } from './events';
 
@@ -11,6 +12,15 @@ import type { EventChannel } from './events';
 export function checkpointFilePath(checkpointId: string, file: string): string {
   const encodedFile = file.split('/').map(encodeURIComponent).join('/');
   return `/files/checkpoints/${encodeURIComponent(checkpointId)}/${encodedFile}`;
+}
+
+/**
+ * The folder path (same on both transports) of a training run's files, which the inference worker moves as
+ * bytes: `PUT <path>/state?step=N` stores a state snapshot, `GET <path>/state` (with Range) reads it back to
+ * resume, `PUT <path>/output/<file>` stores one file of the finished HF folder.
+ */
+export function trainingRunFilesPath(runId: string): string {
+  return `/files/training/${encodeURIComponent(runId)}`;
 }
 
 /**
@@ -26,4 +36,6 @@ export interface Transport {
   subscribe(channel: EventChannel, listener: (payload: unknown) => void): () => void;
   /** A URL the renderer can fetch (with Range) to read a checkpoint file's bytes. */
   checkpointFileUrl(checkpointId: string, file: string): string;
+  /** The URL of a training run's file folder (trainingRunFilesPath), for the worker's PUTs and GETs. */
+  trainingRunFilesUrl(runId: string): string;
 }

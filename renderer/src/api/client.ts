@@ -35,6 +35,11 @@ export interface ApiExtras {
   on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void;
   /** A URL the renderer (or the inference worker) can fetch, with Range, for a checkpoint file's bytes. */
   checkpointFileUrl(checkpointId: string, file: string): string;
+  /**
+   * Where the inference worker PUTs a training run's state snapshots and finished folder, and GETs the
+   * state back to resume (shared/ipc trainingRunFilesPath): bytes that never cross the UI thread.
+   */
+  trainingRunFilesUrl(runId: string): string;
   /** Call a channel by name (what the generated methods use). */
   request<C extends RequestChannel>(channel: C, request?: RequestOf<C>): Promise<ResponseOf<C>>;
 }
@@ -83,6 +88,7 @@ export function createApi(transport: Transport, options: ApiOptions = {}): Api {
       return transport.subscribe(channel, (payload) => listener(payload as EventPayloads[typeof channel]));
     },
     checkpointFileUrl: (checkpointId, file) => transport.checkpointFileUrl(checkpointId, file),
+    trainingRunFilesUrl: (runId) => transport.trainingRunFilesUrl(runId),
     request,
   };
   return Object.freeze({ ...namespaces, ...extras }) as Api;

@@ -1,16 +1,12 @@
 import { z } from 'zod';
 import type { CheckpointRecord } from '../records/checkpoints';
-import {
-  TRAINING_UPLOAD_CHUNK_BYTES,
-  trainingRunInputSchema,
-  type TrainingRunRecord,
-} from '../records/trainingRuns';
+import { trainingRunInputSchema, type TrainingRunRecord } from '../records/trainingRuns';
 import { idSchema, none } from './primitives';
 
-const base64ChunkSchema = z
-  .string()
-  .max(Math.ceil(TRAINING_UPLOAD_CHUNK_BYTES / 3) * 4)
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
+/*
+ * No bytes here: the state snapshot and the finished folder's files travel as bytes over the file routes
+ * (trainingRunFilesPath in ../transport), put and read by the inference worker itself.
+ */
 
 export const trainingRunsChannels = {
   /** Creates or updates a training run (settings, status, histories). */
@@ -23,35 +19,6 @@ export const trainingRunsChannels = {
   'trainingRuns.remove': {
     request: z.object({ runId: idSchema }).strict(),
     response: {} as { removed: boolean },
-  },
-  /**
-   * Appends a base64 chunk of the run's state snapshot ('state') or of a finished HF folder file ('output')
-   * at `offset` (0 restarts the file); `last` moves the file into place atomically.
-   */
-  'trainingRuns.writeFile': {
-    request: z
-      .object({
-        runId: idSchema,
-        kind: z.enum(['state', 'output']),
-        file: z.string().max(200),
-        offset: z.number().int().nonnegative(),
-        data: base64ChunkSchema,
-        last: z.boolean(),
-        stateStep: z.number().int().nonnegative().optional(),
-      })
-      .strict(),
-    response: {} as { bytes: number },
-  },
-  /** A base64 slice of the saved state snapshot (at most TRAINING_UPLOAD_CHUNK_BYTES). */
-  'trainingRuns.readState': {
-    request: z
-      .object({
-        runId: idSchema,
-        offset: z.number().int().nonnegative(),
-        length: z.number().int().positive().max(TRAINING_UPLOAD_CHUNK_BYTES),
-      })
-      .strict(),
-    response: {} as { data: string; total: number },
   },
   /** Moves the run's uploaded output folder into the data dir's checkpoints and adds it to the library. */
   'trainingRuns.publish': {

@@ -48,6 +48,3 @@ export interface TrainingRunRecord extends TrainingRunInput {
   createdAt: string;
   updatedAt: string;
 }
-
-/** Base64 chunks stay under the serve host's 1 MiB request limit. */
-export const TRAINING_UPLOAD_CHUNK_BYTES = 512 * 1024;

@@ -18,5 +18,6 @@ export function electronTransport(): Transport | null {
     request: (channel, payload) => bridge.request(channel, payload),
     subscribe: (channel, listener) => bridge.subscribe(channel, listener),
     checkpointFileUrl: (checkpointId, file) => bridge.checkpointFileUrl(checkpointId, file),
+    trainingRunFilesUrl: (runId) => bridge.trainingRunFilesUrl(runId),
   };
 }

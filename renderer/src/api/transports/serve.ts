@@ -5,7 +5,7 @@
  * the browser now attaches to every request and to the socket handshake.
  */
 import type { EventChannel, Transport } from '../../../../shared/ipc';
-import { checkpointFilePath } from '../../../../shared/ipc';
+import { checkpointFilePath, trainingRunFilesPath } from '../../../../shared/ipc';
 
 /** The subset of the WebSocket API the transport uses (browser WebSocket, or `ws` in tests). */
 export interface EventSocket {
@@ -134,6 +134,10 @@ export function serveTransport(options: ServeTransportOptions): ServeTransport {
 
     checkpointFileUrl(checkpointId: string, file: string): string {
       return `${origin}${checkpointFilePath(checkpointId, file)}`;
+    },
+
+    trainingRunFilesUrl(runId: string): string {
+      return `${origin}${trainingRunFilesPath(runId)}`;
     },
 
     close() {

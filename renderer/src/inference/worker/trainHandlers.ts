@@ -1,7 +1,9 @@
 /**
  * The worker's training methods (trainStart / trainStop), separate from worker.ts so tests serve them in
  * Node with the CPU backend. The checkpoint is read over HTTP like a model load, but into a plain state
- * dict: the trainer builds its own model (with the task's head and label list) as tf.Variables.
+ * dict: the trainer builds its own model (with the task's head and label list) as tf.Variables. The run's
+ * bytes go the same way (runFiles.ts): state snapshots and the finished folder are PUT to the main side,
+ * and a resumed run reads its saved state back, so progress messages carry only steps and sizes.
  */
 import '../../../../shared/nezha/gradients';
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,6 +21,7 @@ import {
 } from '../../../../shared/training';
 import { httpCheckpointSource } from './httpCheckpointSource';
 import { loadTokenizer } from './modelRegistry';
+import { runFiles } from './runFiles';
 import type { WorkerHandlers } from '../common/rpc';
 
 export type TrainHandlers = Pick<WorkerHandlers, 'trainStart' | 'trainStop'>;
@@ -50,8 +53,17 @@ export function createTrainHandlers(options: TrainHandlerOptions = {}): TrainHan
         fetch: options.fetch,
         headers: options.headers,
       });
+      const files = runFiles({
+        runId: request.runId,
+        url: request.runFilesUrl,
+        fetch: options.fetch,
+        headers: options.headers,
+      });
       let job: ReturnType<typeof buildTrainingJob> | null = null;
       try {
+        const resumeFrom = request.resume
+          ? decodeTrainingState(await files.readState(), `saved state of run ${request.runId}`)
+          : undefined;
         context.progress({ done: 0, total: null, message: `reading ${request.checkpoint.name}` });
         const loaded = await loadCheckpointFolder(source);
         const tokenizer = await loadTokenizer(source);
@@ -91,18 +103,31 @@ export function createTrainHandlers(options: TrainHandlerOptions = {}): TrainHan
           evaluate: built.evaluate,
           padId: tokenizer.padId,
           stop,
-          resumeFrom: request.resumeState
-            ? decodeTrainingState(request.resumeState, `saved state of run ${request.runId}`)
-            : undefined,
+          resumeFrom,
           saveEverySteps: request.saveEverySteps || undefined,
+          // Awaited by the trainer: snapshots go out in step order and never pile up in memory.
           onSaveState: request.saveEverySteps
-            ? (state) =>
-                context.progress({
-                  done: state.step,
-                  total: null,
-                  message: 'state snapshot',
-                  training: { state: { step: state.step, bytes: encodeTrainingState(state) } },
-                })
+            ? async (state) => {
+                const bytes = encodeTrainingState(state);
+                try {
+                  await files.putState(bytes, state.step);
+                  context.progress({
+                    done: state.step,
+                    total: null,
+                    message: `state saved at step ${state.step} (${bytes.byteLength} bytes)`,
+                    training: { saved: { step: state.step, bytes: bytes.byteLength } },
+                  });
+                } catch (error) {
+                  // The run goes on; the main side keeps the previous snapshot to resume from.
+                  const saveError = (error as Error).message;
+                  context.progress({
+                    done: state.step,
+                    total: null,
+                    message: saveError,
+                    training: { saveError },
+                  });
+                }
+              }
             : undefined,
           onProgress: (progress) =>
             context.progress({
@@ -119,14 +144,31 @@ export function createTrainHandlers(options: TrainHandlerOptions = {}): TrainHan
           });
         });
         const finished = result.status === 'completed' || result.status === 'early-stopped';
-        const files = finished
-          ? await trainedFolderFiles(
-              built.model,
-              vocabText,
-              trainingRecord(built, result, { checkpoint: request.checkpoint.name, runId: request.runId }),
-              tokenizer.settings.modelMaxLength,
-            )
-          : null;
+        let savedStep: number | null = null;
+        if (result.status === 'paused') {
+          context.progress({
+            done: result.state.step,
+            total: null,
+            message: 'saving the state to resume from',
+          });
+          await files.putState(encodeTrainingState(result.state), result.state.step);
+          savedStep = result.state.step;
+        }
+        let outputFiles: { name: string; bytes: number }[] | null = null;
+        if (finished) {
+          const folder = await trainedFolderFiles(
+            built.model,
+            vocabText,
+            trainingRecord(built, result, { checkpoint: request.checkpoint.name, runId: request.runId }),
+            tokenizer.settings.modelMaxLength,
+          );
+          outputFiles = [];
+          for (const [name, bytes] of folder) {
+            context.progress({ done: outputFiles.length, total: folder.size, message: `writing ${name}` });
+            await files.putOutput(name, bytes);
+            outputFiles.push({ name, bytes: bytes.byteLength });
+          }
+        }
         return {
           status: result.status,
           steps: result.state.step,
@@ -139,8 +181,8 @@ export function createTrainHandlers(options: TrainHandlerOptions = {}): TrainHan
           backend: result.precision.backend,
           lossHistory: result.state.lossHistory,
           devHistory: result.state.devHistory,
-          state: finished ? null : encodeTrainingState(result.state),
-          files: files ? [...files].map(([name, bytes]) => ({ name, bytes })) : null,
+          savedStep,
+          outputFiles,
         };
       } finally {
         job?.model.dispose();

@@ -13,7 +13,7 @@ import { useServices } from '../../state/services';
 import { backendLabel } from '../../inference/common/backendSelection';
 import { DevChart, LossChart } from './TrainCharts';
 import { datasetFits, TASK_OPTIONS } from './trainingData';
-import { DEFAULT_RUN_OPTIONS, defaultSettings, useTrain, type RunOptions } from './trainStore';
+import { DEFAULT_RUN_OPTIONS, defaultSettings, TrainStore, type RunOptions } from './trainStore';
 import './train.css';
 import { SelectField } from '../../components/SelectField';
 
@@ -75,11 +75,12 @@ function formatEta(seconds: number): string {
 }
 
 export function TrainView() {
-  const { api, inference } = useServices();
+  const { api } = useServices();
   const navigate = useRouter((s) => s.navigate);
   const { checkpoints, datasets, refreshCheckpoints, refreshDatasets } = useLibrary();
   const backend = useRuntime((s) => s.backend);
-  const train = useTrain();
+  // The whole run's state: the view shows nearly all of it, and it changes together.
+  const train = TrainStore.use();
   const [runs, setRuns] = useState<TrainingRunRecord[]>([]);
   const [task, setTask] = useState<TrainingTask>('token-classification');
   const [checkpointId, setCheckpointId] = useState('');
@@ -127,7 +128,7 @@ export function TrainView() {
       return setFormError('Batch size and gradient accumulation must be at least 1.');
     if (options.maxLength < 8 || options.devFraction < 0 || options.devFraction >= 1)
       return setFormError('Max sequence length must be at least 8 and the dev fraction in [0, 1).');
-    void train.start(api, inference, {
+    void train.start({
       id: `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
       name: name.trim() || defaultName,
       checkpoint,
@@ -262,7 +263,7 @@ export function TrainView() {
             <>
               <button
                 className="button"
-                onClick={() => void train.stop(inference, 'pause')}
+                onClick={() => void train.stop('pause')}
                 disabled={train.phase !== 'training'}
                 data-testid="train-pause"
               >
@@ -270,7 +271,7 @@ export function TrainView() {
               </button>
               <button
                 className="button button-danger"
-                onClick={() => void train.stop(inference, 'cancel')}
+                onClick={() => void train.stop('cancel')}
                 disabled={train.phase !== 'training'}
                 data-testid="train-cancel"
               >
@@ -408,7 +409,7 @@ export function TrainView() {
                         <button
                           className="button button-small"
                           disabled={busy}
-                          onClick={() => void train.resume(api, inference, run, checkpoints, datasets)}
+                          onClick={() => void train.resume(run, checkpoints, datasets)}
                         >
                           {run.stateStep === null ? 'Restart' : 'Resume'}
                         </button>

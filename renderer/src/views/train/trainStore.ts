@@ -1,10 +1,12 @@
 /**
- * The Train view's run, in a store so it keeps going while the person looks at other views. It drives the
- * worker's trainStart / trainStop and keeps the main side's record of the run current: the record and a
- * state snapshot every `saveEverySteps` steps and at a pause (so the run resumes after a restart), and at
- * the end the HF folder's files, published into the checkpoint library with the training record attached.
+ * The Train view's run, in a store so it keeps going while the person looks at other views (one view store,
+ * state/viewStore.ts: created once by main.tsx with its dependencies). It drives the worker's trainStart /
+ * trainStop and keeps the main side's record of the run current. The worker itself puts the bytes on the
+ * main side (a state snapshot every `saveEverySteps` steps and at a pause, so the run resumes after a
+ * restart; the finished HF folder's files at the end); this store hears "saved at step N", saves the record
+ * (settings, status, curves) and publishes the finished folder into the checkpoint library.
  */
-import { create } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
   CheckpointRecord,
   DatasetRecord,
@@ -17,10 +19,9 @@ import {
   type TrainingSettings,
   type TrainingTask,
 } from '../../../../shared/training';
-import type { Api } from '../../api/client';
-import type { InferenceClient } from '../../inference/ui/client';
 import type { TrainProgressPayload, TrainStartResponse } from '../../inference/common/protocol/train';
-import { downloadRunState, fetchAllExamples, recordsFromExamples, uploadRunFile } from './trainingData';
+import { defineViewStore, type ViewStoreDeps } from '../../state/viewStore';
+import { fetchAllExamples, recordsFromExamples } from './trainingData';
 
 /** What the form sets besides shared/training's settings. */
 export interface RunOptions {
@@ -74,15 +75,10 @@ export interface TrainState {
   /** Step of the last state snapshot the main side holds. */
   savedStep: number | null;
   result: CheckpointRecord | null;
-  start(api: Api, inference: InferenceClient, run: RunDescriptor): Promise<void>;
-  resume(
-    api: Api,
-    inference: InferenceClient,
-    saved: TrainingRunRecord,
-    checkpoints: CheckpointRecord[],
-    datasets: DatasetRecord[],
-  ): Promise<void>;
-  stop(inference: InferenceClient, reason: 'pause' | 'cancel'): Promise<void>;
+  start(run: RunDescriptor): Promise<void>;
+  /** Continue a saved run from its last state snapshot (or from the start when it has none). */
+  resume(saved: TrainingRunRecord, checkpoints: CheckpointRecord[], datasets: DatasetRecord[]): Promise<void>;
+  stop(reason: 'pause' | 'cancel'): Promise<void>;
   reset(): void;
 }
 
@@ -124,195 +120,188 @@ export function descriptorFromRecord(
   };
 }
 
-export const useTrain = create<TrainState>()((set, get) => {
-  /** Snapshots and record saves go out one after another, in step order. */
-  let saving: Promise<unknown> = Promise.resolve();
-  const enqueue = (work: () => Promise<unknown>) => {
-    saving = saving
-      .then(work)
-      .catch((error: unknown) =>
-        set({ message: `Could not save the run's progress: ${(error as Error).message}` }),
-      );
-    return saving;
-  };
+export const TrainStore = defineViewStore<TrainState>('Train');
 
-  const saveRecord = (api: Api, status: TrainingRunStatus, error: string | null = null) => {
-    const { run, latest, lossHistory, devHistory } = get();
-    if (!run) return Promise.resolve();
-    return api.trainingRuns.save({
-      run: {
-        id: run.id,
-        name: run.name,
-        checkpointId: run.checkpoint.id,
-        datasetId: run.dataset.id,
-        task: run.settings.task,
-        settings: flatSettings(run),
-        status,
-        step: latest?.step ?? lossHistory.at(-1)?.step ?? 0,
-        totalSteps: latest?.totalSteps ?? 0,
-        lossHistory,
-        devHistory,
-        precision: latest?.precision.note ?? null,
-        error,
-      },
-    });
-  };
+export function createTrainStore({ api, inference }: ViewStoreDeps): StoreApi<TrainState> {
+  return createStore<TrainState>()((set, get) => {
+    /** Record saves go out one after another, in step order. */
+    let saving: Promise<unknown> = Promise.resolve();
+    const enqueue = (work: () => Promise<unknown>) => {
+      saving = saving
+        .then(work)
+        .catch((error: unknown) =>
+          set({ message: `Could not save the run's progress: ${(error as Error).message}` }),
+        );
+      return saving;
+    };
 
-  const execute = async (
-    api: Api,
-    inference: InferenceClient,
-    run: RunDescriptor,
-    resumeState?: Uint8Array,
-  ) => {
-    try {
-      set({ phase: 'preparing', message: `Reading ${run.dataset.name}…` });
-      const examples = await fetchAllExamples(api, run.dataset.id, (done, total) =>
-        set({ message: `Reading ${run.dataset.name}: ${done} of ${total} examples` }),
-      );
-      const data = recordsFromExamples(run.settings.task, run.dataset.name, examples);
-      await saveRecord(api, 'running');
-      set({ message: `Loading ${run.checkpoint.name} in the worker…` });
-      const response: TrainStartResponse = await inference.call(
-        'trainStart',
-        {
-          runId: run.id,
-          checkpoint: {
-            name: run.checkpoint.name,
-            files: run.checkpoint.files.map((file) => ({
-              file,
-              url: api.checkpointFileUrl(run.checkpoint.id, file),
-            })),
-          },
-          data,
-          settings: run.settings,
-          maxLength: run.options.maxLength,
-          devFraction: run.options.devFraction,
-          withNextSentence: run.options.withNextSentence,
-          saveEverySteps: run.options.saveEverySteps,
-          resumeState,
+    const saveRecord = (status: TrainingRunStatus, error: string | null = null) => {
+      const { run, latest, lossHistory, devHistory } = get();
+      if (!run) return Promise.resolve();
+      return api.trainingRuns.save({
+        run: {
+          id: run.id,
+          name: run.name,
+          checkpointId: run.checkpoint.id,
+          datasetId: run.dataset.id,
+          task: run.settings.task,
+          settings: flatSettings(run),
+          status,
+          step: latest?.step ?? lossHistory.at(-1)?.step ?? 0,
+          totalSteps: latest?.totalSteps ?? 0,
+          lossHistory,
+          devHistory,
+          precision: latest?.precision.note ?? null,
+          error,
         },
-        {
-          onProgress: ({ training, message }) => {
-            if (!training) {
-              if (message) set({ message });
-              return;
-            }
-            if (training.job) set({ job: training.job, phase: 'training', message: null });
-            const progress = training.progress;
-            if (progress) {
-              const state = get();
-              if (progress.kind === 'step')
-                set({
-                  latest: progress,
-                  lossHistory: [
-                    ...state.lossHistory,
-                    { step: progress.step, loss: progress.loss, learningRate: progress.learningRate },
-                  ],
-                });
-              else if (progress.kind === 'eval' && progress.dev)
-                set({
-                  latest: { ...progress, loss: state.latest?.loss ?? progress.loss },
-                  devHistory: [
-                    ...state.devHistory,
-                    { step: progress.step, epoch: progress.epoch, metrics: progress.dev.metrics },
-                  ],
-                });
-            }
-            const snapshot = training.state;
-            if (snapshot)
-              void enqueue(async () => {
-                await uploadRunFile(api, run.id, 'state', '', snapshot.bytes, snapshot.step);
-                await saveRecord(api, 'running');
-                set({ savedStep: snapshot.step });
-              });
-          },
-        },
-      );
-      await saving;
-      set({ lossHistory: response.lossHistory, devHistory: response.devHistory });
-      if (response.status === 'paused' || response.status === 'cancelled') {
-        if (response.state && response.status === 'paused') {
-          set({ phase: 'saving', message: 'Saving the state to resume from…' });
-          await uploadRunFile(api, run.id, 'state', '', response.state, response.steps);
-          set({ savedStep: response.steps });
-        }
-        await saveRecord(api, response.status);
-        set({
-          phase: response.status,
-          message:
-            response.status === 'paused'
-              ? `Paused after step ${response.steps} of ${response.totalSteps}; resume continues from there, also after a restart.`
-              : `Cancelled after step ${response.steps}.`,
-        });
-        return;
-      }
-      set({ phase: 'saving', message: 'Writing the trained checkpoint…' });
-      for (const file of response.files ?? [])
-        await uploadRunFile(api, run.id, 'output', file.name, file.bytes);
-      const result = await api.trainingRuns.publish({ runId: run.id, name: run.name });
-      await saveRecord(api, response.status === 'early-stopped' ? 'early-stopped' : 'completed');
-      const best =
-        response.bestMetric !== null && response.finalDev
-          ? `; best dev ${response.finalDev.metricName} ${response.bestMetric.toFixed(4)} at step ${response.bestStep}`
-          : '';
-      set({
-        phase: 'finished',
-        result,
-        message: `${response.status === 'early-stopped' ? 'Stopped early' : 'Finished'}: ${response.steps} steps in ${response.seconds.toFixed(1)} s${best}. “${result.name}” is in the checkpoint library.`,
       });
-    } catch (error) {
-      const message = (error as Error).message;
-      await saving;
-      await saveRecord(api, 'failed', message).catch(() => undefined);
-      set({ phase: 'failed', error: message, message: null });
-    }
-  };
+    };
 
-  return {
-    ...initial,
-    async start(api, inference, run) {
-      saving = Promise.resolve();
-      set({ ...initial, run, phase: 'preparing' });
-      await execute(api, inference, run);
-    },
-    async resume(api, inference, saved, checkpoints, datasets) {
-      const checkpoint = checkpoints.find((c) => c.id === saved.checkpointId);
-      const dataset = datasets.find((d) => d.id === saved.datasetId);
-      if (!checkpoint || !dataset) {
+    const execute = async (run: RunDescriptor, resume: boolean) => {
+      try {
+        set({ phase: 'preparing', message: `Reading ${run.dataset.name}…` });
+        const examples = await fetchAllExamples(api, run.dataset.id, (done, total) =>
+          set({ message: `Reading ${run.dataset.name}: ${done} of ${total} examples` }),
+        );
+        const data = recordsFromExamples(run.settings.task, run.dataset.name, examples);
+        await saveRecord('running');
+        set({ message: `Loading ${run.checkpoint.name} in the worker…` });
+        const response: TrainStartResponse = await inference.call(
+          'trainStart',
+          {
+            runId: run.id,
+            checkpoint: {
+              name: run.checkpoint.name,
+              files: run.checkpoint.files.map((file) => ({
+                file,
+                url: api.checkpointFileUrl(run.checkpoint.id, file),
+              })),
+            },
+            data,
+            settings: run.settings,
+            maxLength: run.options.maxLength,
+            devFraction: run.options.devFraction,
+            withNextSentence: run.options.withNextSentence,
+            saveEverySteps: run.options.saveEverySteps,
+            runFilesUrl: api.trainingRunFilesUrl(run.id),
+            resume,
+          },
+          {
+            onProgress: ({ training, message }) => {
+              if (!training) {
+                if (message) set({ message });
+                return;
+              }
+              if (training.job) set({ job: training.job, phase: 'training', message: null });
+              const progress = training.progress;
+              if (progress) {
+                const state = get();
+                if (progress.kind === 'step')
+                  set({
+                    latest: progress,
+                    lossHistory: [
+                      ...state.lossHistory,
+                      { step: progress.step, loss: progress.loss, learningRate: progress.learningRate },
+                    ],
+                  });
+                else if (progress.kind === 'eval' && progress.dev)
+                  set({
+                    latest: { ...progress, loss: state.latest?.loss ?? progress.loss },
+                    devHistory: [
+                      ...state.devHistory,
+                      { step: progress.step, epoch: progress.epoch, metrics: progress.dev.metrics },
+                    ],
+                  });
+              }
+              const saved = training.saved;
+              if (saved) {
+                set({ savedStep: saved.step });
+                void enqueue(() => saveRecord('running'));
+              }
+              if (training.saveError)
+                set({ message: `Could not save the run's state: ${training.saveError}` });
+            },
+          },
+        );
+        await saving;
+        set({ lossHistory: response.lossHistory, devHistory: response.devHistory });
+        if (response.status === 'paused' || response.status === 'cancelled') {
+          if (response.savedStep !== null) set({ savedStep: response.savedStep });
+          await saveRecord(response.status);
+          set({
+            phase: response.status,
+            message:
+              response.status === 'paused'
+                ? `Paused after step ${response.steps} of ${response.totalSteps}; resume continues from there, also after a restart.`
+                : `Cancelled after step ${response.steps}.`,
+          });
+          return;
+        }
+        set({
+          phase: 'saving',
+          message: `Adding the trained checkpoint (${response.outputFiles?.length ?? 0} files) to the library…`,
+        });
+        const result = await api.trainingRuns.publish({ runId: run.id, name: run.name });
+        await saveRecord(response.status === 'early-stopped' ? 'early-stopped' : 'completed');
+        const best =
+          response.bestMetric !== null && response.finalDev
+            ? `; best dev ${response.finalDev.metricName} ${response.bestMetric.toFixed(4)} at step ${response.bestStep}`
+            : '';
+        set({
+          phase: 'finished',
+          result,
+          message: `${response.status === 'early-stopped' ? 'Stopped early' : 'Finished'}: ${response.steps} steps in ${response.seconds.toFixed(1)} s${best}. “${result.name}” is in the checkpoint library.`,
+        });
+      } catch (error) {
+        const message = (error as Error).message;
+        await saving;
+        await saveRecord('failed', message).catch(() => undefined);
+        set({ phase: 'failed', error: message, message: null });
+      }
+    };
+
+    return {
+      ...initial,
+      async start(run) {
+        saving = Promise.resolve();
+        set({ ...initial, run, phase: 'preparing' });
+        await execute(run, false);
+      },
+      async resume(saved, checkpoints, datasets) {
+        const checkpoint = checkpoints.find((c) => c.id === saved.checkpointId);
+        const dataset = datasets.find((d) => d.id === saved.datasetId);
+        if (!checkpoint || !dataset) {
+          set({
+            ...initial,
+            phase: 'failed',
+            error: `Run “${saved.name}” trained ${checkpoint ? '' : `checkpoint ${saved.checkpointId}`}${!checkpoint && !dataset ? ' and ' : ''}${dataset ? '' : `dataset ${saved.datasetId}`}, no longer in the library; import it again or start a new run.`,
+          });
+          return;
+        }
+        const run = descriptorFromRecord(saved, checkpoint, dataset);
+        saving = Promise.resolve();
         set({
           ...initial,
-          phase: 'failed',
-          error: `Run “${saved.name}” trained ${checkpoint ? '' : `checkpoint ${saved.checkpointId}`}${!checkpoint && !dataset ? ' and ' : ''}${dataset ? '' : `dataset ${saved.datasetId}`}, no longer in the library; import it again or start a new run.`,
+          run,
+          phase: 'preparing',
+          message:
+            saved.stateStep === null ? null : `Resuming from the state saved at step ${saved.stateStep}…`,
+          lossHistory: saved.lossHistory.filter((p) => saved.stateStep === null || p.step <= saved.stateStep),
+          devHistory: saved.devHistory.filter((p) => saved.stateStep === null || p.step <= saved.stateStep),
+          savedStep: saved.stateStep,
         });
-        return;
-      }
-      const run = descriptorFromRecord(saved, checkpoint, dataset);
-      saving = Promise.resolve();
-      set({
-        ...initial,
-        run,
-        phase: 'preparing',
-        message: 'Reading the saved state…',
-        lossHistory: saved.lossHistory.filter((p) => saved.stateStep === null || p.step <= saved.stateStep),
-        devHistory: saved.devHistory.filter((p) => saved.stateStep === null || p.step <= saved.stateStep),
-        savedStep: saved.stateStep,
-      });
-      try {
-        const state = saved.stateStep === null ? undefined : await downloadRunState(api, saved.id);
-        if (!state) set({ lossHistory: [], devHistory: [] });
-        await execute(api, inference, run, state);
-      } catch (error) {
-        set({ phase: 'failed', error: (error as Error).message });
-      }
-    },
-    async stop(inference, reason) {
-      const { run, phase } = get();
-      if (!run || (phase !== 'training' && phase !== 'preparing')) return;
-      set({ phase: reason === 'pause' ? 'pausing' : 'cancelling' });
-      await inference.call('trainStop', { runId: run.id, reason });
-    },
-    reset() {
-      set({ ...initial });
-    },
-  };
-});
+        if (saved.stateStep === null) set({ lossHistory: [], devHistory: [] });
+        await execute(run, saved.stateStep !== null);
+      },
+      async stop(reason) {
+        const { run, phase } = get();
+        if (!run || (phase !== 'training' && phase !== 'preparing')) return;
+        set({ phase: reason === 'pause' ? 'pausing' : 'cancelling' });
+        await inference.call('trainStop', { runId: run.id, reason });
+      },
+      reset() {
+        set({ ...initial });
+      },
+    };
+  });
+}

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { ExampleView } from '../../../../shared/ipc';
-import { base64ToBytes, bytesToBase64, datasetFits, recordsFromExamples } from './trainingData';
+import { datasetFits, recordsFromExamples } from './trainingData';
 
 const example = (index: number, patch: Partial<ExampleView>): ExampleView => ({
   id: index + 1,
@@ -81,11 +81,4 @@ it('reads classification records, numeric and comma-separated labels, and names 
   expect(() => recordsFromExamples('pair-classification', 'senti', [example(0, {})])).toThrow(
     /senti, example 1: no imported pair record/,
   );
-});
-
-it('round-trips bytes through base64 across the 32 KiB string-building boundary', () => {
-  const bytes = new Uint8Array(100_003).map((_, i) => (i * 31 + 7) % 256);
-  const text = bytesToBase64(bytes);
-  expect(text).toBe(Buffer.from(bytes).toString('base64'));
-  expect(base64ToBytes(text)).toEqual(bytes);
 });

@@ -1,13 +1,9 @@
 /**
- * From the dataset store to what the trainer reads, and bytes over the JSON-only contract.
- *
- * - Which dataset task each training task needs, and the records built from the store's examples
- *   (gold + annotator spans for NER, the imported record for classification, pairs, QA and choices,
- *   any example's text for continued MLM pretraining).
- * - State snapshots and the finished folder's files cross the contract as base64 chunks
- *   (trainingRuns.writeFile / readState) that stay under the serve host's request size limit.
+ * From the dataset store to what the trainer reads: which dataset task each training task needs, and the
+ * records built from the store's examples (gold + annotator spans for NER, the imported record for
+ * classification, pairs, QA and choices, any example's text for continued MLM pretraining).
  */
-import { TRAINING_UPLOAD_CHUNK_BYTES, type DatasetRecord, type ExampleView } from '../../../../shared/ipc';
+import type { DatasetRecord, ExampleView } from '../../../../shared/ipc';
 import type {
   ClassificationExample,
   McExample,
@@ -112,70 +108,4 @@ export async function fetchAllExamples(
     onPage?.(offset, page.total);
     if (page.items.length === 0 || offset >= page.total) return examples;
   }
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-export function base64ToBytes(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-/** Sends a file's bytes in order (offset 0 restarts it); the last chunk moves it into place. */
-export async function uploadRunFile(
-  api: Api,
-  runId: string,
-  kind: 'state' | 'output',
-  file: string,
-  bytes: Uint8Array,
-  stateStep?: number,
-): Promise<void> {
-  let offset = 0;
-  do {
-    const chunk = bytes.subarray(offset, offset + TRAINING_UPLOAD_CHUNK_BYTES);
-    await api.trainingRuns.writeFile({
-      runId,
-      kind,
-      file,
-      offset,
-      data: bytesToBase64(chunk),
-      last: offset + chunk.byteLength >= bytes.byteLength,
-      ...(stateStep !== undefined ? { stateStep } : {}),
-    });
-    offset += chunk.byteLength;
-  } while (offset < bytes.byteLength);
-}
-
-/** The run's saved state snapshot, read back chunk by chunk. */
-export async function downloadRunState(api: Api, runId: string): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let total = Infinity;
-  let received = 0;
-  while (received < total) {
-    const slice = await api.trainingRuns.readState({
-      runId,
-      offset: received,
-      length: TRAINING_UPLOAD_CHUNK_BYTES,
-    });
-    total = slice.total;
-    const bytes = base64ToBytes(slice.data);
-    if (bytes.byteLength === 0 && received < total)
-      throw new Error(`The saved state of run ${runId} ended at byte ${received} of ${total}.`);
-    parts.push(bytes);
-    received += bytes.byteLength;
-  }
-  const out = new Uint8Array(received);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }

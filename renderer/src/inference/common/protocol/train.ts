@@ -1,9 +1,10 @@
 /**
  * The inference worker's training methods: `trainStart` runs shared/training's trainer on the worker's
- * backend (WebGPU, else WASM) and streams each step and dev evaluation in progress messages, with a
- * state snapshot every `saveEverySteps` steps for the UI thread to save through the api client (the
- * worker cannot call the api itself). `trainStop` pauses (the result carries the state to resume from)
- * or cancels a run between optimizer steps. A finished run answers with the HF folder's files.
+ * backend (WebGPU, else WASM) and streams each step and dev evaluation in progress messages. The worker
+ * moves the run's bytes itself, over the main side's byte path (`runFilesUrl`, like checkpoint files):
+ * it PUTs a state snapshot every `saveEverySteps` steps and at a pause, GETs it back to resume, and PUTs
+ * the finished HF folder's files, so the UI thread only hears "state saved at step N" and file sizes.
+ * `trainStop` pauses or cancels a run between optimizer steps.
  */
 import type {
   DevMetrics,
@@ -25,8 +26,13 @@ export interface TrainStartRequest {
   devFraction: number;
   /** Masked LM: add next-sentence pairs (trains NezhaForPreTraining). */
   withNextSentence?: boolean;
-  /** A state snapshot (encodeTrainingState bytes) to continue from. */
-  resumeState?: Uint8Array;
+  /**
+   * The run's file folder on the main side (api.trainingRunFilesUrl): `<url>/state?step=N` takes state
+   * snapshots, `<url>/state` gives the saved one back, `<url>/output/<file>` takes the finished folder.
+   */
+  runFilesUrl: string;
+  /** Continue from the state saved under runFilesUrl (a paused run, also after a restart). */
+  resume?: boolean;
   /** Send a state snapshot every this many optimizer steps (0: only on pause/cancel). */
   saveEverySteps?: number;
 }
@@ -43,8 +49,10 @@ export interface TrainProgressPayload {
     backend: string;
   };
   progress?: TrainingProgress;
-  /** A snapshot to save (encodeTrainingState), taken after optimizer step `step`. */
-  state?: { step: number; bytes: Uint8Array };
+  /** A state snapshot taken after optimizer step `step` reached the main side (`bytes` long). */
+  saved?: { step: number; bytes: number };
+  /** A snapshot could not be saved (the run goes on; the previous saved state stays). */
+  saveError?: string;
 }
 
 export interface TrainStartResponse {
@@ -60,11 +68,12 @@ export interface TrainStartResponse {
   backend: string;
   lossHistory: { step: number; loss: number; learningRate: number }[];
   devHistory: { step: number; epoch: number; metrics: Record<string, number> }[];
-  /** The state at the stop (paused or cancelled runs resume from it). */
-  state: Uint8Array | null;
+  /** A paused run: the step of the state saved at the stop (resume continues from it); null otherwise. */
+  savedStep: number | null;
   /** The HF folder (config.json, model.safetensors, vocab.txt, tokenizer files, training_args.json,
-   * training_record.json) of a completed or early-stopped run; null otherwise. */
-  files: { name: string; bytes: Uint8Array }[] | null;
+   * training_record.json) of a completed or early-stopped run, as uploaded to `<runFilesUrl>/output/`
+   * (names and sizes; trainingRuns.publish turns it into a library checkpoint); null otherwise. */
+  outputFiles: { name: string; bytes: number }[] | null;
 }
 
 export interface TrainWorkerMethods {
