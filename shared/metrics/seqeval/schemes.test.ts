@@ -1,6 +1,7 @@
 // Strict-mode schemes, ported from seqeval 1.2.2 tests/test_scheme.py with their expected values.
 import { describe, expect, it } from 'vitest';
 import {
+  nerCounts,
   seqevalAutoDetectScheme,
   seqevalSchemeTransition,
   seqevalStrictEntities,
@@ -358,11 +359,63 @@ describe('strict-mode schemes (test_scheme.py)', () => {
     [[['O', 'B', 'E']], 'IOBES'],
     [[['B', 'E']], 'IOBES'],
     [[['S']], 'IOBES'],
+    // seqeval 1.2.2 auto_detect's allowed_bilou_prefixes, in its order.
+    [[['I', 'O', 'B', 'L', 'U']], 'BILOU'],
+    [[['I', 'B', 'L', 'U']], 'BILOU'],
+    [[['I', 'O', 'B', 'L']], 'BILOU'],
+    [[['O', 'B', 'L', 'U']], 'BILOU'],
+    [[['I', 'B', 'L']], 'BILOU'],
+    [[['B', 'L', 'U']], 'BILOU'],
+    [[['O', 'B', 'L']], 'BILOU'],
+    [[['B', 'L']], 'BILOU'],
+    [[['U']], 'BILOU'],
+    [[['B', 'L', 'U', 'I', 'O']], 'BILOU'],
+    [
+      [
+        ['B-PER', 'I-PER', 'L-PER'],
+        ['U-LOC', 'O'],
+      ],
+      'BILOU',
+    ],
   ])('auto-detects %j as %s', (sequences, expected) => {
     expect(seqevalAutoDetectScheme(sequences)).toBe(expected);
   });
 
-  it.each([[[['I', 'O']]], [[['H']]]])('cannot auto-detect %j', (sequences) => {
+  it('auto-detects BILOU from suffix-style tags and uses it in strict mode', () => {
+    expect(seqevalAutoDetectScheme([['PER-U', 'O', 'LOC-B', 'LOC-L']], { suffix: true })).toBe('BILOU');
+    const counts = nerCounts([['U-PER', 'O', 'B-LOC', 'L-LOC']], [['U-PER', 'O', 'B-LOC', 'I-LOC']], {
+      mode: 'strict',
+    });
+    expect(counts.scheme).toBe('BILOU');
+    // Gold: PER and LOC; predicted: PER only (B-LOC I-LOC without its L- is not a BILOU chunk).
+    expect(counts.types).toEqual(['LOC', 'PER']);
+    expect([...counts.counts]).toEqual([0, 0, 1, 1, 1, 1]);
+  });
+
+  // Prefix sets in none of seqeval's four lists raise there too, even where one scheme could read them
+  // ({O, U} and {O, S} are not listed; neither is a bare {I} or {O}, nor no tags at all).
+  it.each([
+    [[['I', 'O']]],
+    [[['H']]],
+    [[['O']]],
+    [[['I']]],
+    [[['L']]],
+    [[['O', 'U']]],
+    [[['O', 'S']]],
+    [[['B', 'L', 'S']]],
+    [[['E', 'L']]],
+    [[['B', 'I', 'E', 'L']]],
+    [[['U', 'S']]],
+    [[['B', 'I', 'L', 'O', 'U', 'E']]],
+    [[]],
+    [[[]]],
+  ])('cannot auto-detect %j', (sequences) => {
     expect(() => seqevalAutoDetectScheme(sequences)).toThrow(SeqevalInputError);
+  });
+
+  it('names the prefixes it found when it cannot auto-detect', () => {
+    expect(() => seqevalAutoDetectScheme([['B-PER', 'L-PER', 'S-LOC']])).toThrow(
+      /prefixes \{B\|S\|L\}, which is not IOB2, IOE2, IOBES or BILOU/,
+    );
   });
 });

@@ -291,7 +291,18 @@ export function seqevalSchemeTransition(
   };
 }
 
-/** seqeval `auto_detect(sequences)`: IOB2, IOE2 or IOBES from the set of prefixes used. */
+/**
+ * seqeval 1.2.2 `auto_detect(sequences)` (seqeval/scheme.py): the set of prefixes the tags use picks the scheme,
+ * checked in seqeval's order against its four lists of allowed sets. Anything else (e.g. {I, O}, {O} alone,
+ * a mix of E and L, or no tags at all) is not supported and throws, as seqeval raises ValueError.
+ */
+const AUTO_DETECT_PREFIX_SETS: readonly (readonly [SeqevalScheme, readonly string[]])[] = [
+  ['IOB2', ['IOB', 'IB', 'BO', 'B']],
+  ['IOE2', ['IOE', 'IE', 'EO', 'E']],
+  ['IOBES', ['IOBES', 'IBES', 'IOBE', 'OBES', 'IBE', 'BES', 'OBE', 'BE', 'S']],
+  ['BILOU', ['IOBLU', 'IBLU', 'IOBL', 'OBLU', 'IBL', 'BLU', 'OBL', 'BL', 'U']],
+];
+
 export function seqevalAutoDetectScheme(
   sequences: readonly (readonly string[])[],
   options: { suffix?: boolean } = {},
@@ -303,13 +314,13 @@ export function seqevalAutoDetectScheme(
       used |= parseStrictToken(text, suffix, `auto-detecting the scheme: sentence ${s}, token ${i}`).prefix;
     }),
   );
-  const sets = (...xs: string[]): number[] =>
-    xs.map((x) => Array.from(x).reduce((bits, c) => bits | PREFIX_BITS[c], 0));
-  if (sets('IOB', 'IB', 'BO', 'B').includes(used)) return 'IOB2';
-  if (sets('IOE', 'IE', 'EO', 'E').includes(used)) return 'IOE2';
-  if (sets('IOBES', 'IBES', 'IOBE', 'OBES', 'IBE', 'BES', 'OBE', 'BE', 'S').includes(used)) return 'IOBES';
+  const bitsOf = (letters: string): number =>
+    Array.from(letters).reduce((bits, c) => bits | PREFIX_BITS[c], 0);
+  for (const [scheme, prefixSets] of AUTO_DETECT_PREFIX_SETS) {
+    if (prefixSets.some((letters) => bitsOf(letters) === used)) return scheme;
+  }
   throw new SeqevalInputError(
-    `Cannot auto-detect the tagging scheme: the gold tags use the prefixes {${prefixNames(used)}}, which is not IOB2, IOE2 or IOBES. ` +
+    `Cannot auto-detect the tagging scheme: the gold tags use the prefixes {${prefixNames(used)}}, which is not IOB2, IOE2, IOBES or BILOU. ` +
       `Pass the scheme explicitly.`,
   );
 }
