@@ -6,6 +6,7 @@ import { parsePredictionsJsonl, predictionsToJsonl, PredictionsFileError } from 
 import {
   buildReport,
   CSV_COLUMNS,
+  displayWidth,
   formatWithInterval,
   reportToCsv,
   reportToJson,
@@ -121,7 +122,7 @@ const report = buildReport(runs, { appVersion: '1.2.3', createdAt: '2026-01-01T0
 ]);
 
 describe('report exports', () => {
-  it("Markdown: the paper's table, rows checkpoints, columns datasets, metric ± CI, best per column in bold", () => {
+  it("Markdown: the paper's table, rows checkpoints, columns datasets, metric ± CI, the grid's significance marks", () => {
     const markdown = reportToMarkdown(report);
     const base = { ...report.runs[2].metrics[0], perClass: undefined, confusion: undefined };
     expect(formatWithInterval({ ...base, value: 0.9, ci: [0.86, 0.94] })).toBe('90.0 ± 4.0');
@@ -129,26 +130,106 @@ describe('report exports', () => {
       '61.2 ± 6.3',
     );
     const table = markdown.split('\n').filter((l) => l.startsWith('| '));
-    expect(table[0]).toBe('| Checkpoint | LCQMC dev (Acc) | CMRC 2018 dev (EM / F1) |');
+    expect(table[0]).toBe(
+      '| Checkpoint       |       LCQMC dev (Acc) |            CMRC 2018 dev (EM / F1) |',
+    );
+    expect(table[1]).toBe(
+      '| ---------------- | --------------------: | ---------------------------------: |',
+    );
+    // The grid's marks: ★ best (and bold), ▼ with the p-value where the paired test against the best is significant.
     expect(table[2]).toMatch(
-      /^\| nezha-base \\\| v2 \| 85\.0 ± \d+\.\d \* \| \*\*60\.0 ± \d+\.\d \/ 80\.0 ± \d+\.\d\*\* \|$/,
+      /^\| nezha-base \\\| v2 \| +85\.0 ± \d+\.\d ▼ p=0\.002 \| \*\*60\.0 ± \d+\.\d \/ 80\.0 ± \d+\.\d\*\* ★ best \|$/,
     );
     expect(table[3]).toMatch(
-      /^\| nezha-large \| \*\*90\.0 ± \d+\.\d\*\* \| 50\.0 ± \d+\.\d \/ 75\.0 ± \d+\.\d \* \|$/,
+      /^\| nezha-large {6}\| \*\*90\.0 ± \d+\.\d\*\* ★ best \| 50\.0 ± \d+\.\d \/ 75\.0 ± \d+\.\d ▼ p<0\.001 \|$/,
+    );
+    expect(markdown).toContain(
+      "Bold and ★: best in its column. ▼: significantly worse than the column's best (paired test on the same examples, p < 0.05: McNemar for accuracy, paired bootstrap for F1 / EM).",
     );
     expect(markdown).toContain('95 % percentile-bootstrap interval over examples (1000 resamples)');
-    expect(markdown).toContain('| 200 | webgpu (Test GPU) | 200.0 | 12.5 | 20.0 |');
-    expect(markdown).toContain("\\*: differs from the column's best at p < 0.05");
-    // One run per column: nothing is bold.
+    expect(markdown).toContain('| 200 | webgpu (Test GPU) |      200.0 |           12.5 |           20.0 |');
+    // One run per column: nothing is bold or marked.
     const single = reportToMarkdown(buildReport([runs[0], runs[3]], report));
     expect(single).not.toContain('**');
-    expect(single).not.toContain('Bold: best');
+    expect(single).not.toMatch(/★|▼|n\.s\./);
     // Only B got 10 questions right: McNemar's exact test, p = 2 · 0.5^10.
-    expect(markdown).toContain('| LCQMC dev | nezha-base \\| v2 | nezha-large | Acc | -5.0 [');
-    expect(markdown).toMatch(/\| mcnemar-exact-binomial \| 0\.002 \|\n/);
+    expect(markdown).toContain('| LCQMC dev     | nezha-base \\| v2 | nezha-large | Acc    | -5.0 [');
+    expect(markdown).toMatch(/\| mcnemar-exact-binomial \| {3}0\.002 \|\n/);
     expect(markdown).toMatch(
-      /\| CMRC 2018 dev \| nezha-base \\\| v2 \| nezha-large \| F1 \| 5\.0 \[\d+\.\d, \d+\.\d\] \| paired-bootstrap \| < 0\.002 \|/,
+      /\| CMRC 2018 dev \| nezha-base \\\| v2 \| nezha-large \| F1 {5}\| +5\.0 \[\d+\.\d, \d+\.\d\] \| paired-bootstrap {7}\| < 0\.002 \|/,
     );
+  });
+
+  it('Markdown: every table lines up in the raw text, numeric columns right-aligned under their headers', () => {
+    const wide = run('哪吒-base', '人民日报 dev', 'pair', labelled(20, 15));
+    const markdown = reportToMarkdown(buildReport([...runs, wide], report, report.comparisons));
+    const tables = markdown
+      .split('\n\n')
+      .map((block) => block.split('\n').filter((line) => line !== ''))
+      .filter((lines) => lines[0].startsWith('|'));
+    expect(tables).toHaveLength(3);
+    for (const table of tables) {
+      // The cell borders of every row are at the same columns (CJK characters take two).
+      const borders = (line: string) => {
+        const out: number[] = [];
+        let column = 0;
+        for (let i = 0; i < line.length; i++) {
+          if (line[i] === '|' && line[i - 1] !== '\\') out.push(column);
+          column += displayWidth(line[i]);
+        }
+        return out;
+      };
+      for (const line of table) expect(borders(line)).toEqual(borders(table[0]));
+    }
+    const [scores, runsTable, tests] = tables;
+    const delimiter = (table: string[]) =>
+      table[1]
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
+    expect(delimiter(scores).map((c) => c.endsWith(':'))).toEqual([false, true, true, true]);
+    expect(delimiter(runsTable).map((c) => c.endsWith(':'))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      true,
+      true,
+      true,
+    ]);
+    expect(delimiter(tests).map((c) => c.endsWith(':'))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      true,
+    ]);
+    expect(scores[4]).toMatch(/^\| 哪吒-base {8}\| +— \| +— \| +75\.0 ± \d+\.\d \|$/);
+    expect(displayWidth('人民日报 dev')).toBe(12);
+  });
+
+  it('Markdown and CSV: n.s. with the p-value where the test against the best is not significant', () => {
+    const close = [
+      run('a', 'LCQMC dev', 'pair', labelled(200, 170)),
+      run('b', 'LCQMC dev', 'pair', labelled(200, 168)),
+    ];
+    const x = comparePredictions('pair', labelled(200, 170), labelled(200, 168));
+    expect(x.pValue).toBeGreaterThanOrEqual(0.05);
+    const closeReport = buildReport(close, report, [pairOf(close[0], close[1], x)]);
+    const markdown = reportToMarkdown(closeReport);
+    expect(markdown).toMatch(
+      new RegExp(`\\| b +\\| +84\\.0 ± \\d+\\.\\d n\\.s\\. \\(p=${x.pValue.toFixed(2)}\\) \\|`),
+    );
+    expect(markdown).toContain("n.s.: not significantly different from the column's best (p ≥ 0.05).");
+    expect(markdown).not.toContain('▼');
+    const b = reportToCsv(closeReport)
+      .split('\r\n')
+      .find((r) => r.startsWith('b,') && r.includes(',accuracy,'))!;
+    expect(b.split(',').slice(-4)).toEqual(['n.s.', 'a', 'mcnemar-exact-binomial', String(x.pValue)]);
   });
 
   it('CSV: one row per run and metric, every number at full precision, quoted where needed', () => {
@@ -163,6 +244,28 @@ describe('report exports', () => {
     expect(first.slice(5, 14)).toEqual(
       [m.metric, m.unit, m.value, m.ci[0], m.ci[1], m.ciLevel, m.n, m.resamples, m.seed].map(String),
     );
+    // The grid's marks on the headline metric's rows (CMRC 2018: F1), with the test against the column's best.
+    const markOf = (checkpoint: string, dataset: string, metric: string) =>
+      rows
+        .map((r) => r.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/))
+        .find((r) => r[0] === checkpoint && r[2] === dataset && r[5] === metric)!
+        .slice(-4);
+    const baseLcqmc = report.comparisons![0].comparison;
+    expect(markOf('nezha-base | v2', 'LCQMC dev', 'accuracy')).toEqual([
+      '▼',
+      'nezha-large',
+      'mcnemar-exact-binomial',
+      String(baseLcqmc.pValue),
+    ]);
+    expect(markOf('nezha-base | v2', 'LCQMC dev', 'macro-f1')).toEqual(['', '', '', '']);
+    expect(markOf('nezha-large', 'LCQMC dev', 'accuracy')).toEqual(['★', '', '', '']);
+    expect(markOf('nezha-base | v2', 'CMRC 2018 dev', 'f1')).toEqual(['★', '', '', '']);
+    expect(markOf('nezha-base | v2', 'CMRC 2018 dev', 'exact-match')).toEqual(['', '', '', '']);
+    expect(markOf('nezha-large', 'CMRC 2018 dev', 'f1').slice(0, 3)).toEqual([
+      '▼',
+      'nezha-base | v2',
+      'paired-bootstrap',
+    ]);
     const quoted = reportToCsv(buildReport([run('a "quoted", name', 'd', 'pair', labelled(10, 5))], report));
     expect(quoted.split('\r\n')[1]).toMatch(/^"a ""quoted"", name",/);
   });

@@ -61,7 +61,10 @@ export interface BenchmarkReport {
   comparisons?: ReportComparison[];
 }
 
-/** Differences with a p-value below this are marked in the Markdown table. */
+/**
+ * Differences with a p-value below this are marked, as the comparison grid marks them
+ * (renderer/src/views/benchmark/BenchmarkGrid.tsx uses the same level).
+ */
 export const SIGNIFICANCE_LEVEL = 0.05;
 
 export function buildReport(
@@ -133,7 +136,135 @@ function keyOf(x: { name: string; sha256: string }): string {
   return `${x.sha256}\u0000${x.name}`;
 }
 
-/** Rows checkpoints, columns datasets, cells headline metric ± CI (CMRC 2018: EM / F1), best per column in bold. */
+// ---------------------------------------------------------------------------------------------------------------
+// Significance marks (the comparison grid's: ★ best, ▼ significantly worse than the best, n.s.)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A run's standing in its dataset's column, as the grid marks it. */
+export type ColumnMark =
+  { mark: 'best' } | { mark: 'worse' | 'not-significant'; best: string; comparison: PairedComparison };
+
+/** The grid's mark text: "★ best", "▼ p=0.012" / "▼ p<0.001", "n.s. (p=0.34)". */
+export function columnMarkText(mark: ColumnMark): string {
+  if (mark.mark === 'best') return '★ best';
+  const p = mark.comparison.pValue;
+  if (mark.mark === 'worse') return `▼ ${p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`}`;
+  return `n.s. (p=${p.toFixed(2)})`;
+}
+
+function runKeyOf(run: BenchmarkRunRecord): string {
+  return `${keyOf(run.checkpoint)}\u0001${keyOf(run.dataset)}`;
+}
+
+/**
+ * Each run's mark, keyed by checkpoint and dataset: the best score of a column with two or more runs is "best"
+ * (ties all are); another run is "worse" when a paired test of it against the column's best (from
+ * `report.comparisons`, either way round) gives p < SIGNIFICANCE_LEVEL, else "not-significant". A run with no
+ * such test gets no mark.
+ */
+function columnMarks(report: BenchmarkReport): Map<string, ColumnMark> {
+  const columns = new Map<string, BenchmarkRunRecord[]>();
+  for (const run of report.runs) {
+    const d = keyOf(run.dataset);
+    columns.set(d, [...(columns.get(d) ?? []), run]);
+  }
+  const marks = new Map<string, ColumnMark>();
+  for (const [d, runs] of columns) {
+    if (runs.length < 2) continue;
+    const best = Math.max(...runs.map((r) => cellOf(r).score));
+    if (!Number.isFinite(best)) continue;
+    const bests = runs.filter((r) => cellOf(r).score === best);
+    const bestKeys = new Set(bests.map((r) => keyOf(r.checkpoint)));
+    for (const run of runs) {
+      const c = keyOf(run.checkpoint);
+      if (bestKeys.has(c)) {
+        marks.set(runKeyOf(run), { mark: 'best' });
+        continue;
+      }
+      const test = (report.comparisons ?? []).find((x) => {
+        if (keyOf(x.dataset) !== d) return false;
+        const [a, b] = [keyOf(x.a), keyOf(x.b)];
+        return (a === c && bestKeys.has(b)) || (b === c && bestKeys.has(a));
+      });
+      if (!test) continue;
+      const bestSide = keyOf(test.a) === c ? test.b : test.a;
+      marks.set(runKeyOf(run), {
+        mark: test.comparison.pValue < SIGNIFICANCE_LEVEL ? 'worse' : 'not-significant',
+        best: bestSide.name,
+        comparison: test.comparison,
+      });
+    }
+  }
+  return marks;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Markdown table layout
+// ---------------------------------------------------------------------------------------------------------------
+
+/** East Asian wide and fullwidth ranges (Unicode UAX #11 W and F): two columns in a monospace font. */
+const WIDE_RANGES: readonly [number, number][] = [
+  [0x1100, 0x115f],
+  [0x2e80, 0x303e],
+  [0x3041, 0x33ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe30, 0xfe4f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x1f300, 0x1f64f],
+  [0x1f900, 0x1f9ff],
+  [0x20000, 0x3fffd],
+];
+
+/** Columns a text takes in a monospace font: wide CJK characters count two, combining marks none. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if ((cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f))
+      continue;
+    width += WIDE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi) ? 2 : 1;
+  }
+  return width;
+}
+
+type Align = 'left' | 'right';
+
+/**
+ * A GFM table whose raw text lines up: every cell padded to its column's width, numeric columns right-aligned
+ * (`---:` in the delimiter row, padded on the left) so their digits and header line up in the file too.
+ */
+function markdownTable(
+  columns: readonly { header: string; align: Align }[],
+  rows: readonly string[][],
+): string[] {
+  const widths = columns.map((c, i) =>
+    Math.max(3, displayWidth(c.header), ...rows.map((r) => displayWidth(r[i]))),
+  );
+  const pad = (text: string, i: number): string => {
+    const fill = ' '.repeat(widths[i] - displayWidth(text));
+    return columns[i].align === 'right' ? fill + text : text + fill;
+  };
+  const line = (cells: readonly string[]): string => `| ${cells.map(pad).join(' | ')} |`;
+  const delimiter = columns.map((c, i) =>
+    c.align === 'right' ? `${'-'.repeat(widths[i] - 1)}:` : '-'.repeat(widths[i]),
+  );
+  return [line(columns.map((c) => c.header)), `| ${delimiter.join(' | ')} |`, ...rows.map(line)];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Markdown
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Rows checkpoints, columns datasets, cells headline metric ± CI (CMRC 2018: EM / F1), with the comparison grid's
+ * marks: best per column in bold with ★, ▼ and the p-value where a paired test against the column's best is
+ * significant, n.s. and the p-value where it is not. Numeric columns are right-aligned.
+ */
 export function reportToMarkdown(report: BenchmarkReport): string {
   const checkpoints = new Map<string, BenchmarkRunRecord['checkpoint']>();
   const datasets = new Map<string, BenchmarkRunRecord['dataset']>();
@@ -141,109 +272,117 @@ export function reportToMarkdown(report: BenchmarkReport): string {
   for (const run of report.runs) {
     checkpoints.set(keyOf(run.checkpoint), run.checkpoint);
     datasets.set(keyOf(run.dataset), run.dataset);
-    cells.set(`${keyOf(run.checkpoint)}\u0001${keyOf(run.dataset)}`, run);
+    cells.set(runKeyOf(run), run);
   }
   const datasetKeys = [...datasets.keys()];
-  const best = new Map<string, number>();
-  for (const d of datasetKeys) {
-    for (const c of checkpoints.keys()) {
+  const marks = columnMarks(report);
+  const used = new Set<ColumnMark['mark']>();
+  const scoreRows = [...checkpoints].map(([c, checkpoint]) => [
+    escapeCell(checkpoint.name),
+    ...datasetKeys.map((d) => {
       const run = cells.get(`${c}\u0001${d}`);
-      if (run) best.set(d, Math.max(best.get(d) ?? -Infinity, cellOf(run).score));
-    }
-  }
-  const header = datasetKeys.map((d) => {
-    const dataset = datasets.get(d)!;
-    const metric = dataset.task === 'qa' ? 'EM / F1' : METRIC_LABEL[HEADLINE_METRIC[dataset.task]];
-    return `${escapeCell(dataset.name)} (${metric})`;
-  });
+      if (!run) return '—';
+      const { text } = cellOf(run);
+      const mark = marks.get(runKeyOf(run));
+      if (!mark) return text;
+      used.add(mark.mark);
+      return mark.mark === 'best' ? `**${text}** ${columnMarkText(mark)}` : `${text} ${columnMarkText(mark)}`;
+    }),
+  ]);
+  const scoreColumns = [
+    { header: 'Checkpoint', align: 'left' as const },
+    ...datasetKeys.map((d) => {
+      const dataset = datasets.get(d)!;
+      const metric = dataset.task === 'qa' ? 'EM / F1' : METRIC_LABEL[HEADLINE_METRIC[dataset.task]];
+      return { header: `${escapeCell(dataset.name)} (${metric})`, align: 'right' as const };
+    }),
+  ];
   const lines: string[] = [
     '# Benchmark report',
     '',
     `Nezha Studio ${report.appVersion}, ${report.createdAt}.`,
     '',
-    `| Checkpoint | ${header.join(' | ')} |`,
-    `| --- | ${datasetKeys.map(() => '---').join(' | ')} |`,
+    ...markdownTable(scoreColumns, scoreRows),
   ];
-  // A cell is marked when a paired test against the column's best checkpoint gives p < SIGNIFICANCE_LEVEL.
-  const bestCheckpoints = new Map<string, Set<string>>();
-  for (const d of datasetKeys) {
-    const set = new Set<string>();
-    for (const c of checkpoints.keys()) {
-      const run = cells.get(`${c}\u0001${d}`);
-      if (run && cellOf(run).score === best.get(d)) set.add(c);
-    }
-    bestCheckpoints.set(d, set);
-  }
-  const significant = (c: string, d: string): boolean =>
-    (report.comparisons ?? []).some((x) => {
-      if (keyOf(x.dataset) !== d || x.comparison.pValue >= SIGNIFICANCE_LEVEL) return false;
-      const [a, b] = [keyOf(x.a), keyOf(x.b)];
-      const bests = bestCheckpoints.get(d)!;
-      return (a === c && bests.has(b)) || (b === c && bests.has(a));
-    });
-  let marked = false;
-  let bolded = false;
-  const runsPerDataset = new Map<string, number>();
-  for (const run of report.runs)
-    runsPerDataset.set(keyOf(run.dataset), (runsPerDataset.get(keyOf(run.dataset)) ?? 0) + 1);
-  for (const [c, checkpoint] of checkpoints) {
-    const row = datasetKeys.map((d) => {
-      const run = cells.get(`${c}\u0001${d}`);
-      if (!run) return '—';
-      const { text, score } = cellOf(run);
-      // Bold only where there is something to compare: two or more runs in the column.
-      const isBest = (runsPerDataset.get(d) ?? 0) > 1 && score === best.get(d) && Number.isFinite(score);
-      if (isBest) bolded = true;
-      if (isBest) return `**${text}**`;
-      if (significant(c, d)) {
-        marked = true;
-        return `${text} *`;
-      }
-      return text;
-    });
-    lines.push(`| ${escapeCell(checkpoint.name)} | ${row.join(' | ')} |`);
-  }
   const levels = [...new Set(report.runs.flatMap((r) => r.metrics.map((m) => m.ciLevel)))];
   const resamples = [...new Set(report.runs.flatMap((r) => r.metrics.map((m) => m.resamples)))];
+  const legend = [
+    used.has('best') && 'Bold and ★: best in its column.',
+    used.has('worse') &&
+      `▼: significantly worse than the column's best (paired test on the same examples, p < ${SIGNIFICANCE_LEVEL}: McNemar for accuracy, paired bootstrap for F1 / EM).`,
+    used.has('not-significant') &&
+      `n.s.: not significantly different from the column's best (p ≥ ${SIGNIFICANCE_LEVEL}).`,
+  ].filter(Boolean);
   lines.push(
     '',
-    `Scores × 100. ± is half the width of the ${levels.map((l) => `${Math.round(l * 1000) / 10} %`).join('/')} percentile-bootstrap interval over examples (${resamples.join('/')} resamples); the exact bounds are in the JSON and CSV exports.` +
-      (bolded ? ' Bold: best in its column.' : '') +
-      (marked
-        ? ` \\*: differs from the column's best at p < ${SIGNIFICANCE_LEVEL} (paired test on the same examples).`
-        : ''),
+    [
+      `Scores × 100. ± is half the width of the ${levels.map((l) => `${Math.round(l * 1000) / 10} %`).join('/')} percentile-bootstrap interval over examples (${resamples.join('/')} resamples); the exact bounds are in the JSON and CSV exports.`,
+      ...legend,
+    ].join(' '),
     '',
     '## Runs',
     '',
-    '| Checkpoint | Weights SHA-256 | Dataset | Dataset SHA-256 | n | Backend | Examples/s | Batch p50 (ms) | Batch p95 (ms) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...markdownTable(
+      [
+        { header: 'Checkpoint', align: 'left' },
+        { header: 'Weights SHA-256', align: 'left' },
+        { header: 'Dataset', align: 'left' },
+        { header: 'Dataset SHA-256', align: 'left' },
+        { header: 'n', align: 'right' },
+        { header: 'Backend', align: 'left' },
+        { header: 'Examples/s', align: 'right' },
+        { header: 'Batch p50 (ms)', align: 'right' },
+        { header: 'Batch p95 (ms)', align: 'right' },
+      ],
+      report.runs.map((run) => [
+        escapeCell(run.checkpoint.name),
+        `\`${run.checkpoint.sha256.slice(0, 16)}\``,
+        escapeCell(run.dataset.name),
+        `\`${run.dataset.sha256.slice(0, 16)}\``,
+        String(run.dataset.evaluated),
+        escapeCell(run.environment.backend + (run.environment.device ? ` (${run.environment.device})` : '')),
+        run.timing.examplesPerSecond.toFixed(1),
+        run.timing.batchLatencyMs.p50.toFixed(1),
+        run.timing.batchLatencyMs.p95.toFixed(1),
+      ]),
+    ),
   );
-  for (const run of report.runs) {
-    lines.push(
-      `| ${escapeCell(run.checkpoint.name)} | \`${run.checkpoint.sha256.slice(0, 16)}\` | ${escapeCell(run.dataset.name)} | \`${run.dataset.sha256.slice(0, 16)}\` | ${run.dataset.evaluated} | ${escapeCell(run.environment.backend + (run.environment.device ? ` (${run.environment.device})` : ''))} | ${run.timing.examplesPerSecond.toFixed(1)} | ${run.timing.batchLatencyMs.p50.toFixed(1)} | ${run.timing.batchLatencyMs.p95.toFixed(1)} |`,
-    );
-  }
   if (report.comparisons && report.comparisons.length > 0) {
     lines.push(
       '',
       '## Paired tests',
       '',
-      '| Dataset | A | B | Metric | A − B (95 % CI) | Test | p |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      ...markdownTable(
+        [
+          { header: 'Dataset', align: 'left' },
+          { header: 'A', align: 'left' },
+          { header: 'B', align: 'left' },
+          { header: 'Metric', align: 'left' },
+          { header: 'A − B (95 % CI)', align: 'right' },
+          { header: 'Test', align: 'left' },
+          { header: 'p', align: 'right' },
+        ],
+        report.comparisons.map(({ dataset, a, b, comparison: x }) => {
+          const scale = x.unit === 'fraction' ? 100 : 1;
+          const resolution = 2 / Math.max(1, x.resamples);
+          const p =
+            x.test === 'paired-bootstrap' && x.pValue < resolution
+              ? `< ${resolution}`
+              : x.pValue < 0.001
+                ? x.pValue.toExponential(1)
+                : x.pValue.toFixed(3);
+          return [
+            escapeCell(dataset.name),
+            escapeCell(a.name),
+            escapeCell(b.name),
+            METRIC_LABEL[x.metric] ?? x.metric,
+            `${fixed(scale * x.delta)} [${fixed(scale * x.deltaCi[0])}, ${fixed(scale * x.deltaCi[1])}]`,
+            x.test,
+            p,
+          ];
+        }),
+      ),
     );
-    for (const { dataset, a, b, comparison: x } of report.comparisons) {
-      const scale = x.unit === 'fraction' ? 100 : 1;
-      const resolution = 2 / Math.max(1, x.resamples);
-      const p =
-        x.test === 'paired-bootstrap' && x.pValue < resolution
-          ? `< ${resolution}`
-          : x.pValue < 0.001
-            ? x.pValue.toExponential(1)
-            : x.pValue.toFixed(3);
-      lines.push(
-        `| ${escapeCell(dataset.name)} | ${escapeCell(a.name)} | ${escapeCell(b.name)} | ${METRIC_LABEL[x.metric] ?? x.metric} | ${fixed(scale * x.delta)} [${fixed(scale * x.deltaCi[0])}, ${fixed(scale * x.deltaCi[1])}] | ${x.test} | ${p} |`,
-      );
-    }
   }
   const notes = report.runs.flatMap((run) =>
     [...run.notes, ...run.metrics.flatMap((m) => m.notes ?? [])].map(
@@ -281,6 +420,12 @@ export const CSV_COLUMNS = [
   'examples_per_second',
   'batch_latency_p50_ms',
   'batch_latency_p95_ms',
+  // The comparison grid's marks, on the headline metric's row (CMRC 2018: F1): ★ best, ▼ significantly worse
+  // than the column's best, n.s. not significantly different; with the best checkpoint, the test and its p-value.
+  'mark',
+  'versus_best',
+  'versus_best_test',
+  'versus_best_p',
 ] as const;
 
 function csvField(value: string | number): string {
@@ -288,11 +433,18 @@ function csvField(value: string | number): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** The CSV `mark` column's symbol for a grid mark. */
+const CSV_MARK: Record<ColumnMark['mark'], string> = { best: '★', worse: '▼', 'not-significant': 'n.s.' };
+
 /** One row per (run, metric), RFC 4180 quoting, CRLF line ends, full-precision numbers. */
 export function reportToCsv(report: BenchmarkReport): string {
   const rows: (string | number)[][] = [[...CSV_COLUMNS]];
+  const marks = columnMarks(report);
   for (const run of report.runs) {
+    const mark = marks.get(runKeyOf(run));
     for (const m of run.metrics) {
+      const marked = mark && m.metric === HEADLINE_METRIC[run.dataset.task] ? mark : undefined;
+      const versus = marked && marked.mark !== 'best' ? marked : undefined;
       rows.push([
         run.checkpoint.name,
         run.checkpoint.sha256,
@@ -314,6 +466,10 @@ export function reportToCsv(report: BenchmarkReport): string {
         run.timing.examplesPerSecond,
         run.timing.batchLatencyMs.p50,
         run.timing.batchLatencyMs.p95,
+        marked ? CSV_MARK[marked.mark] : '',
+        versus?.best ?? '',
+        versus?.comparison.test ?? '',
+        versus?.comparison.pValue ?? '',
       ]);
     }
   }

@@ -3,20 +3,24 @@
  * stored run can be re-scored without the model. Every number comes from shared/metrics' evaluators, with
  * bootstrap intervals over examples.
  */
+import { OffsetMap } from '../datasets/offsets';
 import type { BootstrapOptions } from '../metrics/bootstrap';
+import type { CluenerSentence } from '../metrics/cluener2020';
 import { cmrc2018Evaluate } from '../metrics/cmrc2018';
 import {
   compareAccuracy,
   compareCmrc2018,
   compareNer,
   evaluateClassification,
+  evaluateCluener,
   evaluateCmrc2018,
   evaluateMultipleChoice,
   evaluateNerSpans,
 } from '../metrics/evaluate';
-import { nerCountsFromSpans } from '../metrics/seqeval';
+import { nerCountsFromSpans, type SpanSentence } from '../metrics/seqeval';
 import type { MetricName, MetricResult, MetricTask, PairedComparison } from '../metrics/types';
 import type {
+  BenchmarkData,
   BenchmarkTask,
   ClassificationPrediction,
   ExamplePrediction,
@@ -56,22 +60,87 @@ function ofTask<T extends ExamplePrediction['task']>(
   return predictions as Extract<ExamplePrediction, { task: T }>[];
 }
 
-/** Metrics with bootstrap intervals for one run's predictions (all of one task, in dataset order). */
+/** NER spans as the seqeval span-list input: [type, start, endExclusive]. */
+function spanTuples(list: readonly NerPrediction['gold'][number][]): SpanSentence {
+  return list.map((s) => [s.label, s.start, s.end] as const);
+}
+
+export interface ScoreOptions extends BootstrapOptions {
+  /**
+   * The dataset the predictions were made on: its import format and its records (the BenchmarkData the run got).
+   * With format 'cluener' (an NER dataset read from CLUENER2020 JSON) the official CLUENER2020 score
+   * (`cluener-f1`, see shared/metrics/cluener2020.ts) is reported after the span-exact metrics; it compares entity
+   * strings, so it reads each prediction's text from `data.records[prediction.index]`. Other formats add nothing.
+   */
+  dataset?: { format: string; data: BenchmarkData };
+}
+
+/** Which extra NER scorers a dataset format gets, besides the span-exact seqeval metrics. */
+function usesCluenerScorer(
+  dataset: ScoreOptions['dataset'],
+): dataset is NonNullable<ScoreOptions['dataset']> {
+  return dataset?.format === 'cluener';
+}
+
+/** Each prediction's gold and predicted entities as [label, entity text], the way CLUENER's score.py reads them. */
+function cluenerSentences(
+  rows: readonly NerPrediction[],
+  data: BenchmarkData,
+): { gold: CluenerSentence[]; pred: CluenerSentence[] } {
+  if (data.task !== 'ner') {
+    throw new Error(
+      `Scoring an NER run with the CLUENER scorer, but the dataset passed in options.dataset is a ${data.task} dataset; pass the NER dataset the run was made on.`,
+    );
+  }
+  const gold: CluenerSentence[] = [];
+  const pred: CluenerSentence[] = [];
+  for (const p of rows) {
+    const record = data.records[p.index];
+    if (!record) {
+      throw new Error(
+        `CLUENER score: prediction ${p.index} (id ${JSON.stringify(p.id)}) has no record in the dataset (${data.records.length} records); pass the dataset the run was made on.`,
+      );
+    }
+    const text = new OffsetMap(record.text);
+    const entities = (spans: readonly NerPrediction['gold'][number][], side: string): CluenerSentence =>
+      spans.map((span) => {
+        if (span.start < 0 || span.end > text.codePointLength || span.end <= span.start) {
+          throw new Error(
+            `CLUENER score: example ${p.index} (id ${JSON.stringify(p.id)}): ${side} span [${span.start}, ${span.end}) does not fit its text of ${text.codePointLength} characters; pass the dataset the run was made on.`,
+          );
+        }
+        return [span.label, text.slice(span.start, span.end)] as const;
+      });
+    gold.push(entities(p.gold, 'gold'));
+    pred.push(entities(p.prediction, 'predicted'));
+  }
+  return { gold, pred };
+}
+
+/**
+ * Metrics with bootstrap intervals for one run's predictions (all of one task, in dataset order). NER: the
+ * span-exact seqeval metrics (micro-F1 first, the headline), then `cluener-f1` for CLUENER datasets (see
+ * ScoreOptions.dataset).
+ */
 export function scorePredictions(
   task: BenchmarkTask,
   predictions: readonly ExamplePrediction[],
-  options: BootstrapOptions = {},
+  options: ScoreOptions = {},
 ): MetricResult[] {
+  const { dataset, ...bootstrap } = options;
   switch (task) {
     case 'ner': {
       const rows = ofTask('ner', predictions);
-      const spans = (list: readonly { start: number; end: number; label: string }[]) =>
-        list.map((s) => [s.label, s.start, s.end] as const);
-      return evaluateNerSpans(
-        rows.map((p) => spans(p.gold)),
-        rows.map((p) => spans(p.prediction)),
-        options,
+      const metrics = evaluateNerSpans(
+        rows.map((p) => spanTuples(p.gold)),
+        rows.map((p) => spanTuples(p.prediction)),
+        bootstrap,
       ).metrics;
+      if (usesCluenerScorer(dataset)) {
+        const { gold, pred } = cluenerSentences(rows, dataset.data);
+        metrics.push(...evaluateCluener(gold, pred, bootstrap));
+      }
+      return metrics;
     }
     case 'classification':
     case 'pair': {
@@ -82,26 +151,12 @@ export function scorePredictions(
         METRIC_TASK[task] as 'sentence-classification' | 'pair-classification',
         labelled.map((p) => p.gold),
         labelled.map((p) => p.prediction),
-        options,
+        bootstrap,
       );
     }
     case 'qa': {
-      const rows = ofTask('qa', predictions);
-      // Question ids key the official script's dictionaries; fall back to positions if a file repeats ids.
-      const unique = new Set(rows.map((p) => p.id)).size === rows.length;
-      const key = (p: (typeof rows)[number]): string => (unique ? p.id : `${p.id}#${p.index}`);
-      const dataset = {
-        data: [
-          {
-            paragraphs: [
-              { qas: rows.map((p) => ({ id: key(p), answers: p.gold.map((text) => ({ text })) })) },
-            ],
-          },
-        ],
-      };
-      const answers: Record<string, string> = {};
-      for (const p of rows) answers[key(p)] = p.prediction;
-      return evaluateCmrc2018(dataset, answers, options).metrics;
+      const { dataset: cmrcDataset, answers } = cmrcInputs(ofTask('qa', predictions));
+      return evaluateCmrc2018(cmrcDataset, answers, bootstrap).metrics;
     }
     case 'mc': {
       const rows = ofTask('mc', predictions);
@@ -109,7 +164,7 @@ export function scorePredictions(
         evaluateMultipleChoice(
           rows.map((p) => p.gold),
           rows.map((p) => p.prediction),
-          { ...options, optionCounts: rows.map((p) => p.choices) },
+          { ...bootstrap, optionCounts: rows.map((p) => p.choices) },
         ),
       ];
     }
@@ -162,12 +217,10 @@ export function comparePredictions(
   sameExamples(a, b);
   switch (task) {
     case 'ner': {
-      const spans = (list: readonly { start: number; end: number; label: string }[]) =>
-        list.map((s) => [s.label, s.start, s.end] as const);
       const counts = (rows: NerPrediction[]) =>
         nerCountsFromSpans(
-          rows.map((p) => spans(p.gold)),
-          rows.map((p) => spans(p.prediction)),
+          rows.map((p) => spanTuples(p.gold)),
+          rows.map((p) => spanTuples(p.prediction)),
         );
       return compareNer(counts(ofTask('ner', a)), counts(ofTask('ner', b)), options);
     }

@@ -26,6 +26,13 @@ import {
   uniqueLabels,
   type ClassLabel,
 } from './classification';
+import {
+  cluenerCounts,
+  cluenerMacroF1FromSums,
+  cluenerScoreFromCounts,
+  type CluenerCountOptions,
+  type CluenerSentence,
+} from './cluener2020';
 import { cmrc2018Evaluate, type CmrcDataset, type CmrcEvaluation } from './cmrc2018';
 import {
   nerCounts,
@@ -206,6 +213,43 @@ export function evaluateNerSpans(
   options: BootstrapOptions = {},
 ): NerEvaluation {
   return evaluateNerCounts(nerCountsFromSpans(gold, pred), options);
+}
+
+/**
+ * CLUENER2020's official score (./cluener2020, score.py): the macro average over labels of the per-label F1 of
+ * entity-STRING sets, with a percentile-bootstrap interval over sentences (each resample recomputes the per-label
+ * sums and the macro average over the same fixed labels). Per-label rows are in `perClass`. Empty when there is
+ * no label to average over (no gold entity at all).
+ */
+export function evaluateCluener(
+  gold: readonly CluenerSentence[],
+  pred: readonly CluenerSentence[],
+  options: CluenerCountOptions & BootstrapOptions = {},
+): MetricResult[] {
+  const counts = cluenerCounts(gold, pred, options);
+  requireExamples(counts.sentences, 'CLUENER evaluation');
+  const T = counts.types.length;
+  if (T === 0) return [];
+  const score = cluenerScoreFromCounts(counts);
+  const perClass: PerClassScore[] = score.perLabel.map((l) => ({
+    label: l.label,
+    precision: l.precision,
+    recall: l.recall,
+    f1: l.f1,
+    support: l.tp + l.fn,
+    predicted: l.tp + l.fp,
+  }));
+  const boot = bootstrapCi(
+    sparseRows(counts.counts, 3 * T),
+    (sums) => cluenerMacroF1FromSums(sums, T),
+    options,
+  );
+  return [
+    toResult('ner', 'cluener-f1', 'fraction', boot, {
+      perClass,
+      notes: [...counts.warnings, ...score.warnings],
+    }),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ export * from './seqeval';
 export * from './classification';
 export * from './nltkTreebank';
 export * from './cmrc2018';
+export * from './cluener2020';
 export * from './evaluate';
 export * from './schema';
 export * from './agreement';

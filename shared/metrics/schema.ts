@@ -21,6 +21,7 @@ export const metricNameSchema = z.enum([
   'accuracy',
   'exact-match',
   'f1',
+  'cluener-f1',
 ]);
 const interval = z.tuple([z.number(), z.number()]);
 const count = z.number().int().nonnegative();

@@ -17,7 +17,9 @@ export type MetricName =
   | 'weighted-f1'
   | 'accuracy'
   | 'exact-match'
-  | 'f1';
+  | 'f1'
+  /** CLUENER2020's official score.py: macro average of per-label F1 over entity-string sets. */
+  | 'cluener-f1';
 
 export interface PerClassScore {
   label: string;
