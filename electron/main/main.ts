@@ -93,7 +93,11 @@ export async function startApp(): Promise<void> {
 
   applySessionSecurity(session.defaultSession);
   protocol.handle(appSchemePrivileges.scheme, (request) =>
-    appProtocolResponse(request, { rendererDir: paths.renderer, library: services.checkpoints }),
+    appProtocolResponse(request, {
+      rendererDir: paths.renderer,
+      library: services.checkpoints,
+      benchmarkData: services.benchmarkData,
+    }),
   );
   handleRequests(
     ipcMain,

@@ -6,6 +6,7 @@
  *   GET  /<file>                 the built renderer (rendererDir)
  *   POST /api/<channel>          JSON body → {ok:true,result} | {ok:false,error} (400/403/404/500; a cancelled job is 200 + ok:false, code "cancelled")
  *   GET  /files/checkpoints/<id>/<file>   checkpoint bytes, with Range (206/416)
+ *   GET  /files/datasets/<id>/benchmark.json   a dataset's benchmark data file (ETag: its SHA-256)
  *   WS   /events                 {channel, payload} messages for event channels
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -17,7 +18,12 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { IpcErrorPayload, IpcResult } from '../../shared/ipc';
-import { checkpointFileResponse, parseCheckpointFilePath } from '../files/checkpointFiles';
+import { checkpointFileResponse, parseCheckpointFilePath, type FileResponse } from '../files/checkpointFiles';
+import {
+  benchmarkDataFileResponse,
+  datasetFilesPrefix,
+  parseBenchmarkDataFilePath,
+} from '../files/datasetFiles';
 import { mimeTypeFor } from '../files/mime';
 import { resolveStaticFile } from '../files/staticFiles';
 import { dispatchRequest, httpStatusFor, toErrorPayload } from '../ipc/dispatch';
@@ -228,14 +234,32 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     const parsed = parseCheckpointFilePath(rest);
     if (!parsed)
       return sendError(response, 404, 'not-found', `No checkpoint file at /files/checkpoints/${rest}`);
-    try {
-      const file = checkpointFileResponse(
+    sendFile(response, () =>
+      checkpointFileResponse(
         services.checkpoints,
         parsed.id,
         parsed.file,
         request.headers.range,
         request.method,
-      );
+      ),
+    );
+  }
+
+  function handleDatasetFile(request: IncomingMessage, response: ServerResponse, rest: string) {
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return sendError(response, 405, 'bad-request', 'Use GET for files');
+    const datasetId = parseBenchmarkDataFilePath(rest);
+    if (datasetId === null)
+      return sendError(response, 404, 'not-found', `No dataset file at ${datasetFilesPrefix}${rest}`);
+    sendFile(response, () =>
+      benchmarkDataFileResponse(services.benchmarkData, datasetId, request.headers.range, request.method),
+    );
+  }
+
+  /** Checkpoint and dataset bytes alike: the file's status and headers, then its stream. */
+  function sendFile(response: ServerResponse, open: () => FileResponse) {
+    try {
+      const file = open();
       response.writeHead(file.status, { ...headers, ...file.headers, 'Cache-Control': 'no-cache' });
       if (file.body) file.body.pipe(response);
       else response.end();
@@ -276,6 +300,8 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         return handleApi(request, response, decodeURIComponent(path.slice('/api/'.length)));
       if (path.startsWith('/files/checkpoints/'))
         return handleFile(request, response, path.slice('/files/checkpoints/'.length));
+      if (path.startsWith(datasetFilesPrefix))
+        return handleDatasetFile(request, response, path.slice(datasetFilesPrefix.length));
       if (path === '/events')
         return sendError(response, 426, 'bad-request', '/events is a WebSocket endpoint');
       if (request.method !== 'GET' && request.method !== 'HEAD')

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { annotatorNameSchema, defaultSettings, type AppInfo } from '../../shared/ipc';
 import { AnnotationService } from './annotations';
+import { BenchmarkDataFiles } from './benchmarkData';
 import { BenchmarkRunStore } from './benchmarkRuns';
 import { CheckpointLibrary } from './checkpoints';
 import { databaseFileName, openDatabase, schemaVersion } from './database';
@@ -38,6 +39,8 @@ export interface Services {
   readonly review: ReviewService;
   /** Stored benchmark runs: predictions, metrics and records (issue 6). */
   readonly benchmarkRuns: BenchmarkRunStore;
+  /** Datasets as benchmark data files, hashed and cached under the data dir (served to the worker). */
+  readonly benchmarkData: BenchmarkDataFiles;
   readonly jobs: JobRegistry;
   /** Dataset-store writes go through this queue so they never meet an import's open transaction. */
   readonly writes: WriteQueue;
@@ -89,6 +92,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     annotations,
     review: new ReviewService(db, annotations),
     benchmarkRuns: new BenchmarkRunStore(db),
+    benchmarkData: new BenchmarkDataFiles(db, datasetStore, join(options.dataDir, 'cache', 'benchmark-data')),
     jobs,
     writes: new WriteQueue(),
     startupProblems,

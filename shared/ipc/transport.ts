@@ -1,6 +1,6 @@
 /**
  * The renderer's view of the main side: one transport interface, implemented by the Electron preload
- * bridge and the serve-mode client, and the path checkpoint file bytes are served under on both.
+ * bridge and the serve-mode client, and the paths checkpoint and benchmark data bytes are served under on both.
  */
 import type { EventChannel } from './events';
 
@@ -11,6 +11,14 @@ import type { EventChannel } from './events';
 export function checkpointFilePath(checkpointId: string, file: string): string {
   const encodedFile = file.split('/').map(encodeURIComponent).join('/');
   return `/files/checkpoints/${encodeURIComponent(checkpointId)}/${encodedFile}`;
+}
+
+/**
+ * The path (same on both transports) a dataset's benchmark data file is served under (see
+ * `benchmarks.prepareData`): `/files/datasets/<id>/benchmark.json`.
+ */
+export function benchmarkDataFilePath(datasetId: string): string {
+  return `/files/datasets/${encodeURIComponent(datasetId)}/benchmark.json`;
 }
 
 /**

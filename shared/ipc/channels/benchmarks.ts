@@ -1,13 +1,25 @@
 import { z } from 'zod';
 import { examplePredictionSchema } from '../../benchmark/predictionsFile';
 import type { ExamplePrediction } from '../../benchmark/types';
-import type { BenchmarkRunSummary, OpenedBenchmarkRunResult } from '../records/benchmarkRuns';
+import type {
+  BenchmarkRunSummary,
+  OpenedBenchmarkRunResult,
+  PreparedBenchmarkData,
+} from '../records/benchmarkRuns';
 import { datasetTaskSchema } from '../records/datasets';
 import { idSchema, none } from './primitives';
 
 const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits (SHA-256)');
 
 export const benchmarksChannels = {
+  /**
+   * Builds (or reuses, while the dataset is unchanged) the dataset's benchmark data file and hashes it on the
+   * main side; the worker fetches the bytes from the returned path.
+   */
+  'benchmarks.prepareData': {
+    request: z.object({ datasetId: idSchema }).strict(),
+    response: {} as PreparedBenchmarkData,
+  },
   /** Finds the run with this identity (finished → returned, interrupted → resumed) or starts a new one. */
   'benchmarks.open': {
     request: z
