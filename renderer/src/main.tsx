@@ -10,10 +10,13 @@ import { createApi } from './api/client';
 import { pickTransport } from './api/transports/pick';
 import { createInferenceClient } from './inference/ui/client';
 import { startRouterSync } from './state/router';
+import { useSettings } from './state/settings';
 import { trackProgress, useRuntime } from './state/runtime';
 import type { AppServices } from './state/services';
 import { ServicesContext } from './state/services';
 import { useToasts } from './state/toasts';
+import type { ViewStoreDeps } from './state/viewStore';
+import { BenchmarkStore, createBenchmarkStore } from './views/benchmark/store';
 import './styles.css';
 
 const toast = useToasts.getState().push;
@@ -29,6 +32,14 @@ api.on('main.error', (event) => toast({ kind: 'error', title: event.message, det
 api.on('progress', trackProgress);
 
 const services: AppServices = { api, inference: createInferenceClient(), hostKind: kind };
+const storeDeps: ViewStoreDeps = {
+  api,
+  inference: services.inference,
+  settings: () => useSettings.getState().settings,
+  toast,
+};
+// View stores: created once with the app's dependencies, handed to the views through context.
+const benchmarkStore = createBenchmarkStore(storeDeps);
 startRouterSync();
 
 const root = document.getElementById('root');
@@ -36,7 +47,9 @@ if (!root) throw new Error('index.html has no #root element: the renderer build 
 createRoot(root).render(
   <StrictMode>
     <ServicesContext.Provider value={services}>
-      <App />
+      <BenchmarkStore.Provider value={benchmarkStore}>
+        <App />
+      </BenchmarkStore.Provider>
     </ServicesContext.Provider>
   </StrictMode>,
 );

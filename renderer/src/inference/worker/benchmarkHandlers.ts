@@ -109,6 +109,7 @@ export function createBenchmarkHandlers(
           request.dataSha256,
           request.plan.task,
           options,
+          controller.signal,
         );
         let pending: ExamplePrediction[] = [];
         const result = await runBenchmark({
