@@ -74,6 +74,11 @@ export function createHandlers(services: Services, host: HostCapabilities = {}):
       services.review.examples({ ...request, offset: request.offset ?? 0, limit: request.limit ?? 50 }),
     'review.adjudicate': (request) => services.writes.run(() => services.review.adjudicate(request)),
     'review.acceptAgreeing': (request) => services.writes.run(() => services.review.acceptAgreeing(request)),
+    'benchmarks.prepareData': ({ datasetId }) => {
+      // The UI gets what the file is, not where it lies on disk.
+      const { file: _file, ...prepared } = services.benchmarkData.prepare(datasetId);
+      return prepared;
+    },
     'benchmarks.open': (request) => services.writes.run(() => services.benchmarkRuns.open(request)),
     'benchmarks.savePredictions': ({ runId, predictions }) =>
       services.writes.run(() => {

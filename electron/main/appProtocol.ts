@@ -1,13 +1,19 @@
 /**
- * The app:// protocol: the app's pages (out/renderer) and checkpoint file bytes
- * (`app://nezha/files/checkpoints/<id>/<file>`, with Range) from one privileged origin, so the page,
- * its WASM and the weights are all same-origin under COOP/COEP. Training run bytes travel the other way on
+ * The app:// protocol: the app's pages (out/renderer), checkpoint file bytes
+ * (`app://nezha/files/checkpoints/<id>/<file>`, with Range) and benchmark data files
+ * (`app://nezha/files/datasets/<id>/benchmark.json`) from one privileged origin, so the page, its WASM,
+ * the weights and the data are all same-origin under COOP/COEP. Training run bytes travel the other way on
  * the same origin: the worker PUTs `app://nezha/files/training/<runId>/state?step=N` and
  * `.../output/<file>` (streamed from request.body) and GETs the state back to resume.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { checkpointFileResponse, parseCheckpointFilePath } from '../files/checkpointFiles';
+import { checkpointFileResponse, parseCheckpointFilePath, type FileResponse } from '../files/checkpointFiles';
+import {
+  benchmarkDataFileResponse,
+  datasetFilesPrefix,
+  parseBenchmarkDataFilePath,
+} from '../files/datasetFiles';
 import { mimeTypeFor } from '../files/mime';
 import { resolveStaticFile } from '../files/staticFiles';
 import {
@@ -21,6 +27,7 @@ import { appHost, appScheme } from '../ipc/channels';
 import { toErrorPayload, httpStatusFor } from '../ipc/dispatch';
 import { isAppUrl } from '../ipc/sender';
 import { securityHeaders } from '../security/csp';
+import type { BenchmarkDataFiles } from '../services/benchmarkData';
 import type { CheckpointLibrary } from '../services/checkpoints';
 import type { TrainingRunStore } from '../services/trainingRuns';
 import { electronContentSecurityPolicy } from './windowOptions';
@@ -47,10 +54,29 @@ function errorResponse(status: number, message: string, headers: Record<string, 
   });
 }
 
+/** A file's bytes as a Response; a service error (unknown id, missing file) as its status and message. */
+function fileResponse(open: () => FileResponse, headers: Record<string, string>): Response {
+  try {
+    const file = open();
+    const body = file.body ? (Readable.toWeb(file.body) as ReadableStream<Uint8Array>) : null;
+    return new Response(body, { status: file.status, headers: { ...headers, ...file.headers } });
+  } catch (error) {
+    const payload = toErrorPayload('files', error);
+    return errorResponse(httpStatusFor(payload.code), payload.message, headers);
+  }
+}
+
+/** What the app:// pages and file routes read from. */
+export interface AppProtocolContext {
+  rendererDir: string;
+  library: CheckpointLibrary;
+  benchmarkData: BenchmarkDataFiles;
+}
+
 /** Answer one app:// request. Pure apart from file reads, so it is tested with plain Requests. */
 export function appProtocolResponse(
   request: Request,
-  context: { rendererDir: string; library: CheckpointLibrary },
+  context: AppProtocolContext,
 ): Response {
   const headers = securityHeaders(electronContentSecurityPolicy);
   const url = new URL(request.url);
@@ -63,20 +89,31 @@ export function appProtocolResponse(
   if (url.pathname.startsWith(filesPrefix)) {
     const parsed = parseCheckpointFilePath(url.pathname.slice(filesPrefix.length));
     if (!parsed) return errorResponse(404, `No checkpoint file at ${url.pathname}`, headers);
-    try {
-      const file = checkpointFileResponse(
-        context.library,
-        parsed.id,
-        parsed.file,
-        request.headers.get('range'),
-        request.method,
-      );
-      const body = file.body ? (Readable.toWeb(file.body) as ReadableStream<Uint8Array>) : null;
-      return new Response(body, { status: file.status, headers: { ...headers, ...file.headers } });
-    } catch (error) {
-      const payload = toErrorPayload('files', error);
-      return errorResponse(httpStatusFor(payload.code), payload.message, headers);
-    }
+    return fileResponse(
+      () =>
+        checkpointFileResponse(
+          context.library,
+          parsed.id,
+          parsed.file,
+          request.headers.get('range'),
+          request.method,
+        ),
+      headers,
+    );
+  }
+  if (url.pathname.startsWith(datasetFilesPrefix)) {
+    const datasetId = parseBenchmarkDataFilePath(url.pathname.slice(datasetFilesPrefix.length));
+    if (datasetId === null) return errorResponse(404, `No dataset file at ${url.pathname}`, headers);
+    return fileResponse(
+      () =>
+        benchmarkDataFileResponse(
+          context.benchmarkData,
+          datasetId,
+          request.headers.get('range'),
+          request.method,
+        ),
+      headers,
+    );
   }
 
   const resolved = resolveStaticFile(context.rendererDir, url.pathname);
@@ -142,7 +179,7 @@ export async function appTrainingFileResponse(
 /** What protocol.handle answers with: training run files, and appProtocolResponse for everything else. */
 export function handleAppRequest(
   request: Request,
-  context: { rendererDir: string; library: CheckpointLibrary; trainingRuns: TrainingRunStore },
+  context: AppProtocolContext & { trainingRuns: TrainingRunStore },
 ): Response | Promise<Response> {
   if (new URL(request.url).pathname.startsWith(trainingFilesPrefix))
     return appTrainingFileResponse(request, context.trainingRuns);

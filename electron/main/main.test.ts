@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -75,7 +76,7 @@ describe('main window options', () => {
 describe('app:// protocol', () => {
   let dir: string;
   let services: Services;
-  let context: { rendererDir: string; library: Services['checkpoints'] };
+  let context: Parameters<typeof appProtocolResponse>[1];
   const demo = 'builtin-nezha-tiny-token-classification';
   const weights = readFileSync(
     resolve(__dirname, '../../resources/checkpoints/nezha-tiny-token-classification/model.safetensors'),
@@ -91,7 +92,11 @@ describe('app:// protocol', () => {
       resourcesDir: resolve(__dirname, '../../resources'),
       host: 'electron',
     });
-    context = { rendererDir: join(dir, 'renderer'), library: services.checkpoints };
+    context = {
+      rendererDir: join(dir, 'renderer'),
+      library: services.checkpoints,
+      benchmarkData: services.benchmarkData,
+    };
   });
   afterAll(() => {
     services.close();
@@ -129,6 +134,23 @@ describe('app:// protocol', () => {
       context,
     );
     expect(beyond.status).toBe(416);
+  });
+
+  it("serves a dataset's benchmark data file with its SHA-256 as ETag, 404 for an unknown dataset", async () => {
+    const heldout = services.datasetStore.list().find((d) => d.name.includes('held-out'))!;
+    const prepared = services.benchmarkData.prepare(heldout.id);
+    const response = appProtocolResponse(new Request(`app://nezha${prepared.path}`), context);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toBe(`"${prepared.sha256}"`);
+    expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(prepared.sha256);
+    const unknown = appProtocolResponse(
+      new Request('app://nezha/files/datasets/nope/benchmark.json'),
+      context,
+    );
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toMatch(/nope does not exist/);
   });
 
   it('refuses traversal and foreign hosts', async () => {

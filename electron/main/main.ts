@@ -97,6 +97,7 @@ export async function startApp(): Promise<void> {
       rendererDir: paths.renderer,
       library: services.checkpoints,
       trainingRuns: services.trainingRuns,
+      benchmarkData: services.benchmarkData,
     }),
   );
   handleRequests(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
@@ -224,6 +225,43 @@ describe('serve host', () => {
       const response = await raw(path, { cookie: cookie() });
       expect(response.status, path).toBe(404);
       expect(JSON.parse(response.body.toString())).toMatchObject({ ok: false });
+    }
+  });
+
+  it("serves a dataset's benchmark data file with the token: the bytes hash to prepareData's sha256", async () => {
+    const heldout = host.services.datasetStore.list().find((d) => d.name.includes('held-out'))!;
+    const prepared = (await (await api('benchmarks.prepareData', { datasetId: heldout.id })).json()) as {
+      ok: true;
+      result: { path: string; sha256: string; bytes: number; count: number };
+    };
+    expect(prepared.ok).toBe(true);
+    const { path, sha256, bytes, count } = prepared.result;
+    expect(path).toBe(`/files/datasets/${heldout.id}/benchmark.json`);
+    expect(count).toBe(heldout.exampleCount);
+
+    expect((await raw(path)).status).toBe(401);
+    expect((await raw(path, { cookie: 'nezha_token=wrong' })).status).toBe(401);
+    const file = await raw(path, { authorization: `Bearer ${host.token}` });
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(file.headers.etag).toBe(`"${sha256}"`);
+    expect(file.body.length).toBe(bytes);
+    expect(createHash('sha256').update(file.body).digest('hex')).toBe(sha256);
+    expect(JSON.parse(file.body.toString('utf8'))).toMatchObject({ task: 'ner' });
+    // The same byte path as checkpoint files: Range works too.
+    const head = await raw(path, { cookie: cookie(), range: 'bytes=0-9' });
+    expect(head.status).toBe(206);
+    expect(head.body.equals(file.body.subarray(0, 10))).toBe(true);
+
+    for (const missing of [
+      '/files/datasets/no-such-dataset/benchmark.json',
+      `/files/datasets/${heldout.id}/other.json`,
+      `/files/datasets/${heldout.id}/../benchmark.json`,
+      '/files/datasets/benchmark.json',
+    ]) {
+      const response = await raw(missing, { cookie: cookie() });
+      expect(response.status, missing).toBe(404);
+      expect(JSON.parse(response.body.toString())).toMatchObject({ ok: false, error: { code: 'not-found' } });
     }
   });
 

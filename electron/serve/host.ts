@@ -9,6 +9,7 @@
  *   PUT  /files/training/<runId>/state?step=N     a training state snapshot, streamed to disk (413 over the limit)
  *   GET  /files/training/<runId>/state            the saved state, with Range, to resume
  *   PUT  /files/training/<runId>/output/<file>    one file of the finished HF folder
+ *   GET  /files/datasets/<id>/benchmark.json   a dataset's benchmark data file (ETag: its SHA-256)
  *   WS   /events                 {channel, payload} messages for event channels
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -20,7 +21,12 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { IpcErrorPayload, IpcResult } from '../../shared/ipc';
-import { checkpointFileResponse, parseCheckpointFilePath } from '../files/checkpointFiles';
+import { checkpointFileResponse, parseCheckpointFilePath, type FileResponse } from '../files/checkpointFiles';
+import {
+  benchmarkDataFileResponse,
+  datasetFilesPrefix,
+  parseBenchmarkDataFilePath,
+} from '../files/datasetFiles';
 import { mimeTypeFor } from '../files/mime';
 import { resolveStaticFile } from '../files/staticFiles';
 import {
@@ -245,14 +251,32 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     const parsed = parseCheckpointFilePath(rest);
     if (!parsed)
       return sendError(response, 404, 'not-found', `No checkpoint file at /files/checkpoints/${rest}`);
-    try {
-      const file = checkpointFileResponse(
+    sendFile(response, () =>
+      checkpointFileResponse(
         services.checkpoints,
         parsed.id,
         parsed.file,
         request.headers.range,
         request.method,
-      );
+      ),
+    );
+  }
+
+  function handleDatasetFile(request: IncomingMessage, response: ServerResponse, rest: string) {
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return sendError(response, 405, 'bad-request', 'Use GET for files');
+    const datasetId = parseBenchmarkDataFilePath(rest);
+    if (datasetId === null)
+      return sendError(response, 404, 'not-found', `No dataset file at ${datasetFilesPrefix}${rest}`);
+    sendFile(response, () =>
+      benchmarkDataFileResponse(services.benchmarkData, datasetId, request.headers.range, request.method),
+    );
+  }
+
+  /** Checkpoint and dataset bytes alike: the file's status and headers, then its stream. */
+  function sendFile(response: ServerResponse, open: () => FileResponse) {
+    try {
+      const file = open();
       response.writeHead(file.status, { ...headers, ...file.headers, 'Cache-Control': 'no-cache' });
       if (file.body) file.body.pipe(response);
       else response.end();
@@ -345,6 +369,8 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       if (path.startsWith('/files/checkpoints/'))
         return handleFile(request, response, path.slice('/files/checkpoints/'.length));
       if (path.startsWith(trainingFilesPrefix)) return handleTrainingFile(request, response, url);
+      if (path.startsWith(datasetFilesPrefix))
+        return handleDatasetFile(request, response, path.slice(datasetFilesPrefix.length));
       if (path === '/events')
         return sendError(response, 426, 'bad-request', '/events is a WebSocket endpoint');
       if (request.method !== 'GET' && request.method !== 'HEAD')

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { annotatorNameSchema, defaultSettings, type AppInfo } from '../../shared/ipc';
 import { AnnotationService } from './annotations';
+import { BenchmarkDataFiles } from './benchmarkData';
 import { BenchmarkRunStore } from './benchmarkRuns';
 import { CheckpointLibrary } from './checkpoints';
 import { databaseFileName, openDatabase, schemaVersion } from './database';
@@ -41,6 +42,8 @@ export interface Services {
   readonly benchmarkRuns: BenchmarkRunStore;
   /** The Train view's runs on disk; their state and output bytes arrive over the file routes (issue 7). */
   readonly trainingRuns: TrainingRunStore;
+  /** Datasets as benchmark data files, hashed and cached under the data dir (served to the worker). */
+  readonly benchmarkData: BenchmarkDataFiles;
   readonly jobs: JobRegistry;
   /** Dataset-store writes go through this queue so they never meet an import's open transaction. */
   readonly writes: WriteQueue;
@@ -92,6 +95,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     review: new ReviewService(db, annotations),
     benchmarkRuns: new BenchmarkRunStore(db),
     trainingRuns: new TrainingRunStore(options.dataDir, { maxFileBytes: options.maxTrainingFileBytes }),
+    benchmarkData: new BenchmarkDataFiles(db, datasetStore, join(options.dataDir, 'cache', 'benchmark-data')),
     jobs,
     writes: new WriteQueue(),
     startupProblems,

@@ -1,9 +1,11 @@
 /**
  * The worker's benchmark methods in Node over a MessageChannel, as the worker serves them: the fixture
  * token-classification checkpoint served by the real serve host, inspected from its headers (the head check's
- * input and the weight hash), then run with shared/benchmark's runner on the CPU backend. Each chunk's
- * predictions must arrive in progress messages (what the UI stores), a resumed run must skip exactly the
- * stored examples and give the same predictions, and cancel must stop it.
+ * input and the weight hash), then run with shared/benchmark's runner on the CPU backend over the benchmark data
+ * file the host builds for an imported dataset (the worker fetches it; a file whose hash is not the one the UI
+ * was told is refused). Each chunk's predictions must arrive in progress messages (what the UI stores), a
+ * resumed run must skip exactly the stored examples and give the same predictions, cancel must stop it, and
+ * scoring in the worker must be shared/benchmark's scorePredictions.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,9 +15,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServeHost, type ServeHost } from '../../electron/serve/host';
-import { checkHeadCompatibility, datasetLabelsOf } from '../../shared/benchmark/compatibility';
+import { checkHeadCompatibility } from '../../shared/benchmark/compatibility';
+import { scorePredictions } from '../../shared/benchmark/score';
 import type { BenchmarkData, ExamplePrediction } from '../../shared/benchmark/types';
-import { checkpointFilePath, type CheckpointRecord } from '../../shared/ipc';
+import { checkpointFilePath, type CheckpointRecord, type PreparedBenchmarkData } from '../../shared/ipc';
 import { createBenchmarkHandlers } from '../../renderer/src/inference/worker/benchmarkHandlers';
 import { createModelHandlers } from '../../renderer/src/inference/worker/modelHandlers';
 import type { CheckpointFileUrl } from '../../renderer/src/inference/common/protocol';
@@ -31,8 +34,9 @@ const fixture = join(root, 'fixtures/nezha-tiny/token-classification');
 let dir: string;
 let host: ServeHost;
 let checkpoint: CheckpointRecord;
+let prepared: PreparedBenchmarkData;
 
-const data: BenchmarkData = {
+const data: BenchmarkData & { task: 'ner' } = {
   task: 'ner',
   records: [
     {
@@ -62,6 +66,19 @@ const data: BenchmarkData = {
   ],
 };
 
+/** The records as a char-per-line BIO file, the way a person imports a NER split. */
+function charPerLine(records: (typeof data)['records']): string {
+  return records
+    .map((r) => {
+      const tags = [...r.text].map(() => 'O');
+      for (const s of r.spans)
+        for (let i = s.start; i < s.end; i++) tags[i] = `${i === s.start ? 'B' : 'I'}-${s.label}`;
+      return [...r.text].map((c, i) => `${c} ${tags[i]}`).join('\n');
+    })
+    .join('\n\n')
+    .concat('\n');
+}
+
 beforeAll(async () => {
   await tf.setBackend('cpu');
   dir = mkdtempSync(join(tmpdir(), 'nezha-bench-worker-'));
@@ -74,6 +91,17 @@ beforeAll(async () => {
     resourcesDir: join(root, 'resources'),
   });
   checkpoint = await host.services.checkpoints.import(fixture, 'tiny NER');
+  writeFileSync(join(dir, 'six.txt'), charPerLine(data.records));
+  const dataset = await host.services.datasetStore.import({
+    path: join(dir, 'six.txt'),
+    format: 'char-per-line',
+  });
+  const response = await fetch(`${host.origin}/api/benchmarks.prepareData`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ datasetId: dataset.dataset.id }),
+  });
+  prepared = ((await response.json()) as { result: PreparedBenchmarkData }).result;
 });
 afterAll(async () => {
   await host?.close();
@@ -114,7 +142,7 @@ describe('worker benchmark methods', () => {
         task: 'ner',
         config: inspected.config,
         tensors: inspected.tensors,
-        datasetLabels: datasetLabelsOf(data),
+        datasetLabels: prepared.labels,
       });
       if (!check.ok) throw new Error(check.reasons.join('; '));
       const refused = checkHeadCompatibility({
@@ -138,10 +166,10 @@ describe('worker benchmark methods', () => {
           {
             modelId: checkpoint.id,
             plan: check.plan,
-            data,
+            dataUrl: `${host.origin}${prepared.path}`,
+            dataSha256: prepared.sha256,
             completed,
             settings: { maxBatchSize: 2 },
-            resamples: 100,
             jobId,
           },
           {
@@ -160,7 +188,18 @@ describe('worker benchmark methods', () => {
       expect(full.result.resumed).toBe(0);
       expect(full.result.timing.examples).toBe(6);
       expect(full.result.timing.batches).toBeGreaterThanOrEqual(3);
-      const f1 = full.result.metrics.find((m) => m.metric === 'micro-f1')!;
+      // The file the worker read holds the imported records: gold spans as written above.
+      expect(full.result.predictions.map((p) => (p.task === 'ner' ? p.gold : null))).toEqual(
+        data.records.map((r) => r.spans),
+      );
+      const metrics = await caller.call('benchmarkScore', {
+        task: 'ner',
+        predictions: full.result.predictions,
+        resamples: 100,
+        seed: 1,
+      });
+      expect(metrics).toEqual(scorePredictions('ner', full.result.predictions, { resamples: 100, seed: 1 }));
+      const f1 = metrics.find((m) => m.metric === 'micro-f1')!;
       expect(f1.n).toBe(6);
       expect(f1.ci[0]).toBeLessThanOrEqual(f1.value);
 
@@ -170,6 +209,17 @@ describe('worker benchmark methods', () => {
       expect(resumed.streamed.map((p) => p.index).sort()).toEqual([1, 3, 5]);
       const spans = (ps: ExamplePrediction[]) => ps.map((p) => (p.task === 'ner' ? p.prediction : null));
       expect(spans(resumed.result.predictions)).toEqual(spans(full.result.predictions));
+
+      // A data file other than the one the UI was told about (the dataset was edited since) is refused.
+      await expect(
+        caller.call('benchmarkRun', {
+          modelId: checkpoint.id,
+          plan: check.plan,
+          dataUrl: `${host.origin}${prepared.path}`,
+          dataSha256: '0'.repeat(64),
+          completed: [],
+        }),
+      ).rejects.toThrow(/The dataset changed since it was checked/);
 
       let cancelled = false;
       const stopping = run([], 'bench-job', () => {

@@ -17,6 +17,7 @@ import { createSettingsStore, SettingsStore } from './state/settings';
 import { useToasts } from './state/toasts';
 import type { ViewStoreDeps } from './state/viewStore';
 import { AnnotateStore, createAnnotateStore } from './views/annotate/store';
+import { BenchmarkStore, createBenchmarkStore } from './views/benchmark/store';
 import { createTrainStore, TrainStore } from './views/train/trainStore';
 import './styles.css';
 
@@ -50,9 +51,11 @@ createRoot(root).render(
     <ServicesContext.Provider value={services}>
       <SettingsStore.Provider value={settingsStore}>
         <AnnotateStore.Provider value={createAnnotateStore(storeDeps)}>
-          <TrainStore.Provider value={createTrainStore(storeDeps)}>
-            <App />
-          </TrainStore.Provider>
+          <BenchmarkStore.Provider value={createBenchmarkStore(storeDeps)}>
+            <TrainStore.Provider value={createTrainStore(storeDeps)}>
+              <App />
+            </TrainStore.Provider>
+          </BenchmarkStore.Provider>
         </AnnotateStore.Provider>
       </SettingsStore.Provider>
     </ServicesContext.Provider>

@@ -11,5 +11,6 @@ export * from './score';
 export * from './hash';
 export * from './report';
 export * from './predictionsFile';
+export * from './orchestrator';
 export { tfjsModelRunner } from './tfjsRunner';
 export * from './schema';

@@ -1,7 +1,7 @@
 /**
  * The renderer's view of the main side: one transport interface, implemented by the Electron preload
- * bridge and the serve-mode client, and the paths file bytes travel under on both (checkpoint weights down,
- * training state and trained folders up).
+ * bridge and the serve-mode client, and the paths file bytes travel under on both (checkpoint weights and
+ * benchmark data down, training state and trained folders up).
  */
 import type { EventChannel } from './events';
 
@@ -21,6 +21,14 @@ export function checkpointFilePath(checkpointId: string, file: string): string {
  */
 export function trainingRunFilesPath(runId: string): string {
   return `/files/training/${encodeURIComponent(runId)}`;
+}
+
+/**
+ * The path (same on both transports) a dataset's benchmark data file is served under (see
+ * `benchmarks.prepareData`): `/files/datasets/<id>/benchmark.json`.
+ */
+export function benchmarkDataFilePath(datasetId: string): string {
+  return `/files/datasets/${encodeURIComponent(datasetId)}/benchmark.json`;
 }
 
 /**

@@ -9,7 +9,7 @@
  * (metrics with bootstrap intervals, settings, hashes, timing).
  */
 import { createHash } from 'node:crypto';
-import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
   BENCHMARK_TASKS,
@@ -18,22 +18,19 @@ import {
   checkHeadCompatibility,
   datasetLabelsOf,
   hashCheckpointWeights,
-  parsePredictionsJsonl,
   PredictionsFileError,
-  predictionLine,
-  predictionsToJsonl,
   reportToCsv,
   reportToJson,
   reportToMarkdown,
   runBenchmark,
-  scorePredictions,
+  runBenchmarkJob,
   HEADLINE_METRIC,
   tfjsModelRunner,
   type BenchmarkData,
+  type BenchmarkJob,
+  type BenchmarkJobOutcome,
   type BenchmarkProgress,
-  type BenchmarkRunRecord,
   type BenchmarkTask,
-  type ExamplePrediction,
   type Sha256,
 } from '../../../shared/benchmark';
 import { CheckpointError } from '../../../shared/checkpoint/errors';
@@ -51,6 +48,7 @@ import { BertTokenizer } from '../../../shared/tokenizer';
 import { fsCheckpointSource } from '../../services/fsCheckpointSource';
 import { packageVersion } from '../../services/services';
 import { CliError, parseCommandArgs, type Command } from '../command';
+import { predictionsFileRunStore } from '../predictionsFileRunStore';
 import { startNodeBackend } from '../nodeBackend';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
@@ -126,19 +124,6 @@ async function loadTokenizer(folder: string): Promise<BertTokenizer> {
     tokenizerConfig: await json('tokenizer_config.json'),
     specialTokensMap: await json('special_tokens_map.json'),
   });
-}
-
-/** Stored predictions to resume from, checked against the dataset by the runner. */
-async function previousPredictions(path: string, err: (t: string) => void): Promise<ExamplePrediction[]> {
-  const text = await readText(path, 'the predictions file');
-  if (text === null) return [];
-  const parsed = parsePredictionsJsonl(text, path);
-  if (parsed.droppedPartialLine) {
-    err(
-      `eval: ${path}: dropped an unfinished last line (an interrupted write); that example is predicted again`,
-    );
-  }
-  return parsed.predictions;
 }
 
 function duration(seconds: number): string {
@@ -290,74 +275,71 @@ export const command: Command = {
         );
       }
 
-      const completed = values.resume ? await previousPredictions(predictionsPath, context.err) : [];
-      if (!values.resume) await writeFile(predictionsPath, '');
-      const startedAt = new Date().toISOString();
-      let result;
+      const weights = await hashCheckpointWeights(source, loaded.files, nodeSha256);
+      const datasetSha256 = await nodeSha256(datasetBytes);
+      const job: BenchmarkJob = {
+        open: {
+          checkpointSha256: weights.sha256,
+          datasetSha256,
+          task: data.task,
+          settings: { maxBatchSize: batchSize, limit, resamples, seed },
+          checkpointName: basename(checkpointDir),
+          datasetName: basename(datasetPath),
+          total: data.records.length,
+        },
+        plan,
+        facts: {
+          checkpoint: {
+            name: basename(checkpointDir),
+            path: checkpointDir,
+            sha256: weights.sha256,
+            weightFiles: weights.files,
+          },
+          dataset: {
+            name: basename(datasetPath),
+            path: datasetPath,
+            sha256: datasetSha256,
+            format: imported.format,
+            records: imported.records.length,
+          },
+          environment: { appVersion: packageVersion(), runtime: `Node ${process.versions.node}` },
+          limit,
+          notes: [],
+        },
+        predictionSettings: batchSize === null ? {} : { maxBatchSize: batchSize },
+        bootstrap: { ...(resamples !== null && { resamples }), ...(seed !== null && { seed }) },
+      };
+      let outcome: BenchmarkJobOutcome;
       try {
-        result = await runBenchmark({
-          plan,
-          data,
-          tokenizer,
-          model: tfjsModelRunner(model),
-          backend,
-          device: `tfjs-${backend} on Node ${process.versions.node}`,
-          settings: batchSize === null ? {} : { maxBatchSize: batchSize },
-          completed: completed.filter((p) => p.index < data.records.length),
-          onPredictions: (predictions) =>
-            appendFile(predictionsPath, predictions.map(predictionLine).join('')),
+        outcome = await runBenchmarkJob(job, {
+          store: predictionsFileRunStore({
+            path: predictionsPath,
+            resume: values.resume as boolean,
+            err: context.err,
+          }),
+          predictor: {
+            predict: (args) =>
+              runBenchmark({
+                ...args,
+                data,
+                tokenizer,
+                model: tfjsModelRunner(model),
+                backend,
+                device: `tfjs-${backend} on Node ${process.versions.node}`,
+              }),
+          },
           // On a terminal, a progress line at most every 2 s (never in pipes, logs or tests).
           onProgress: process.stderr.isTTY ? progressPrinter(context.err) : undefined,
         });
       } finally {
         model.dispose();
       }
-      const finishedAt = new Date().toISOString();
-      await writeFile(predictionsPath, predictionsToJsonl(result.predictions));
-
-      const bootstrap = { ...(resamples !== null && { resamples }), ...(seed !== null && { seed }) };
-      const metrics = scorePredictions(data.task, result.predictions, bootstrap);
-      const weights = await hashCheckpointWeights(source, loaded.files, nodeSha256);
-      const run: BenchmarkRunRecord = {
-        checkpoint: {
-          name: basename(checkpointDir),
-          path: checkpointDir,
-          sha256: weights.sha256,
-          weightFiles: weights.files,
-          className: plan.className,
-          numLabels: plan.numLabels,
-          labelMatch: plan.labelMatch,
-        },
-        dataset: {
-          name: basename(datasetPath),
-          path: datasetPath,
-          sha256: await nodeSha256(datasetBytes),
-          format: imported.format,
-          task: data.task,
-          records: imported.records.length,
-          evaluated: data.records.length,
-        },
-        settings: {
-          ...result.settings,
-          limit,
-          resamples: metrics[0].resamples,
-          ciLevel: metrics[0].ciLevel,
-          seed: metrics[0].seed,
-        },
-        environment: {
-          backend,
-          device: result.timing.device,
-          appVersion: packageVersion(),
-          runtime: `Node ${process.versions.node}`,
-        },
-        startedAt,
-        finishedAt,
-        resumed: result.resumed,
-        metrics,
-        timing: result.timing,
-        notes: plan.notes,
-      };
-      const report = buildReport([run], { appVersion: packageVersion(), createdAt: finishedAt });
+      if (outcome.status === 'failed') throw outcome.error;
+      if (outcome.status === 'cancelled') throw new CliError('eval: the run was cancelled');
+      const run = outcome.record;
+      const { metrics } = run;
+      // PRED.jsonl is final (the store rewrote it in dataset order); the reports come from the same record.
+      const report = buildReport([run], { appVersion: packageVersion(), createdAt: run.finishedAt });
       const writes: [string, string][] = [[outPath, reportToJson(report)]];
       if (values.markdown) writes.push([resolve(values.markdown as string), reportToMarkdown(report)]);
       if (values.csv) writes.push([resolve(values.csv as string), reportToCsv(report)]);
@@ -371,7 +353,7 @@ export const command: Command = {
       const headline = metrics.find((m) => m.metric === HEADLINE_METRIC[data.task]) ?? metrics[0];
       context.out(
         `eval: ${headline.metric} ${headline.value.toFixed(4)} [${headline.ci[0].toFixed(4)}, ${headline.ci[1].toFixed(4)}] on ${data.records.length} examples` +
-          `${result.resumed > 0 ? ` (${result.resumed} resumed)` : ''}, ${backend}, ${result.timing.examplesPerSecond.toFixed(1)} examples/s → ${outPath}`,
+          `${run.resumed > 0 ? ` (${run.resumed} resumed)` : ''}, ${backend}, ${run.timing.examplesPerSecond.toFixed(1)} examples/s → ${outPath}`,
       );
       return 0;
     } catch (error) {

@@ -15,31 +15,20 @@ import { BenchmarkGrid, useColumnComparisons } from './benchmark/BenchmarkGrid';
 import { GroupedBarChart, type SeriesChartRow } from './benchmark/charts';
 import { downloadText, renderReport, REPORT_FILE, type ReportFormat } from './benchmark/exportReport';
 import { points } from './benchmark/format';
-import {
-  BENCHMARK_TASK_NAMES,
-  cancelRun,
-  cellKey,
-  checkSelection,
-  restoreSelection,
-  setRunOptions,
-  startRun,
-  toggleSelection,
-  useBenchmark,
-} from './benchmark/store';
+import { BENCHMARK_TASK_NAMES, BenchmarkStore, cellKey } from './benchmark/store';
 import { names } from './requirements';
 import './benchmark/benchmark.css';
 
-restoreSelection();
-
 export function BenchmarkView() {
-  const { api, inference, hostKind } = useServices();
+  const { api, hostKind } = useServices();
   const navigate = useRouter((s) => s.navigate);
   const { checkpoints, datasets, refreshCheckpoints, refreshDatasets } = useLibrary();
   const backend = useRuntime((s) => s.backend);
   const appInfo = useRuntime((s) => s.appInfo);
   const pushToast = useToasts((s) => s.push);
-  const state = useBenchmark();
+  const state = BenchmarkStore.use();
   const { selectedCheckpoints, selectedDatasets, cells, running, options, detailsKey } = state;
+  const { checkSelection, startRun, cancelRun, toggleSelection, setRunOptions, setMessage } = state;
 
   useEffect(() => {
     void refreshCheckpoints(api);
@@ -59,11 +48,9 @@ export function BenchmarkView() {
   // Every change of the selection re-checks the pairs (cached inspections, so this is cheap).
   useEffect(() => {
     if (running || chosenCheckpoints.length === 0 || chosenDatasets.length === 0) return;
-    checkSelection(api, inference, { checkpoints, datasets }).catch((error: Error) =>
-      useBenchmark.setState({ message: error.message }),
-    );
+    checkSelection({ checkpoints, datasets }).catch((error: Error) => setMessage(error.message));
     // selectionKey stands for the chosen ids and batch size: re-check only when they change.
-  }, [selectionKey, api, inference]);
+  }, [selectionKey, checkSelection]);
 
   const comparisons = useColumnComparisons(chosenCheckpoints, chosenDatasets, cells);
 
@@ -134,9 +121,7 @@ export function BenchmarkView() {
   });
 
   const start = () => {
-    startRun(api, inference, { checkpoints, datasets }, backend).catch((error: Error) => {
-      useBenchmark.setState({ message: error.message });
-    });
+    startRun({ checkpoints, datasets }, backend).catch((error: Error) => setMessage(error.message));
   };
 
   return (
@@ -225,7 +210,7 @@ export function BenchmarkView() {
               type="button"
               className="button"
               disabled={!running || state.cancelRequested}
-              onClick={() => void cancelRun(inference)}
+              onClick={cancelRun}
             >
               Cancel
             </button>

@@ -2,10 +2,22 @@
 import { z } from 'zod';
 import { benchmarkRunRequestSchemas } from '../../benchmark/schema';
 import type { ExamplePrediction } from '../../benchmark/types';
-import type { BenchmarkRunSummary, OpenedBenchmarkRunResult } from '../records/benchmarkRuns';
-import { none } from './primitives';
+import type {
+  BenchmarkRunSummary,
+  OpenedBenchmarkRunResult,
+  PreparedBenchmarkData,
+} from '../records/benchmarkRuns';
+import { idSchema, none } from './primitives';
 
 export const benchmarksChannels = {
+  /**
+   * Builds (or reuses, while the dataset is unchanged) the dataset's benchmark data file and hashes it on the
+   * main side; the worker fetches the bytes from the returned path.
+   */
+  'benchmarks.prepareData': {
+    request: z.object({ datasetId: idSchema }).strict(),
+    response: {} as PreparedBenchmarkData,
+  },
   /** Finds the run with this identity (finished → returned, interrupted → resumed) or starts a new one. */
   'benchmarks.open': { request: benchmarkRunRequestSchemas.open, response: {} as OpenedBenchmarkRunResult },
   /** Stores one chunk of predictions (one transaction); rows of the same example are replaced. */

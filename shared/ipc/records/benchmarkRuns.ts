@@ -31,3 +31,21 @@ export type OpenedBenchmarkRunResult =
   | { state: 'finished'; run: BenchmarkRunSummary }
   | { state: 'resume'; run: BenchmarkRunSummary; completed: ExamplePrediction[] }
   | { state: 'new'; run: BenchmarkRunSummary };
+
+/**
+ * A dataset's benchmark data file, built and hashed on the main side (`benchmarks.prepareData`). The worker
+ * fetches the bytes from `path` (served with the hash as ETag); the UI needs only what is here.
+ */
+export interface PreparedBenchmarkData {
+  datasetId: string;
+  task: BenchmarkTask;
+  /** Where the file is served on both transports (shared/ipc benchmarkDataFilePath). */
+  path: string;
+  /** SHA-256 of the file's bytes: the runs' dataset identity (it changes with every edit). */
+  sha256: string;
+  bytes: number;
+  /** Examples (records) in the file. */
+  count: number;
+  /** The dataset's labels, as the head check compares them (shared/benchmark datasetLabelsOf). */
+  labels: string[];
+}

@@ -1,8 +1,9 @@
 /**
  * The worker's benchmark methods over a ModelRegistry (separate from worker.ts so tests can serve them in
- * Node with the CPU backend). A run uses the registry's loaded model and tokenizer, the same ModelRunner the
- * pipelines use (it yields to the message loop after each batch so `cancel` is seen), and scores the
- * predictions in the worker, keeping the bootstrap off the UI thread.
+ * Node with the CPU backend). A run fetches the benchmark data file the main side serves (checking it is the
+ * file whose hash the UI was told), uses the registry's loaded model and tokenizer and the same ModelRunner the
+ * pipelines use (it yields to the message loop after each batch so `cancel` is seen). Scoring is a method of
+ * its own, so the bootstrap runs here, off the UI thread.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -10,6 +11,8 @@ import {
   runBenchmark,
   scorePredictions,
   webCryptoSha256,
+  BENCHMARK_TASKS,
+  type BenchmarkData,
   type BenchmarkTask,
   type ExamplePrediction,
 } from '../../../../shared/benchmark';
@@ -19,7 +22,7 @@ import { taskModelRunner, type ModelRegistry } from './modelRegistry';
 import type { WorkerHandlers } from '../common/rpc';
 import type { PipelineTask } from '../common/tasks';
 
-export type BenchmarkHandlers = Pick<WorkerHandlers, 'inspectCheckpoint' | 'benchmarkRun'>;
+export type BenchmarkHandlers = Pick<WorkerHandlers, 'inspectCheckpoint' | 'benchmarkRun' | 'benchmarkScore'>;
 
 const PIPELINE_OF_TASK: Readonly<Record<BenchmarkTask, PipelineTask>> = {
   ner: 'token-classification',
@@ -32,6 +35,34 @@ const PIPELINE_OF_TASK: Readonly<Record<BenchmarkTask, PipelineTask>> = {
 export interface BenchmarkHandlerOptions {
   fetch?: typeof fetch;
   headers?: Record<string, string>;
+}
+
+/** The benchmark data file at `url`, refused unless it is the file with hash `sha256` (its ETag). */
+async function fetchBenchmarkData(
+  url: string,
+  sha256: string,
+  task: BenchmarkTask,
+  options: BenchmarkHandlerOptions,
+  signal: AbortSignal,
+): Promise<BenchmarkData> {
+  const response = await (options.fetch ?? fetch)(url, { headers: options.headers, signal });
+  if (!response.ok) {
+    const detail = (await response.text().catch(() => '')).slice(0, 300);
+    throw new Error(`Could not read the benchmark data at ${url}: HTTP ${response.status} ${detail}`.trim());
+  }
+  const etag = response.headers.get('etag')?.replaceAll('"', '');
+  if (etag !== sha256) {
+    throw new Error(
+      `The dataset changed since it was checked (its data file is now ${etag?.slice(0, 12) ?? 'unhashed'}, the run expects ${sha256.slice(0, 12)}); check the selection again.`,
+    );
+  }
+  const data = (await response.json()) as BenchmarkData;
+  if (!BENCHMARK_TASKS.includes(data?.task) || !Array.isArray(data.records)) {
+    throw new Error(`${url} is not a benchmark data file ({ task, records }).`);
+  }
+  if (data.task !== task)
+    throw new Error(`${url} holds a ${data.task} dataset, but the head plan is for ${task}.`);
+  return data;
 }
 
 export function createBenchmarkHandlers(
@@ -73,10 +104,17 @@ export function createBenchmarkHandlers(
         jobs.set(request.jobId, controller);
       }
       try {
+        const data = await fetchBenchmarkData(
+          request.dataUrl,
+          request.dataSha256,
+          request.plan.task,
+          options,
+          controller.signal,
+        );
         let pending: ExamplePrediction[] = [];
         const result = await runBenchmark({
           plan: request.plan,
-          data: request.data,
+          data,
           tokenizer,
           model: taskModelRunner(model, PIPELINE_OF_TASK[request.plan.task]),
           backend: tf.getBackend(),
@@ -97,21 +135,16 @@ export function createBenchmarkHandlers(
             pending = [];
           },
         });
-        const metrics = scorePredictions(request.plan.task, result.predictions, {
-          resamples: request.resamples,
-          seed: request.seed,
-        });
-        return {
-          predictions: result.predictions,
-          metrics,
-          resumed: result.resumed,
-          timing: result.timing,
-          settings: result.settings,
-        };
+        return result;
       } finally {
         if (request.jobId !== undefined) jobs.delete(request.jobId);
       }
     },
+    benchmarkScore: (request) =>
+      scorePredictions(request.task, request.predictions, {
+        resamples: request.resamples,
+        seed: request.seed,
+      }),
   };
   return {
     handlers,

@@ -11,7 +11,7 @@ import { disagreementIndices, errorIndices, nerTypeConfusion } from './analysis'
 import { GroupedBarChart, type SeriesChartRow } from './charts';
 import { EvaluatedExample } from './ExampleView';
 import { formatInterval, formatScore, METRIC_NAMES } from './format';
-import { cellKey, useBenchmark, type CellState, type LoadedDataset } from './store';
+import { BenchmarkStore, cellKey, type CellState } from './store';
 
 const PAGE = 25;
 
@@ -95,12 +95,13 @@ export function BenchmarkDetails({
   checkpoints: CheckpointRecord[];
   datasets: DatasetRecord[];
 }) {
-  const cells = useBenchmark((s) => s.cells);
-  const loaded = useBenchmark((s) => s.datasets);
+  const cells = BenchmarkStore.use((s) => s.cells);
+  const examples = BenchmarkStore.use((s) => s.examples);
+  const openDetails = BenchmarkStore.use((s) => s.openDetails);
   const cell = cells[cellId];
   const checkpoint = checkpoints.find((c) => c.id === cell?.checkpointId);
   const datasetRecord = datasets.find((d) => d.id === cell?.datasetId);
-  const dataset = cell ? loaded[cell.datasetId] : undefined;
+  const dataset = cell ? examples[cell.datasetId] : undefined;
   const [errorPage, setErrorPage] = useState(0);
   const others = useMemo(
     () =>
@@ -124,15 +125,12 @@ export function BenchmarkDetails({
     !datasetRecord
   )
     return null;
-  if (!dataset || 'error' in dataset) {
-    return (
-      <p className="callout callout-error">
-        The dataset’s examples are not loaded; check the selection again.
-      </p>
-    );
+  if (!dataset) return <p className="muted">Reading the dataset’s examples…</p>;
+  if ('error' in dataset) {
+    return <p className="callout callout-error">{dataset.error}; check the selection again.</p>;
   }
   const { record, predictions } = cell;
-  const data = (dataset as LoadedDataset).data;
+  const data = dataset;
   const task = record.dataset.task;
   const headline = record.metrics.find((m) => m.metric === HEADLINE_METRIC[task]);
   const perClassMetric = record.metrics.find((m) => m.perClass && m.perClass.length > 0);
@@ -176,11 +174,7 @@ export function BenchmarkDetails({
               : ''}
           </p>
         </div>
-        <button
-          type="button"
-          className="button button-small"
-          onClick={() => useBenchmark.setState({ detailsKey: null })}
-        >
+        <button type="button" className="button button-small" onClick={() => openDetails(null)}>
           Close details
         </button>
       </header>

@@ -10,7 +10,7 @@ import type { PairedComparison } from '../../../../shared/metrics/types';
 import type { CheckpointRecord, DatasetRecord } from '../../../../shared/ipc';
 import { compareColumn, type ColumnComparison } from './analysis';
 import { comparisonText, formatEta, formatScore, halfInterval, METRIC_NAMES } from './format';
-import { BENCHMARK_TASK_NAMES, cellKey, headlineValue, useBenchmark, type CellState } from './store';
+import { BENCHMARK_TASK_NAMES, BenchmarkStore, cellKey, headlineValue, type CellState } from './store';
 
 export const SIGNIFICANCE_LEVEL = 0.05;
 
@@ -132,8 +132,9 @@ export function BenchmarkGrid({
   datasets: DatasetRecord[];
   comparisons: Map<string, ColumnComparison & { error?: string }>;
 }) {
-  const cells = useBenchmark((s) => s.cells);
-  const detailsKey = useBenchmark((s) => s.detailsKey);
+  const cells = BenchmarkStore.use((s) => s.cells);
+  const detailsKey = BenchmarkStore.use((s) => s.detailsKey);
+  const openDetails = BenchmarkStore.use((s) => s.openDetails);
   const nameOf = (id: string | null) => checkpoints.find((c) => c.id === id)?.name ?? '';
   return (
     <div className="bench-grid-wrap">
@@ -175,7 +176,7 @@ export function BenchmarkGrid({
                       <button
                         type="button"
                         className="bench-cell-button"
-                        onClick={() => useBenchmark.setState({ detailsKey: key })}
+                        onClick={() => openDetails(key)}
                         aria-label={`Details of ${c.name} on ${d.name}`}
                       >
                         <CellContent

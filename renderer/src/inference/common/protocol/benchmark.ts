@@ -1,12 +1,14 @@
 /**
  * The inference worker's benchmark methods: inspect a checkpoint (config, tensor shapes, weight hashes: what
- * the head check and the run's identity need, without building the model) and run shared/benchmark's runner
- * on a loaded model. Predictions stream back chunk by chunk in progress messages, so the UI thread can store
- * each chunk through the api client before the run goes on (the worker cannot call the api itself).
+ * the head check and the run's identity need, without building the model), run shared/benchmark's runner
+ * on a loaded model over a benchmark data file the main side serves (the worker fetches it; the UI thread never
+ * holds the data), and score predictions (the bootstrap stays off the UI thread). Predictions stream back chunk
+ * by chunk in progress messages, so the UI thread can store each chunk through the api client before the run
+ * goes on (the worker cannot call the api itself).
  */
 import type {
-  BenchmarkData,
   BenchmarkProgress,
+  BenchmarkTask,
   BenchmarkTiming,
   CheckpointHash,
   ExamplePrediction,
@@ -38,13 +40,13 @@ export interface BenchmarkRunRequest {
   /** A model loaded with `load` (its id). */
   modelId: string;
   plan: HeadPlan;
-  data: BenchmarkData;
+  /** The benchmark data file's URL (`benchmarks.prepareData`'s path on the page's origin). */
+  dataUrl: string;
+  /** Its SHA-256 as prepareData reported it: a file served with another ETag (the dataset changed) is refused. */
+  dataSha256: string;
   /** Predictions stored by an earlier, interrupted run of the same cell: those examples are skipped. */
   completed: ExamplePrediction[];
   settings?: Partial<PredictionSettings>;
-  /** Bootstrap resamples / seed for the metrics' intervals. */
-  resamples?: number;
-  seed?: number;
   /** Device description recorded with the timing (GPU adapter, WASM threads). */
   device?: string;
   /** Pass the same id to `cancel` to stop between chunks and model calls. */
@@ -54,10 +56,18 @@ export interface BenchmarkRunRequest {
 export interface BenchmarkRunResponse {
   /** Every example's prediction in dataset order (resumed ones included). */
   predictions: ExamplePrediction[];
-  metrics: MetricResult[];
   resumed: number;
   timing: BenchmarkTiming;
   settings: PredictionSettings;
+}
+
+/** shared/benchmark's scorePredictions, in the worker. */
+export interface BenchmarkScoreRequest {
+  task: BenchmarkTask;
+  predictions: ExamplePrediction[];
+  /** Bootstrap resamples / seed for the metrics' intervals. */
+  resamples?: number;
+  seed?: number;
 }
 
 /** What a benchmark run's progress message carries besides done / total. */
@@ -70,4 +80,5 @@ export interface BenchmarkChunkProgress {
 export interface BenchmarkWorkerMethods {
   inspectCheckpoint: { request: InspectCheckpointRequest; response: InspectedCheckpointInfo };
   benchmarkRun: { request: BenchmarkRunRequest; response: BenchmarkRunResponse };
+  benchmarkScore: { request: BenchmarkScoreRequest; response: MetricResult[] };
 }
