@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../../shared/checkpoint/errors';
+import { isNezhaArchitecture } from '../../shared/nezha/modelClasses';
 import {
   inspectCheckpointFolder,
   parseJsonFile,
@@ -28,8 +29,6 @@ export interface CheckpointFolderInfo {
   labels: string[] | null;
   sizeBytes: number;
 }
-
-const nezhaArchitecture = /^ne[z]ha/i;
 
 function fail(message: string): never {
   throw new ServiceError('bad-request', message);
@@ -189,7 +188,7 @@ export async function inspectCheckpointFolderOnDisk(folder: string): Promise<Che
   const architectures = Array.isArray(config.architectures)
     ? config.architectures.filter((a) => typeof a === 'string')
     : [];
-  const nezhaArch = architectures.find((a) => nezhaArchitecture.test(a)) ?? null;
+  const nezhaArch = architectures.find(isNezhaArchitecture) ?? null;
   if (modelType.toLowerCase() !== 'nezha' && nezhaArch === null) {
     fail(
       `${configFile}: not a NEZHA checkpoint (model_type ${JSON.stringify(config.model_type ?? null)}, ` +

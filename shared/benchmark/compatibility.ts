@@ -5,17 +5,19 @@
  * dataset's labels). Label names are matched through config.json's id2label where it names them; HF's
  * placeholder names (LABEL_0, LABEL_1, ...) map by index, as HF's run_glue does.
  */
-import type { NezhaClassName } from '../nezha/heads';
-import type { BenchmarkData, BenchmarkTask } from './types';
+import {
+  classForTask,
+  isNezhaArchitecture,
+  normaliseArchitecture,
+  type NezhaClassName,
+} from '../nezha/modelClasses';
+import { TASK_OF_DATASET } from '../nezha/tasks';
+import { BENCHMARK_TASKS, type BenchmarkData, type BenchmarkTask } from './types';
 
-/** The head class each task runs. */
-export const TASK_HEAD: Readonly<Record<BenchmarkTask, NezhaClassName>> = {
-  ner: 'NezhaForTokenClassification',
-  classification: 'NezhaForSequenceClassification',
-  pair: 'NezhaForSequenceClassification',
-  qa: 'NezhaForQuestionAnswering',
-  mc: 'NezhaForMultipleChoice',
-};
+/** The head class each benchmark runs: the class of the task its dataset kind is scored as. */
+export const TASK_HEAD = Object.fromEntries(
+  BENCHMARK_TASKS.map((task) => [task, classForTask(TASK_OF_DATASET[task])]),
+) as Readonly<Record<BenchmarkTask, NezhaClassName>>;
 
 /** The head's weight (without the `nezha.` base prefix) that must be in the checkpoint, per task. */
 const HEAD_WEIGHT: Readonly<Record<BenchmarkTask, string>> = {
@@ -149,11 +151,7 @@ export function checkHeadCompatibility(input: HeadCheckInput): HeadCheck {
     return { ok: false, reasons };
   }
   // classifier.weight is shared by three heads: the class it was saved as tells them apart.
-  if (
-    architecture !== null &&
-    /^Ne[zZ]ha/.test(architecture) &&
-    architecture.toLowerCase() !== className.toLowerCase()
-  ) {
+  if (isNezhaArchitecture(architecture) && normaliseArchitecture(architecture) !== className) {
     reasons.push(
       `the checkpoint was saved as ${architecture} (config.json architectures), but ${task} needs ${className}`,
     );

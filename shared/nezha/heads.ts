@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activation } from './activations';
 import type { NezhaConfig, ProblemType } from './config';
+import type { NezhaClassName } from './modelClasses';
 import { binaryCrossEntropyWithLogits, crossEntropy, IGNORE_INDEX, meanSquaredError } from './losses';
 import type { ForwardOptions, NezhaInputs, NezhaModelOutput } from './modeling';
 import { NezhaModel } from './modeling';
@@ -56,17 +57,8 @@ export interface NezhaTaskOutput {
   attentions?: tf.Tensor4D[];
 }
 
-export const NEZHA_CLASS_NAMES = [
-  'NezhaModel',
-  'NezhaForPreTraining',
-  'NezhaForMaskedLM',
-  'NezhaForNextSentencePrediction',
-  'NezhaForSequenceClassification',
-  'NezhaForMultipleChoice',
-  'NezhaForTokenClassification',
-  'NezhaForQuestionAnswering',
-] as const;
-export type NezhaClassName = (typeof NEZHA_CLASS_NAMES)[number];
+// The class names live with the pure class ↔ task map, which the UI reads without tfjs.
+export { NEZHA_CLASS_NAMES, type NezhaClassName } from './modelClasses';
 
 /** HF ModelOutput field order per class (= the return_dict=False tuple order). */
 export const OUTPUT_ORDER: Readonly<Record<NezhaClassName, readonly (keyof NezhaTaskOutput)[]>> = {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NezhaBatch } from '../nezha/heads';
 import type { Feature } from './features';
-import type { TrainingTask } from './features';
+import type { TrainingTask } from '../nezha/tasks';
 
 /*
  * Pads a list of features into one NezhaBatch (HF's DataCollatorWithPadding: pad to the longest

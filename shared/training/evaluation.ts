@@ -5,7 +5,8 @@ import { cmrcExactMatch, cmrcF1 } from '../metrics/cmrc2018';
 import { seqevalF1 } from '../metrics/seqeval';
 import type { NezhaTaskModel } from '../nezha/heads';
 import { collate, disposeNezhaBatch } from './batching';
-import type { Feature, TrainingTask } from './features';
+import type { TrainingTask } from '../nezha/tasks';
+import type { Feature } from './features';
 
 /*
  * Dev-set evaluation with the benchmark workbench's metrics (shared/metrics): accuracy and macro

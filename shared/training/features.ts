@@ -1,5 +1,4 @@
 import type { ClassificationExample, McExample, NerExample, PairExample, QaExample } from '../datasets/types';
-import type { NezhaClassName } from '../nezha/heads';
 import type { BertTokenizer, Encoding } from '../tokenizer';
 
 /*
@@ -11,30 +10,6 @@ import type { BertTokenizer, Encoding } from '../tokenizer';
  *   answer's start/end token, or [CLS] (0, 0) when the window does not hold the whole answer;
  * - multiple choice: (context, question + choice) per choice.
  */
-
-export const TRAINING_TASKS = [
-  'text-classification',
-  'multi-label-classification',
-  'regression',
-  'pair-classification',
-  'token-classification',
-  'question-answering',
-  'multiple-choice',
-  'masked-lm',
-] as const;
-export type TrainingTask = (typeof TRAINING_TASKS)[number];
-
-/** The HF class each task trains. */
-export const TASK_CLASS: Readonly<Record<TrainingTask, NezhaClassName>> = {
-  'text-classification': 'NezhaForSequenceClassification',
-  'multi-label-classification': 'NezhaForSequenceClassification',
-  regression: 'NezhaForSequenceClassification',
-  'pair-classification': 'NezhaForSequenceClassification',
-  'token-classification': 'NezhaForTokenClassification',
-  'question-answering': 'NezhaForQuestionAnswering',
-  'multiple-choice': 'NezhaForMultipleChoice',
-  'masked-lm': 'NezhaForMaskedLM',
-};
 
 /** A multi-label record: any number of label names per text. */
 export interface MultiLabelExample {

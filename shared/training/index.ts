@@ -10,6 +10,8 @@
 export * from './batching';
 export * from './evaluation';
 export * from './features';
+// The training tasks are part of the one task vocabulary.
+export { TRAINING_TASKS, type TrainingTask } from '../nezha/tasks';
 export * from './job';
 export * from './optimizers';
 export * from './precision';

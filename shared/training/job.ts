@@ -3,6 +3,8 @@ import { writeHfFolder } from '../checkpoint/hfFolder';
 import type { ClassificationExample, McExample, NerExample, PairExample, QaExample } from '../datasets/types';
 import { NezhaConfig } from '../nezha/config';
 import type { NezhaTaskModel } from '../nezha/heads';
+import { classForTask } from '../nezha/modelClasses';
+import type { TrainingTask } from '../nezha/tasks';
 import { createNezha, exportStateDict, loadNezha } from '../nezha/weights';
 import type { BertTokenizer } from '../tokenizer';
 import { evaluateFeatures, type DevMetrics } from './evaluation';
@@ -14,13 +16,11 @@ import {
   multipleChoiceFeatures,
   questionAnsweringFeatures,
   regressionFeatures,
-  TASK_CLASS,
   tokenClassificationFeatures,
   TrainingDataError,
   type Feature,
   type MultiLabelExample,
   type RegressionExample,
-  type TrainingTask,
 } from './features';
 import { TrainingRandom } from './random';
 import type { TrainingResult, TrainingSettings } from './trainer';
@@ -117,7 +117,7 @@ export function buildTrainingJob(input: JobInput): TrainingJob {
 
   const config = input.config;
   const className =
-    data.task === 'masked-lm' && input.withNextSentence ? 'NezhaForPreTraining' : TASK_CLASS[data.task];
+    data.task === 'masked-lm' && input.withNextSentence ? 'NezhaForPreTraining' : classForTask(data.task);
   let labels = labelsFor(data);
   const known = [...config.id2label.values()];
   const checkpointLabels = config.numLabels;

@@ -288,6 +288,49 @@ describe('eval: full runs of fixture checkpoints', () => {
   });
 });
 
+describe('eval --task: the shared task vocabulary', () => {
+  const chnSentiCorp = join(datasets, 'chnsenticorp/dev.excerpt.tsv');
+  const args = (dataset: string, task: string) => {
+    const paths = out(`task-${task}`);
+    return [
+      '--checkpoint',
+      join(tiny, 'sequence-classification'),
+      '--dataset',
+      dataset,
+      '--task',
+      task,
+      '--out',
+      paths.report,
+      '--predictions',
+      paths.predictions,
+    ];
+  };
+
+  it("takes train's and HF's names as well as its own: text-classification, sentiment-analysis, classification", async () => {
+    for (const task of ['text-classification', 'sentiment-analysis', 'classification']) {
+      // Accepted as the classification benchmark: the head check is what refuses (3 labels, the file has 0/1).
+      await expect(evaluate(args(chnSentiCorp, task))).rejects.toThrow(
+        /^eval: .*sequence-classification cannot be evaluated on dev\.excerpt\.tsv \(classification\): labels do not match/,
+      );
+    }
+  });
+
+  it('says which task a dataset is scored as when --task does not fit it', async () => {
+    await expect(evaluate(args(files.lcqmc, 'text-classification'))).rejects.toThrow(
+      /^eval: --task text-classification does not fit .*dev\.excerpt\.txt, which reads as \S+ \(a pair dataset, scored as pair-classification\)/,
+    );
+  });
+
+  it('refuses an unknown task or one eval does not run, listing the tasks it runs', async () => {
+    await expect(evaluate(args(chnSentiCorp, 'translation'))).rejects.toThrow(
+      /^eval: --task "translation" is not a task name; use one of token-classification, text-classification, pair-classification, question-answering, multiple-choice /,
+    );
+    await expect(evaluate(args(chnSentiCorp, 'masked-lm'))).rejects.toThrow(
+      /^eval: --task "masked-lm" is not a task this command runs; use one of token-classification,/,
+    );
+  });
+});
+
 describe('eval: REPORT.json metrics recomputed from PRED.jsonl', () => {
   interface Line<G, P> {
     index: number;

@@ -12,7 +12,6 @@ import { createHash } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
-  BENCHMARK_TASKS,
   BenchmarkRunError,
   buildReport,
   checkHeadCompatibility,
@@ -43,29 +42,24 @@ import {
   type DatasetFormat,
 } from '../../../shared/datasets';
 import { EvaluationInputError } from '../../../shared/metrics/evaluate';
-import { loadNezha, NezhaConfig, NezhaConfigError, NezhaWeightsError } from '../../../shared/nezha';
+import {
+  datasetTaskOfEvaluation,
+  EVALUATION_TASKS,
+  loadNezha,
+  NezhaConfig,
+  NezhaConfigError,
+  NezhaWeightsError,
+  TASK_OF_DATASET,
+} from '../../../shared/nezha';
 import { BertTokenizer } from '../../../shared/tokenizer';
 import { fsCheckpointSource } from '../../services/fsCheckpointSource';
 import { packageVersion } from '../../services/services';
 import { CliError, parseCommandArgs, type Command } from '../command';
 import { predictionsFileRunStore } from '../predictionsFileRunStore';
 import { startNodeBackend } from '../nodeBackend';
+import { taskOption } from '../taskOption';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
-
-/** --task values: the dataset task names, and the metric names people also use for them. */
-const TASK_ALIASES: Readonly<Record<string, BenchmarkTask>> = {
-  ner: 'ner',
-  classification: 'classification',
-  'sentence-classification': 'classification',
-  pair: 'pair',
-  'pair-classification': 'pair',
-  qa: 'qa',
-  cmrc2018: 'qa',
-  mc: 'mc',
-  c3: 'mc',
-  'multiple-choice': 'mc',
-};
 
 const nodeSha256: Sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
@@ -155,8 +149,9 @@ export const command: Command = {
     '',
     'Runs the checkpoint (an HF NEZHA folder: config.json, weights, vocab.txt) on the dataset FILE',
     '(format detected unless --format names it: char-per-line, cluener, tsv-pair, squad, c3, ...) with',
-    "the head the task needs (ner, classification, pair, qa, mc; default: the dataset's task). A head",
-    "that does not fit (no classifier, wrong num_labels, labels other than the dataset's) is refused.",
+    `the head the task needs (${EVALUATION_TASKS.join(', ')}, or an alias such as ner, classification,`,
+    "pair, qa, mc or a NEZHA class name; default: the dataset's task). A head that does not fit (no",
+    "classifier, wrong num_labels, labels other than the dataset's) is refused.",
     '--limit N evaluates the first N examples. REPORT.json holds the metrics with bootstrap intervals,',
     'the settings, checkpoint and dataset SHA-256, backend and timing; PRED.jsonl one line per example',
     '(index, id, gold, prediction). --resume keeps the predictions already in PRED.jsonl and predicts',
@@ -198,15 +193,11 @@ export const command: Command = {
         `eval: --format "${format}" is not a dataset format; use one of ${Object.keys(DATASET_FORMAT_TASK).join(', ')}`,
       );
     }
-    let task: BenchmarkTask | undefined;
-    if (values.task !== undefined) {
-      task = TASK_ALIASES[values.task as string];
-      if (task === undefined) {
-        throw new CliError(
-          `eval: --task "${values.task}" is not a benchmark task; use one of ${BENCHMARK_TASKS.join(', ')}`,
-        );
-      }
-    }
+    const evaluationTask =
+      values.task === undefined ? undefined : taskOption('eval', values.task as string, EVALUATION_TASKS);
+    // The benchmark is keyed by the dataset kind the task scores (ner, classification, pair, qa, mc).
+    const task: BenchmarkTask | undefined =
+      evaluationTask === undefined ? undefined : datasetTaskOfEvaluation(evaluationTask);
     const limit = positiveInteger(values.limit, 'limit');
     const batchSize = positiveInteger(values['batch-size'], 'batch-size');
     const resamples = positiveInteger(values.resamples, 'resamples');
@@ -239,7 +230,7 @@ export const command: Command = {
     }
     if (task !== undefined && task !== imported.task) {
       throw new CliError(
-        `eval: --task ${task} does not fit ${datasetPath}, which reads as ${imported.format} (a ${imported.task} dataset); drop --task or pass the matching --format`,
+        `eval: --task ${evaluationTask} does not fit ${datasetPath}, which reads as ${imported.format} (a ${imported.task} dataset, scored as ${TASK_OF_DATASET[imported.task]}); drop --task or pass the matching --format`,
       );
     }
     if (imported.records.length === 0) throw new CliError(`eval: ${datasetPath} has no examples to evaluate`);

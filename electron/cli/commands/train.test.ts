@@ -105,7 +105,33 @@ describe('train command', () => {
     ).rejects.toThrow(/holds a classification dataset but --task token-classification needs a ner dataset/);
     await expect(
       command.run(['--checkpoint', 'a', '--dataset', 'b', '--task', 'translate', '--out', 'c'], context()),
-    ).rejects.toThrow(/--task must be one of text-classification, /);
+    ).rejects.toThrow(
+      /^train: --task "translate" is not a task name; use one of token-classification, text-classification, /,
+    );
+  });
+
+  it("takes eval's and HF's task names too: --task classification and sentiment-analysis train text-classification", async () => {
+    for (const alias of ['classification', 'sentiment-analysis', 'NezhaForSequenceClassification']) {
+      // A NER file makes the run stop at the dataset check, which names the task the alias resolved to.
+      await expect(
+        command.run(
+          [
+            '--checkpoint',
+            join(tiny, 'sequence-classification'),
+            '--dataset',
+            join(repo, 'fixtures/datasets/peoples_daily_ner/example.dev'),
+            '--task',
+            alias,
+            '--out',
+            join(dir, 'x'),
+          ],
+          context(),
+        ),
+      ).rejects.toThrow(/holds a ner dataset but --task text-classification needs a classification dataset/);
+    }
+    await expect(
+      command.run(['--checkpoint', 'a', '--dataset', 'b', '--task', 'fill-mask', '--out', 'c'], context()),
+    ).rejects.toThrow(/^train: --task "fill-mask" is not a task this command runs; use one of /);
   });
 
   it('runs as a person runs it (tsx, plain Node ESM: the gradient registration works there)', async () => {

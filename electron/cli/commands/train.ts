@@ -15,7 +15,13 @@ import { CheckpointError } from '../../../shared/checkpoint/errors';
 import { loadCheckpointFolder } from '../../../shared/checkpoint/folder';
 import { importDataset } from '../../../shared/datasets/importDataset';
 import { DatasetFormatError } from '../../../shared/datasets/errors';
-import { NezhaConfig, NezhaConfigError, NezhaWeightsError, prepareTfjsTraining } from '../../../shared/nezha';
+import {
+  DATASET_TASK_OF,
+  NezhaConfig,
+  NezhaConfigError,
+  NezhaWeightsError,
+  prepareTfjsTraining,
+} from '../../../shared/nezha';
 import { BertTokenizer } from '../../../shared/tokenizer';
 import {
   buildTrainingJob,
@@ -37,6 +43,7 @@ import {
 import { fsCheckpointSource } from '../../services/fsCheckpointSource';
 import { CliError, parseCommandArgs, type Command } from '../command';
 import { startNodeBackend } from '../nodeBackend';
+import { taskOption } from '../taskOption';
 
 let gradientsRegistered = false;
 
@@ -80,17 +87,6 @@ export async function useNodeBackend(name: string): Promise<void> {
   await startNodeBackend(name, 'train');
 }
 
-const DATASET_TASK: Record<TrainingTask, string> = {
-  'text-classification': 'classification',
-  'multi-label-classification': 'classification',
-  regression: 'classification',
-  'pair-classification': 'pair',
-  'token-classification': 'ner',
-  'question-answering': 'qa',
-  'multiple-choice': 'mc',
-  'masked-lm': 'text',
-};
-
 /** Dataset file → the records the task trains on. */
 async function readRecords(file: string, task: TrainingTask): Promise<TrainingRecords> {
   const bytes = new Uint8Array(await readFile(file));
@@ -100,9 +96,9 @@ async function readRecords(file: string, task: TrainingTask): Promise<TrainingRe
     return { task, records: text.split(/\r?\n\s*\r?\n/).filter((d) => d.trim().length > 0) };
   }
   const imported = importDataset(bytes, { file });
-  if (imported.task !== DATASET_TASK[task]) {
+  if (imported.task !== DATASET_TASK_OF[task]) {
     throw new CliError(
-      `train: ${file} holds a ${imported.task} dataset but --task ${task} needs a ${DATASET_TASK[task]} dataset`,
+      `train: ${file} holds a ${imported.task} dataset but --task ${task} needs a ${DATASET_TASK_OF[task]} dataset`,
     );
   }
   const records = imported.records as never[];
@@ -168,7 +164,7 @@ export const command: Command = {
   usage: [
     'Usage: train --checkpoint DIR --dataset FILE --task TASK --out DIR [options]',
     '',
-    `TASK: ${TRAINING_TASKS.join(', ')}.`,
+    `TASK: ${TRAINING_TASKS.join(', ')} (aliases such as classification, ner, mlm and NEZHA class names work too).`,
     'The dataset is any file the dataset importer reads (NER, classification, pair, CMRC/SQuAD, C3);',
     'masked-lm reads plain text (documents separated by blank lines) and masks whole jieba words.',
     '',
@@ -208,10 +204,7 @@ export const command: Command = {
       if (!values[required])
         throw new CliError(`train: --${required} is required. ${command.usage.split('\n')[0]}`);
     }
-    const task = values.task as TrainingTask;
-    if (!(TRAINING_TASKS as readonly string[]).includes(task)) {
-      throw new CliError(`train: --task must be one of ${TRAINING_TASKS.join(', ')}, got "${task}"`);
-    }
+    const task = taskOption('train', values.task as string, TRAINING_TASKS);
     if (!['adamw', 'lamb'].includes(values.optimizer as string)) {
       throw new CliError(`train: --optimizer must be adamw or lamb, got "${values.optimizer}"`);
     }

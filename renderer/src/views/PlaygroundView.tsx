@@ -10,7 +10,8 @@ import type {
   RunPipelineResponse,
   WorkerProgress,
 } from '../inference/common/protocol';
-import { TASK_LABELS, tasksForArchitecture, type PipelineTask } from '../inference/common/tasks';
+import { tasksForArchitecture } from '../../../shared/nezha/modelClasses';
+import { TASK_LABELS, type PipelineTask } from '../../../shared/nezha/tasks';
 import { formatBytes } from '../lib/format';
 import { newJobId } from '../lib/jobId';
 import { useLibrary } from '../state/library';

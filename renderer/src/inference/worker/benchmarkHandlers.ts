@@ -17,20 +17,12 @@ import {
   type ExamplePrediction,
 } from '../../../../shared/benchmark';
 import { inspectCheckpointFolder } from '../../../../shared/checkpoint';
+import { PIPELINE_OF_TASK, TASK_OF_DATASET } from '../../../../shared/nezha/tasks';
 import { httpCheckpointSource } from './httpCheckpointSource';
 import { taskModelRunner, type ModelRegistry } from './modelRegistry';
 import type { WorkerHandlers } from '../common/rpc';
-import type { PipelineTask } from '../common/tasks';
 
 export type BenchmarkHandlers = Pick<WorkerHandlers, 'inspectCheckpoint' | 'benchmarkRun' | 'benchmarkScore'>;
-
-const PIPELINE_OF_TASK: Readonly<Record<BenchmarkTask, PipelineTask>> = {
-  ner: 'token-classification',
-  classification: 'text-classification',
-  pair: 'text-classification',
-  qa: 'question-answering',
-  mc: 'multiple-choice',
-};
 
 export interface BenchmarkHandlerOptions {
   fetch?: typeof fetch;
@@ -116,7 +108,7 @@ export function createBenchmarkHandlers(
           plan: request.plan,
           data,
           tokenizer,
-          model: taskModelRunner(model, PIPELINE_OF_TASK[request.plan.task]),
+          model: taskModelRunner(model, PIPELINE_OF_TASK[TASK_OF_DATASET[request.plan.task]]),
           backend: tf.getBackend(),
           device: request.device,
           settings: request.settings,

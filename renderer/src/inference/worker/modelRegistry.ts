@@ -40,7 +40,8 @@ import type {
   RunModelRequest,
   RunModelResponse,
 } from '../common/protocol';
-import { classForArchitecture, tasksForClass, TASK_LABELS, type PipelineTask } from '../common/tasks';
+import { classForArchitecture, tasksForClass } from '../../../../shared/nezha/modelClasses';
+import { TASK_LABELS, type PipelineTask } from '../../../../shared/nezha/tasks';
 
 export interface LoadProgressEvent {
   bytesDone: number;

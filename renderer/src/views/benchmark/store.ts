@@ -28,6 +28,7 @@ import type {
   DatasetRecord,
   PreparedBenchmarkData,
 } from '../../../../shared/ipc';
+import { TASK_LABELS, TASK_OF_DATASET } from '../../../../shared/nezha/tasks';
 import type { Api } from '../../api/client';
 import { backendLabel, type BackendStatus } from '../../inference/common/backendSelection';
 import type { InspectedCheckpointInfo } from '../../inference/common/protocol/benchmark';
@@ -35,13 +36,10 @@ import { loadRequestFor } from '../../inference/ui/models';
 import { defineViewStore, type ViewStoreDeps } from '../../state/viewStore';
 import { apiRunStore, workerPredictor, workerScorer } from './runAdapters';
 
-export const BENCHMARK_TASK_NAMES: Readonly<Record<BenchmarkTask, string>> = {
-  ner: 'NER',
-  classification: 'classification',
-  pair: 'sentence pair',
-  qa: 'reading comprehension',
-  mc: 'multiple choice',
-};
+/** What each benchmark's dataset kind is shown as: the label of the task it scores. */
+export const BENCHMARK_TASK_NAMES = Object.fromEntries(
+  Object.entries(TASK_OF_DATASET).map(([datasetTask, task]) => [datasetTask, TASK_LABELS[task]]),
+) as Readonly<Record<BenchmarkTask, string>>;
 
 export type CellStatus =
   'checking' | 'refused' | 'ready' | 'queued' | 'running' | 'cancelled' | 'failed' | 'finished';

@@ -1,5 +1,5 @@
 /** The input fields each task needs, bound to the Playground's inputs. */
-import type { PipelineTask } from '../../inference/common/tasks';
+import type { PipelineTask } from '../../../../shared/nezha/tasks';
 import type { PlaygroundInputs } from './inputs';
 
 interface Props {

@@ -3,7 +3,7 @@
  * worker request built from it (with the reason when the input is not usable yet).
  */
 import type { PipelineRequest } from '../../inference/common/protocol';
-import type { PipelineTask } from '../../inference/common/tasks';
+import type { PipelineTask } from '../../../../shared/nezha/tasks';
 
 export interface PlaygroundInputs {
   /** Token classification, text classification (first text), fill-mask. */

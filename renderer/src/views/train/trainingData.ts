@@ -11,23 +11,16 @@ import type {
   PairExample,
   QaExample,
 } from '../../../../shared/datasets/types';
+import { DATASET_TASK_OF, TASK_LABELS, TRAINING_TASKS } from '../../../../shared/nezha/tasks';
 import type { TrainingRecords, TrainingTask } from '../../../../shared/training';
 import type { Api } from '../../api/client';
 
-export const TASK_OPTIONS: { task: TrainingTask; label: string; datasetTask: string | null }[] = [
-  { task: 'token-classification', label: 'Token classification (NER)', datasetTask: 'ner' },
-  { task: 'text-classification', label: 'Text classification', datasetTask: 'classification' },
-  { task: 'multi-label-classification', label: 'Multi-label classification', datasetTask: 'classification' },
-  { task: 'regression', label: 'Regression', datasetTask: 'classification' },
-  { task: 'pair-classification', label: 'Sentence pairs', datasetTask: 'pair' },
-  { task: 'question-answering', label: 'Question answering', datasetTask: 'qa' },
-  { task: 'multiple-choice', label: 'Multiple choice', datasetTask: 'mc' },
-  /** Any corpus: its texts, masked with whole words. */
-  { task: 'masked-lm', label: 'Continued MLM pretraining (whole word masking)', datasetTask: null },
-];
+/** The training tasks with their labels and the dataset kind each reads (null: any corpus's texts, masked with whole words). */
+export const TASK_OPTIONS: { task: TrainingTask; label: string; datasetTask: string | null }[] =
+  TRAINING_TASKS.map((task) => ({ task, label: TASK_LABELS[task], datasetTask: DATASET_TASK_OF[task] }));
 
 export function datasetFits(task: TrainingTask, dataset: Pick<DatasetRecord, 'task'>): boolean {
-  const needed = TASK_OPTIONS.find((t) => t.task === task)?.datasetTask;
+  const needed = DATASET_TASK_OF[task];
   return needed === null || needed === dataset.task;
 }
 

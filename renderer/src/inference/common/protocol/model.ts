@@ -2,7 +2,7 @@
  * The inference worker's model methods: load a checkpoint's weights onto the backend, run the raw model or
  * a shared/pipelines pipeline, inspect attention, unload, and cancel a load or run in flight.
  */
-import type { NezhaClassName } from '../../../../../shared/nezha/heads';
+import type { NezhaClassName } from '../../../../../shared/nezha/modelClasses';
 import type {
   AggregationStrategy,
   Answer,
@@ -13,7 +13,7 @@ import type {
   MultipleChoiceResult,
 } from '../../../../../shared/pipelines';
 import type { TextInput } from '../../../../../shared/tokenizer';
-import type { PipelineTask } from '../tasks';
+import type { PipelineTask } from '../../../../../shared/nezha/tasks';
 import type { CheckpointFileUrl } from './core';
 
 export interface LoadModelRequest {
@@ -80,21 +80,29 @@ export interface RunModelResponse {
   backend: string;
 }
 
-export type PipelineRequest =
-  | { task: 'token-classification'; texts: string[]; aggregation?: AggregationStrategy }
-  | { task: 'text-classification'; inputs: TextInput[] }
-  | { task: 'question-answering'; examples: { question: string; context: string }[]; topK?: number }
-  | { task: 'fill-mask'; texts: string[]; topK?: number }
-  | { task: 'multiple-choice'; examples: MultipleChoiceExample[] }
-  | { task: 'next-sentence'; pairs: [string, string][] };
+/** Each pipeline's inputs, keyed by the vocabulary's pipeline names (a new PipelineTask needs an entry). */
+interface PipelineInputs {
+  'token-classification': { texts: string[]; aggregation?: AggregationStrategy };
+  'text-classification': { inputs: TextInput[] };
+  'question-answering': { examples: { question: string; context: string }[]; topK?: number };
+  'fill-mask': { texts: string[]; topK?: number };
+  'multiple-choice': { examples: MultipleChoiceExample[] };
+  'next-sentence': { pairs: [string, string][] };
+}
 
-export type PipelineResult =
-  | { task: 'token-classification'; entities: Entity[][] }
-  | { task: 'text-classification'; labels: LabelScore[][] }
-  | { task: 'question-answering'; answers: Answer[][] }
-  | { task: 'fill-mask'; fills: FillMaskResult[] }
-  | { task: 'multiple-choice'; choices: MultipleChoiceResult[] }
-  | { task: 'next-sentence'; pairs: { isNextProbability: number }[] };
+/** Each pipeline's outputs, keyed the same way. */
+interface PipelineOutputs {
+  'token-classification': { entities: Entity[][] };
+  'text-classification': { labels: LabelScore[][] };
+  'question-answering': { answers: Answer[][] };
+  'fill-mask': { fills: FillMaskResult[] };
+  'multiple-choice': { choices: MultipleChoiceResult[] };
+  'next-sentence': { pairs: { isNextProbability: number }[] };
+}
+
+export type PipelineRequest = { [T in PipelineTask]: { task: T } & PipelineInputs[T] }[PipelineTask];
+
+export type PipelineResult = { [T in PipelineTask]: { task: T } & PipelineOutputs[T] }[PipelineTask];
 
 export interface RunPipelineRequest {
   id: string;
