@@ -232,4 +232,44 @@ describe('worker benchmark methods', () => {
       close();
     }
   }, 60_000);
+
+  it("adds CLUENER's official score when the dataset's format is CLUENER, reading the texts from the served file", async () => {
+    const { caller, close } = connect();
+    try {
+      // Every gold entity predicted but the last sentence's: the official score compares entity strings.
+      const predictions: ExamplePrediction[] = data.records.map((record, index) => ({
+        task: 'ner',
+        index,
+        gold: record.spans,
+        prediction: index === data.records.length - 1 ? [] : record.spans,
+      }));
+      const dataUrl = `${host.origin}${prepared.path}`;
+      const request = { task: 'ner' as const, predictions, resamples: 50, seed: 3 };
+      const plain = await caller.call('benchmarkScore', {
+        ...request,
+        dataset: { format: 'char-per-line', dataUrl, dataSha256: prepared.sha256 },
+      });
+      expect(plain.map((m) => m.metric)).not.toContain('cluener-f1');
+
+      const cluener = await caller.call('benchmarkScore', {
+        ...request,
+        dataset: { format: 'cluener', dataUrl, dataSha256: prepared.sha256 },
+      });
+      const served = (await (
+        await fetch(dataUrl, { headers: { authorization: `Bearer ${host.token}` } })
+      ).json()) as BenchmarkData;
+      expect(cluener).toEqual(
+        scorePredictions('ner', predictions, {
+          resamples: 50,
+          seed: 3,
+          dataset: { format: 'cluener', data: served },
+        }),
+      );
+      const official = cluener.find((m) => m.metric === 'cluener-f1')!;
+      expect(official.value).toBeGreaterThan(0);
+      expect(official.value).toBeLessThan(1);
+    } finally {
+      close();
+    }
+  });
 });

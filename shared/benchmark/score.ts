@@ -75,11 +75,20 @@ export interface ScoreOptions extends BootstrapOptions {
   dataset?: { format: string; data: BenchmarkData };
 }
 
+/**
+ * Whether scoring a dataset of this import format reads its records (today: CLUENER2020's official score, which
+ * compares entity strings). Callers that keep the records elsewhere (the worker fetches the served file) fetch
+ * them only then.
+ */
+export function scoringNeedsRecords(format: string): boolean {
+  return format === 'cluener';
+}
+
 /** Which extra NER scorers a dataset format gets, besides the span-exact seqeval metrics. */
 function usesCluenerScorer(
   dataset: ScoreOptions['dataset'],
 ): dataset is NonNullable<ScoreOptions['dataset']> {
-  return dataset?.format === 'cluener';
+  return dataset !== undefined && scoringNeedsRecords(dataset.format);
 }
 
 /** Each prediction's gold and predicted entities as [label, entity text], the way CLUENER's score.py reads them. */

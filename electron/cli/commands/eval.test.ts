@@ -38,8 +38,22 @@ const files = {
   peoplesDaily: join(datasets, 'peoples_daily_ner/example.dev'),
   lcqmc: join(datasets, 'lcqmc/dev.excerpt.txt'),
   cmrc: join(datasets, 'cmrc2018/cmrc2018_dev.excerpt.json'),
+  cluener: join(datasets, 'cluener2020/dev.json'),
 };
 const pairCheckpoint = join(dir, 'sequence-classification-2-labels');
+const cluenerCheckpoint = join(dir, 'token-classification-cluener');
+const CLUENER_TYPES = [
+  'address',
+  'book',
+  'company',
+  'game',
+  'government',
+  'movie',
+  'name',
+  'organization',
+  'position',
+  'scene',
+];
 const out = (name: string) => ({
   report: join(dir, `${name}.report.json`),
   predictions: join(dir, `${name}.pred.jsonl`),
@@ -105,7 +119,37 @@ beforeAll(async () => {
   model.dispose();
   mkdirSync(pairCheckpoint, { recursive: true });
   for (const [file, bytes] of folder) writeFileSync(join(pairCheckpoint, file), bytes);
+  await reheadTokenClassifier(cluenerCheckpoint, [
+    'O',
+    ...CLUENER_TYPES.flatMap((t) => [`B-${t}`, `I-${t}`]),
+  ]);
 });
+
+/** The fixture token classifier with a fresh head for these tags (HF's init), saved as an HF folder at `target`. */
+async function reheadTokenClassifier(target: string, tags: string[]): Promise<void> {
+  const source = join(tiny, 'token-classification');
+  const loaded = await loadCheckpointFolder(fsCheckpointSource(source));
+  const stateDict = new Map([...loaded.stateDict].filter(([key]) => !key.startsWith('classifier.')));
+  const config = {
+    ...(loaded.config as Record<string, unknown>),
+    id2label: Object.fromEntries(tags.map((tag, i) => [i, tag])),
+    label2id: Object.fromEntries(tags.map((tag, i) => [tag, i])),
+  };
+  const { model } = loadNezha(
+    'NezhaForTokenClassification',
+    new NezhaConfig(config as ConstructorParameters<typeof NezhaConfig>[0]),
+    stateDict,
+    { seed: 11 },
+  );
+  const folder = writeHfFolder({
+    config,
+    stateDict: await exportStateDict(model),
+    vocab: readFileSync(join(source, 'vocab.txt'), 'utf8'),
+  });
+  model.dispose();
+  mkdirSync(target, { recursive: true });
+  for (const [file, bytes] of folder) writeFileSync(join(target, file), bytes);
+}
 
 describe('eval: full runs of fixture checkpoints', () => {
   it(`People's Daily NER, first ${LIMIT} sentences (spawned through tsx, wasm backend)`, async () => {
@@ -186,6 +230,43 @@ describe('eval: full runs of fixture checkpoints', () => {
     expect(run.metrics.map((m) => m.metric)).toEqual(['accuracy', 'macro-f1']);
     expect(run.metrics[0].n).toBe(LIMIT);
     expect(run.notes.join(' ')).toMatch(/class i is read as dataset label "i"/);
+  });
+
+  it(`CLUENER2020, first ${LIMIT} sentences: span-exact metrics and CLUENER's official score`, async () => {
+    const paths = out('cluener');
+    const result = await evaluate([
+      '--checkpoint',
+      cluenerCheckpoint,
+      '--dataset',
+      files.cluener,
+      '--out',
+      paths.report,
+      '--predictions',
+      paths.predictions,
+      '--limit',
+      String(LIMIT),
+    ]);
+    expect(result.errors.join('\n')).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    const [run] = readReport(paths.report).runs;
+    expect(run.dataset.format).toBe('cluener');
+    // The headline stays the span-exact micro-F1; the official score comes after the seqeval metrics.
+    expect(run.metrics.map((m) => m.metric)).toEqual([
+      'micro-f1',
+      'micro-precision',
+      'micro-recall',
+      'macro-f1',
+      'weighted-f1',
+      'cluener-f1',
+    ]);
+    const official = run.metrics.find((m) => m.metric === 'cluener-f1')!;
+    expect(official.n).toBe(LIMIT);
+    expect(official.value).toBeGreaterThanOrEqual(0);
+    expect(official.value).toBeLessThanOrEqual(1);
+    // Averaged over the entity types the gold sentences hold (CLUENER's own ten, at most).
+    const labels = official.perClass!.map((c) => c.label);
+    expect(labels.length).toBeGreaterThan(3);
+    expect(CLUENER_TYPES).toEqual(expect.arrayContaining(labels));
   });
 
   it(`CMRC 2018, first ${LIMIT} questions, with the QA head`, async () => {

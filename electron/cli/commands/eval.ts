@@ -31,6 +31,7 @@ import {
   type BenchmarkProgress,
   type BenchmarkTask,
   type Sha256,
+  scorePredictions,
 } from '../../../shared/benchmark';
 import { CheckpointError } from '../../../shared/checkpoint/errors';
 import { loadCheckpointFolder } from '../../../shared/checkpoint/folder';
@@ -319,6 +320,8 @@ export const command: Command = {
                 device: `tfjs-${backend} on Node ${process.versions.node}`,
               }),
           },
+          score: (task, predictions, bootstrap) =>
+            scorePredictions(task, predictions, { ...bootstrap, dataset: { format: imported.format, data } }),
           // On a terminal, a progress line at most every 2 s (never in pipes, logs or tests).
           onProgress: process.stderr.isTTY ? progressPrinter(context.err) : undefined,
         });

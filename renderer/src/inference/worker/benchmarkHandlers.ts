@@ -10,6 +10,7 @@ import {
   hashCheckpointWeights,
   runBenchmark,
   scorePredictions,
+  scoringNeedsRecords,
   webCryptoSha256,
   BENCHMARK_TASKS,
   type BenchmarkData,
@@ -132,11 +133,24 @@ export function createBenchmarkHandlers(
         if (request.jobId !== undefined) jobs.delete(request.jobId);
       }
     },
-    benchmarkScore: (request) =>
-      scorePredictions(request.task, request.predictions, {
+    async benchmarkScore(request) {
+      const { dataset } = request;
+      const data =
+        dataset && scoringNeedsRecords(dataset.format)
+          ? await fetchBenchmarkData(
+              dataset.dataUrl,
+              dataset.dataSha256,
+              request.task,
+              options,
+              new AbortController().signal,
+            )
+          : null;
+      return scorePredictions(request.task, request.predictions, {
         resamples: request.resamples,
         seed: request.seed,
-      }),
+        ...(dataset && data && { dataset: { format: dataset.format, data } }),
+      });
+    },
   };
   return {
     handlers,

@@ -52,4 +52,5 @@ export const METRIC_NAMES: Record<string, string> = {
   accuracy: 'accuracy',
   'exact-match': 'EM',
   f1: 'F1',
+  'cluener-f1': 'CLUENER F1 (official)',
 };

@@ -100,8 +100,19 @@ export function workerPredictor(options: WorkerPredictorOptions): BenchmarkPredi
   };
 }
 
-/** Scoring in the worker: the bootstrap's thousand resamples never block the UI thread. */
-export function workerScorer(inference: InferenceClient): BenchmarkScorer {
+/**
+ * Scoring in the worker: the bootstrap's thousand resamples never block the UI thread. `dataset` (its import
+ * format and served data file) lets the worker add the format's own metrics (CLUENER's official score).
+ */
+export function workerScorer(
+  inference: InferenceClient,
+  dataset?: { format: string; dataUrl: string; dataSha256: string },
+): BenchmarkScorer {
   return (task, predictions, bootstrap) =>
-    inference.call('benchmarkScore', { task, predictions: [...predictions], ...bootstrap });
+    inference.call('benchmarkScore', {
+      task,
+      predictions: [...predictions],
+      ...bootstrap,
+      ...(dataset && { dataset }),
+    });
 }

@@ -412,7 +412,11 @@ export function createBenchmarkStore(deps: ViewStoreDeps): StoreApi<BenchmarkSta
           jobId: context.jobId,
           device: deviceOf(context.backend),
         }),
-        score: workerScorer(inference),
+        score: workerScorer(inference, {
+          format: job.facts.dataset.format,
+          dataUrl: url,
+          dataSha256: prepared.sha256,
+        }),
         signal: context.signal,
         onOpened: ({ runId, resumed }) =>
           patchCell(key, {

@@ -68,6 +68,11 @@ export interface BenchmarkScoreRequest {
   /** Bootstrap resamples / seed for the metrics' intervals. */
   resamples?: number;
   seed?: number;
+  /**
+   * The dataset the predictions were made on: its import format and the served data file (as in
+   * `benchmarkRun`). A format whose scoring reads the records (CLUENER's official score) makes the worker fetch it.
+   */
+  dataset?: { format: string; dataUrl: string; dataSha256: string };
 }
 
 /** What a benchmark run's progress message carries besides done / total. */
