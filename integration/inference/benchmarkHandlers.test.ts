@@ -240,6 +240,7 @@ describe('worker benchmark methods', () => {
       const predictions: ExamplePrediction[] = data.records.map((record, index) => ({
         task: 'ner',
         index,
+        id: String(index),
         gold: record.spans,
         prediction: index === data.records.length - 1 ? [] : record.spans,
       }));
