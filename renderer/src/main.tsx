@@ -13,6 +13,7 @@ import { startRouterSync } from './state/router';
 import { trackProgress, useRuntime } from './state/runtime';
 import type { AppServices } from './state/services';
 import { ServicesContext } from './state/services';
+import { createLibraryStore, LibraryStore } from './state/library';
 import { createSettingsStore, SettingsStore } from './state/settings';
 import { useToasts } from './state/toasts';
 import type { ViewStoreDeps } from './state/viewStore';
@@ -50,13 +51,15 @@ createRoot(root).render(
   <StrictMode>
     <ServicesContext.Provider value={services}>
       <SettingsStore.Provider value={settingsStore}>
-        <AnnotateStore.Provider value={createAnnotateStore(storeDeps)}>
-          <BenchmarkStore.Provider value={createBenchmarkStore(storeDeps)}>
-            <TrainStore.Provider value={createTrainStore(storeDeps)}>
-              <App />
-            </TrainStore.Provider>
-          </BenchmarkStore.Provider>
-        </AnnotateStore.Provider>
+        <LibraryStore.Provider value={createLibraryStore(api)}>
+          <AnnotateStore.Provider value={createAnnotateStore(storeDeps)}>
+            <BenchmarkStore.Provider value={createBenchmarkStore(storeDeps)}>
+              <TrainStore.Provider value={createTrainStore(storeDeps)}>
+                <App />
+              </TrainStore.Provider>
+            </BenchmarkStore.Provider>
+          </AnnotateStore.Provider>
+        </LibraryStore.Provider>
       </SettingsStore.Provider>
     </ServicesContext.Provider>
   </StrictMode>,

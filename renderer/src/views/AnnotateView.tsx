@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { AnnotateIcon } from '../components/icons';
-import { useLibrary } from '../state/library';
+import { LibraryStore } from '../state/library';
 import { useRouter } from '../state/router';
 import { useServices } from '../state/services';
 import { AnnotationText } from './annotate/AnnotationText';
@@ -25,10 +25,10 @@ export function AnnotateView() {
   const { api } = useServices();
   const navigate = useRouter((s) => s.navigate);
   const routeDatasetId = useRouter((s) => s.route.params[0]);
-  const { checkpoints, datasets, datasetsState, refreshCheckpoints, refreshDatasets } = useLibrary();
+  const { checkpoints, datasets, datasetsState, refreshCheckpoints, refreshDatasets } = LibraryStore.use();
   useEffect(() => {
-    void refreshCheckpoints(api);
-    void refreshDatasets(api);
+    void refreshCheckpoints();
+    void refreshDatasets();
   }, [api, refreshCheckpoints, refreshDatasets]);
 
   const taggers = checkpoints.filter(isTokenClassifier);
@@ -81,7 +81,7 @@ export function AnnotateView() {
 
 function Workbench({ datasetId }: { datasetId: string }) {
   const navigate = useRouter((s) => s.navigate);
-  const { checkpoints, datasets } = useLibrary();
+  const { checkpoints, datasets } = LibraryStore.use();
   const store = AnnotateStore.useApi();
   const state = AnnotateStore.use();
   const [reviewing, setReviewing] = useState(false);

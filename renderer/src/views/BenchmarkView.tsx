@@ -3,7 +3,7 @@ import { EmptyState } from '../components/EmptyState';
 import { BenchmarkIcon } from '../components/icons';
 import { PathField } from '../components/PathField';
 import { backendLabel } from '../inference/common/backendSelection';
-import { useLibrary } from '../state/library';
+import { LibraryStore } from '../state/library';
 import { useRouter } from '../state/router';
 import { useRuntime } from '../state/runtime';
 import { useServices } from '../state/services';
@@ -22,7 +22,7 @@ import './benchmark/benchmark.css';
 export function BenchmarkView() {
   const { api, hostKind } = useServices();
   const navigate = useRouter((s) => s.navigate);
-  const { checkpoints, datasets, refreshCheckpoints, refreshDatasets } = useLibrary();
+  const { checkpoints, datasets, refreshCheckpoints, refreshDatasets } = LibraryStore.use();
   const backend = useRuntime((s) => s.backend);
   const appInfo = useRuntime((s) => s.appInfo);
   const pushToast = useToasts((s) => s.push);
@@ -31,8 +31,8 @@ export function BenchmarkView() {
   const { checkSelection, startRun, cancelRun, toggleSelection, setRunOptions, setMessage } = state;
 
   useEffect(() => {
-    void refreshCheckpoints(api);
-    void refreshDatasets(api);
+    void refreshCheckpoints();
+    void refreshDatasets();
   }, [api, refreshCheckpoints, refreshDatasets]);
 
   const chosenCheckpoints = useMemo(

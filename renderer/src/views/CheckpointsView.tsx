@@ -3,18 +3,18 @@ import type { CheckpointRecord } from '../../../shared/ipc';
 import { CheckpointIcon } from '../components/icons';
 import { PathField } from '../components/PathField';
 import { describeArchitecture, formatBytes, formatDateTime } from '../lib/format';
-import { useLibrary } from '../state/library';
+import { LibraryStore } from '../state/library';
 import { useRouter } from '../state/router';
 import { useServices } from '../state/services';
 
 export function CheckpointsView() {
   const { api } = useServices();
-  const { checkpoints, checkpointsState, checkpointsError, refreshCheckpoints } = useLibrary();
+  const { checkpoints, checkpointsState, checkpointsError, refreshCheckpoints } = LibraryStore.use();
   const selectedId = useRouter((s) => s.route.params[0]);
   const navigate = useRouter((s) => s.navigate);
 
   useEffect(() => {
-    void refreshCheckpoints(api);
+    void refreshCheckpoints();
   }, [api, refreshCheckpoints]);
 
   const selected = checkpoints.find((c) => c.id === selectedId) ?? null;
@@ -38,7 +38,7 @@ export function CheckpointsView() {
       {checkpointsState === 'error' && (
         <div className="callout callout-error" role="alert">
           Could not list checkpoints: {checkpointsError}{' '}
-          <button className="button button-small" onClick={() => void refreshCheckpoints(api)}>
+          <button className="button button-small" onClick={() => void refreshCheckpoints()}>
             Retry
           </button>
         </div>
@@ -96,8 +96,7 @@ export function CheckpointsView() {
 }
 
 function ImportForm({ onImported }: { onImported(record: CheckpointRecord): void }) {
-  const { api } = useServices();
-  const importCheckpoint = useLibrary((s) => s.importCheckpoint);
+  const importCheckpoint = LibraryStore.use((s) => s.importCheckpoint);
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -113,7 +112,7 @@ function ImportForm({ onImported }: { onImported(record: CheckpointRecord): void
     setBusy(true);
     setError(null);
     try {
-      const record = await importCheckpoint(api, {
+      const record = await importCheckpoint({
         path: trimmed,
         ...(name.trim() ? { name: name.trim() } : {}),
       });
@@ -164,8 +163,7 @@ function ImportForm({ onImported }: { onImported(record: CheckpointRecord): void
 }
 
 function CheckpointDetails({ checkpoint }: { checkpoint: CheckpointRecord }) {
-  const { api } = useServices();
-  const removeCheckpoint = useLibrary((s) => s.removeCheckpoint);
+  const removeCheckpoint = LibraryStore.use((s) => s.removeCheckpoint);
   const navigate = useRouter((s) => s.navigate);
   const [confirming, setConfirming] = useState(false);
   const [removing, setRemoving] = useState(false);
@@ -173,7 +171,7 @@ function CheckpointDetails({ checkpoint }: { checkpoint: CheckpointRecord }) {
   const remove = async () => {
     setRemoving(true);
     try {
-      await removeCheckpoint(api, checkpoint.id);
+      await removeCheckpoint(checkpoint.id);
       navigate('checkpoints');
     } catch {
       // The client already raised a toast with the reason.

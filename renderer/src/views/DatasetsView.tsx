@@ -3,7 +3,7 @@ import type { DatasetRecord } from '../../../shared/ipc';
 import { EmptyState } from '../components/EmptyState';
 import { DatasetIcon } from '../components/icons';
 import { formatDateTime } from '../lib/format';
-import { useLibrary } from '../state/library';
+import { LibraryStore } from '../state/library';
 import { useRouter } from '../state/router';
 import { useServices } from '../state/services';
 import { ExportDatasetForm } from './datasets/ExportDatasetForm';
@@ -13,10 +13,10 @@ import './annotate/annotate.css';
 
 export function DatasetsView() {
   const { api } = useServices();
-  const { datasets, datasetsState, datasetsError, refreshDatasets } = useLibrary();
+  const { datasets, datasetsState, datasetsError, refreshDatasets } = LibraryStore.use();
 
   useEffect(() => {
-    void refreshDatasets(api);
+    void refreshDatasets();
   }, [api, refreshDatasets]);
 
   return (
@@ -36,7 +36,7 @@ export function DatasetsView() {
       {datasetsState === 'error' && (
         <div className="callout callout-error" role="alert">
           Could not list datasets: {datasetsError}{' '}
-          <button className="button button-small" onClick={() => void refreshDatasets(api)}>
+          <button className="button button-small" onClick={() => void refreshDatasets()}>
             Retry
           </button>
         </div>
@@ -84,8 +84,7 @@ export function DatasetsView() {
 }
 
 function DatasetRow({ dataset }: { dataset: DatasetRecord }) {
-  const { api } = useServices();
-  const removeDataset = useLibrary((s) => s.removeDataset);
+  const removeDataset = LibraryStore.use((s) => s.removeDataset);
   const navigate = useRouter((s) => s.navigate);
   const [confirming, setConfirming] = useState(false);
   const [exporting, setExporting] = useState(false);
@@ -120,7 +119,7 @@ function DatasetRow({ dataset }: { dataset: DatasetRecord }) {
               <>
                 <button
                   className="button button-small button-danger"
-                  onClick={() => void removeDataset(api, dataset.id).catch(() => setConfirming(false))}
+                  onClick={() => void removeDataset(dataset.id).catch(() => setConfirming(false))}
                 >
                   Remove
                 </button>

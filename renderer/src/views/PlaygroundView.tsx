@@ -14,7 +14,7 @@ import { tasksForArchitecture } from '../../../shared/nezha/modelClasses';
 import { TASK_LABELS, type PipelineTask } from '../../../shared/nezha/tasks';
 import { formatBytes } from '../lib/format';
 import { newJobId } from '../lib/jobId';
-import { useLibrary } from '../state/library';
+import { LibraryStore } from '../state/library';
 import { useRouter } from '../state/router';
 import { useRuntime } from '../state/runtime';
 import { useServices } from '../state/services';
@@ -29,10 +29,10 @@ import { SelectField } from '../components/SelectField';
 export function PlaygroundView() {
   const { api } = useServices();
   const navigate = useRouter((s) => s.navigate);
-  const { checkpoints, refreshCheckpoints } = useLibrary();
+  const { checkpoints, refreshCheckpoints } = LibraryStore.use();
   const { backend, backendError } = useRuntime();
   useEffect(() => {
-    void refreshCheckpoints(api);
+    void refreshCheckpoints();
   }, [api, refreshCheckpoints]);
 
   const runnable = checkpoints.filter((c) => tasksForArchitecture(c.architecture).length > 0);

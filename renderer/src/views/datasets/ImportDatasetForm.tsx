@@ -6,7 +6,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { datasetFormatSchema, type DatasetImportSummary, type ProgressEvent } from '../../../../shared/ipc';
 import { PathField } from '../../components/PathField';
 import { newJobId } from '../../lib/jobId';
-import { useLibrary } from '../../state/library';
+import { LibraryStore } from '../../state/library';
 import { useRouter } from '../../state/router';
 import { useServices } from '../../state/services';
 
@@ -14,7 +14,7 @@ type Format = (typeof datasetFormatSchema.options)[number];
 
 export function ImportDatasetForm() {
   const { api } = useServices();
-  const refreshDatasets = useLibrary((s) => s.refreshDatasets);
+  const refreshDatasets = LibraryStore.use((s) => s.refreshDatasets);
   const navigate = useRouter((s) => s.navigate);
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
@@ -57,7 +57,7 @@ export function ImportDatasetForm() {
       setSummary(result);
       setPath('');
       setName('');
-      await refreshDatasets(api);
+      await refreshDatasets();
     } catch (e) {
       setError((e as Error).message);
     } finally {

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { TrainingRunRecord } from '../../../../shared/ipc';
 import type { TrainingSettings, TrainingTask } from '../../../../shared/training';
-import { useLibrary } from '../../state/library';
+import { LibraryStore } from '../../state/library';
 import { useRouter } from '../../state/router';
 import { useRuntime } from '../../state/runtime';
 import { useServices } from '../../state/services';
@@ -77,7 +77,7 @@ function formatEta(seconds: number): string {
 export function TrainView() {
   const { api } = useServices();
   const navigate = useRouter((s) => s.navigate);
-  const { checkpoints, datasets, refreshCheckpoints, refreshDatasets } = useLibrary();
+  const { checkpoints, datasets, refreshCheckpoints, refreshDatasets } = LibraryStore.use();
   const backend = useRuntime((s) => s.backend);
   // The whole run's state: the view shows nearly all of it, and it changes together.
   const train = TrainStore.use();
@@ -96,14 +96,14 @@ export function TrainView() {
       .then(setRuns)
       .catch(() => undefined);
   useEffect(() => {
-    void refreshCheckpoints(api);
-    void refreshDatasets(api);
+    void refreshCheckpoints();
+    void refreshDatasets();
     void refreshRuns();
   }, [api]);
   useEffect(() => {
     if (['training', 'paused', 'finished', 'cancelled', 'failed'].includes(train.phase)) {
       void refreshRuns();
-      if (train.phase === 'finished') void refreshCheckpoints(api);
+      if (train.phase === 'finished') void refreshCheckpoints();
     }
   }, [train.phase]);
 
