@@ -272,6 +272,34 @@ describe('runBenchmarkJob', () => {
     expect(store.calls).toEqual(['open', 'stop cancelled']);
   });
 
+  it('honours a cancel that came after the last prediction or while scoring: cancelled, every prediction stored', async () => {
+    for (const when of ['after predicting', 'while scoring'] as const) {
+      const store = memoryRunStore();
+      const controller = new AbortController();
+      const predictor = scriptedPredictor(script);
+      const outcome = await runBenchmarkJob(job, {
+        store: store.port,
+        predictor: {
+          predict: async (args) => {
+            const result = await predictor.predict(args);
+            if (when === 'after predicting') controller.abort(new Error('Cancelled.'));
+            return result;
+          },
+        },
+        score: (task, predictions, bootstrap) => {
+          if (when === 'while scoring') controller.abort(new Error('Cancelled.'));
+          return scorePredictions(task, predictions, bootstrap);
+        },
+        signal: controller.signal,
+        now,
+      });
+      expect(outcome, when).toEqual({ status: 'cancelled', runId: 'run-1' });
+      expect(store.runs()[0].status).toBe('cancelled');
+      expect(store.runs()[0].predictions.size).toBe(records.length);
+      expect(store.calls).not.toContain('finish');
+    }
+  });
+
   it('fails the run when a chunk cannot be stored, and never finishes it', async () => {
     const store = memoryRunStore({ saveFailsAt: 2 });
     const outcome = await runBenchmarkJob(job, {

@@ -233,12 +233,16 @@ export async function runBenchmarkJob(
     });
     await saving;
     if (saveError) throw saveError;
+    // A cancel that came after the last model call (the predictor had nothing left to stop) still means
+    // "do not finish now": every prediction is stored, so resuming goes straight to scoring.
+    if (signal.aborted) throw cancelledError(signal);
     if (result.predictions.length !== job.open.total) {
       throw new Error(
         `The run predicted ${result.predictions.length} of ${job.open.total} examples; it cannot be finished.`,
       );
     }
     const metrics = await score(job.plan.task, result.predictions, job.bootstrap);
+    if (signal.aborted) throw cancelledError(signal);
     const record = buildRunRecord(job, result, metrics, { startedAt, finishedAt: now() });
     const stored = await store.finish(runId, record);
     return { status: 'finished', runId, record: stored, predictions: result.predictions, reused: false };
