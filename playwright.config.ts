@@ -27,7 +27,8 @@ export default defineConfig({
   testDir: 'e2e',
   workers: 1,
   fullyParallel: false,
-  reporter: 'list',
+  // The list, then why each skipped test was skipped (the list reporter shows only that it was).
+  reporter: [['list'], ['./scripts/playwright/skipReasonReporter.ts']],
   timeout: 60_000,
   expect: { timeout: 15_000 },
   forbidOnly: Boolean(process.env.CI),

@@ -15,5 +15,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    setupFiles: ['scripts/vitest/setupTfjs.ts'],
+    // The default output, plus one line per file and reason for tests skipped with context.skip(cond, reason).
+    reporters: ['default', './scripts/vitest/skipReasonReporter.ts'],
   },
 });

@@ -3,42 +3,22 @@
  * binary is installed, and checks the window's security model. The electron npm package downloads
  * its binary lazily, which needs network access, so on offline machines this reports SKIPPED.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { findElectronBinary } from '../electron/cli/electronBinary';
 
-/**
- * The installed Electron binary, found the way the electron package's index.js does (path.txt
- * names it under dist/), but without requiring that file: it would start a download when the
- * binary is missing, which hangs or fails offline.
- */
-function electronBinary(): string | null {
-  let packageDir: string;
-  try {
-    packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-  } catch {
-    return null;
-  }
-  const pathFile = join(packageDir, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const relative = readFileSync(pathFile, 'utf8').trim();
-  const distDir = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(packageDir, 'dist');
-  const binary = join(distDir, relative);
-  return existsSync(binary) ? binary : null;
-}
-
-const binary = electronBinary();
+/** Found without requiring the electron package, which would start a download when the binary is missing. */
+const binary = findElectronBinary();
 
 test('the desktop app opens its window with context isolation and the sandbox on', async () => {
-  test.skip(
-    binary === null,
-    'Electron binary not installed: the electron package downloads it on first run, which needs network access; run `npx electron --version` once where the network allows',
-  );
+  if (!binary.found) {
+    test.skip(true, `Electron ${binary.version ?? ''} binary not installed: ${binary.reason}`);
+    return; // not reached: test.skip ends the test; this narrows `binary` for TypeScript
+  }
   test.skip(!existsSync('out/main/main.js'), 'out/main/main.js is missing: run `npm run build` first');
   const app = await electron.launch({
     args: ['.', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
-    executablePath: binary!,
+    executablePath: binary.path,
   });
   try {
     const window = await app.firstWindow();

@@ -7,8 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../services/database';
 import { defaultDataDir } from '../services/dataDir';
 import { latestSchemaVersion } from '../services/migrations';
+import { cjkFontReport } from './cjkFonts';
 import type { DoctorReport } from './commands/doctor';
 import { commandLoaders } from './commands/index';
+import { findElectronBinary } from './electronBinary';
 import { extractGlobalOptions, runCli } from './main';
 
 const run = promisify(execFile);
@@ -43,6 +45,9 @@ describe('CLI', () => {
       available: false,
       detail: "not available in Node; the app's renderer uses WebGPU when a hardware adapter exists",
     });
+    // The Electron binary and the CJK fonts as this machine has them (found or not, with the reason).
+    expect(report.electron).toEqual(findElectronBinary());
+    expect(report.cjkFonts).toEqual(cjkFontReport(repoRoot));
     expect(report.dataDir).toEqual({ path: dataDir, exists: true });
     expect(report.database).toMatchObject({
       exists: true,

@@ -6,10 +6,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultDataDir } from '../services/dataDir';
-import { CliError, type CliContext, type Command } from './command';
+import { CliError, programName, usageText, type CliContext, type Command } from './command';
 import { commandLoaders } from './commands/index';
-
-const programName = 'nezha-studio';
 
 /** Pull `--data-dir DIR` / `--data-dir=DIR` out of argv wherever it appears. */
 export function extractGlobalOptions(argv: string[]): { dataDir: string | null; rest: string[] } {
@@ -66,13 +64,13 @@ export async function runCli(argv: string[], context: Omit<CliContext, 'dataDir'
     const { dataDir, rest } = extractGlobalOptions(argv);
     const [name, ...args] = rest;
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-      if (name === 'help' && args[0]) context.out((await loadCommand(args[0])).usage);
+      if (name === 'help' && args[0]) context.out(usageText(await loadCommand(args[0])));
       else context.out(await helpText());
       return 0;
     }
     const command = await loadCommand(name);
     if (args.includes('--help') || args.includes('-h')) {
-      context.out(`Usage: ${programName} ${command.usage}`);
+      context.out(usageText(command));
       return 0;
     }
     const resolvedDataDir = resolve(dataDir ?? defaultDataDir(context.env));
@@ -93,6 +91,7 @@ if (invokedDirectly || process.env.NEZHA_CLI_MAIN === '1') {
   const code = await runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(text + '\n'),
     err: (text) => process.stderr.write(text + '\n'),
+    ...(process.stderr.isTTY && { terminal: { write: (text: string) => process.stderr.write(text) } }),
     env: process.env,
   });
   process.exitCode = code;

@@ -57,6 +57,30 @@ describe('dataset inspect', () => {
     expect(forced.err).toMatch(/dataset inspect: dev\.json:2:1: expected valid JSON/);
   });
 
+  it('takes FILE as --file FILE too, the flag the other commands use for an input file', async () => {
+    const positional = await inProcess(['dataset', 'inspect', cluenerFile, '--json']);
+    const flag = await inProcess(['dataset', 'inspect', '--file', cluenerFile, '--json']);
+    expect(flag).toEqual({ ...positional, code: 0 });
+    const out = join(dir, 'clue-via-flag.jsonl');
+    const converted = await inProcess([
+      'dataset',
+      'convert',
+      '--file',
+      cluenerFile,
+      '--to',
+      'jsonl-spans',
+      '--out',
+      out,
+    ]);
+    expect(converted.code).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    const twice = await inProcess(['dataset', 'inspect', '--file', cluenerFile, msraFile]);
+    expect(twice.code).toBe(1);
+    expect(twice.err).toMatch(
+      /^nezha-studio: dataset inspect: FILE given twice \(--file .*dev\.json and ".*msra_test_bio\.txt"\); pass one/,
+    );
+  });
+
   it('names the problem for a missing file, subcommand or bad --format', async () => {
     expect((await inProcess(['dataset', 'inspect', join(dir, 'nope.txt')])).err).toMatch(
       /cannot read .*nope\.txt: ENOENT/,

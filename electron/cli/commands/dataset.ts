@@ -1,5 +1,6 @@
 /**
  * `dataset inspect FILE [--format F] [--json]` and `dataset convert FILE --to FORMAT --out OUT [--format F]`
+ * (FILE positional or as --file FILE, the flag the other commands use for an input file)
  *
  * Work on files only (no database): inspect reads a file with the shared/datasets importers and prints
  * its format, task, example count, label set with counts (entities per type for NER) and warnings;
@@ -44,6 +45,7 @@ const usage = [
   'dataset inspect FILE [--format F] [--json]',
   'dataset convert FILE --to FORMAT --out OUT [--format F]',
   '',
+  'FILE can also be given as --file FILE.',
   'inspect: format, task, example count, label set with counts (entities per type for NER) and warnings.',
   'convert: rewrites a NER file in another NER format (written to a temp file, then renamed over OUT).',
   `Input formats (--format; detected when left out): ${datasetFormatSchema.options.join(', ')}.`,
@@ -56,22 +58,29 @@ export const command: Command = {
   usage,
   async run(args, context) {
     const { values, positionals } = parseCommandArgs(command, args, {
+      file: { type: 'string' },
       format: { type: 'string' },
       to: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
     });
-    const [sub, file, ...extra] = positionals;
+    const [sub, ...rest] = positionals;
     if (sub !== 'inspect' && sub !== 'convert') {
       throw new CliError(
         `dataset: expected a subcommand, inspect or convert, got ${sub === undefined ? 'none' : `"${sub}"`}. ` +
           `Usage: ${usage.split('\n').slice(0, 2).join(' | ')}`,
       );
     }
-    if (!file) throw new CliError(`dataset ${sub}: FILE is required. Usage: ${usageLine(sub)}`);
+    if (values.file !== undefined && rest.length > 0) {
+      throw new CliError(
+        `dataset ${sub}: FILE given twice (--file ${values.file} and "${rest[0]}"); pass one. Usage: ${subcommandUsage(sub)}`,
+      );
+    }
+    const [file, ...extra] = values.file !== undefined ? [values.file] : rest;
+    if (!file) throw new CliError(`dataset ${sub}: FILE is required. Usage: ${subcommandUsage(sub)}`);
     if (extra.length > 0) {
       throw new CliError(
-        `dataset ${sub}: unexpected argument "${extra[0]}" after FILE. Usage: ${usageLine(sub)}`,
+        `dataset ${sub}: unexpected argument "${extra[0]}" after FILE. Usage: ${subcommandUsage(sub)}`,
       );
     }
     const result = await readDataset(sub, file, values.format);
@@ -83,7 +92,7 @@ export const command: Command = {
     }
     if (!values.to || !values.out) {
       throw new CliError(
-        `dataset convert: --${values.to ? 'out' : 'to'} is required. Usage: ${usageLine('convert')}`,
+        `dataset convert: --${values.to ? 'out' : 'to'} is required. Usage: ${subcommandUsage('convert')}`,
       );
     }
     const to = datasetExportFormatSchema.safeParse(values.to);
@@ -122,7 +131,7 @@ export const command: Command = {
   },
 };
 
-function usageLine(sub: 'inspect' | 'convert'): string {
+function subcommandUsage(sub: 'inspect' | 'convert'): string {
   return usage.split('\n')[sub === 'inspect' ? 0 : 1]!;
 }
 

@@ -1,15 +1,20 @@
 /**
  * `doctor`: what this machine offers the app — Node version, which tfjs backends initialise in Node,
- * WebGPU, the data dir and its database schema version.
+ * WebGPU, the Electron binary (`npm start` needs it), the fonts Chinese text will use, the data dir and its
+ * database schema version.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
+import * as tf from '@tensorflow/tfjs-core';
 import { databaseFileName } from '../../services/database';
 import { latestSchemaVersion } from '../../services/migrations';
 import { appName, packageVersion } from '../../services/services';
+import { cjkFontReport, type CjkFontReport } from '../cjkFonts';
 import { parseCommandArgs, type Command } from '../command';
+import { findElectronBinary, type ElectronBinary } from '../electronBinary';
+import { NODE_BACKENDS, startTfjsBackend, type NodeBackend } from '../nodeBackend';
 
 export interface BackendReport {
   name: string;
@@ -22,36 +27,25 @@ export interface DoctorReport {
   node: { version: string; platform: string; arch: string; sqlite: string };
   backends: BackendReport[];
   webgpu: { available: boolean; detail: string };
+  electron: ElectronBinary;
+  cjkFonts: CjkFontReport;
   dataDir: { path: string; exists: boolean };
   database: { path: string; exists: boolean; schemaVersion: number | null; latestSchemaVersion: number };
 }
 
-async function probeBackend(name: 'cpu' | 'wasm'): Promise<BackendReport> {
+async function probeBackend(name: NodeBackend): Promise<BackendReport> {
   const started = performance.now();
+  const failure = await startTfjsBackend(name);
+  if (failure !== null) return { name, available: false, detail: failure };
   try {
-    const tf = await import('@tensorflow/tfjs-core');
-    // PROD silences tfjs's "install tfjs-node" banner, which would otherwise clutter the report.
-    tf.env().set('PROD', true);
-    if (name === 'cpu') {
-      await import('@tensorflow/tfjs-backend-cpu');
-    } else {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      // In Node the backend reads its .wasm files from disk: point it at the package's dist folder.
-      const require = createRequire(import.meta.url);
-      const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-      wasm.setWasmPaths(dist.endsWith('/') ? dist : `${dist}/`);
-    }
-    const ok = await tf.setBackend(name);
-    if (!ok) return { name, available: false, detail: `tf.setBackend('${name}') returned false` };
-    await tf.ready();
     // A real computation, not just registration: 1+2 must be 3.
     const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
     if (sum !== 3) return { name, available: false, detail: `1 + 2 gave ${sum}` };
-    const ms = Math.round(performance.now() - started);
-    return { name, available: true, detail: `initialised in ${ms} ms` };
   } catch (error) {
     return { name, available: false, detail: (error as Error).message.split('\n')[0] };
   }
+  const ms = Math.round(performance.now() - started);
+  return { name, available: true, detail: `initialised in ${ms} ms` };
 }
 
 function databaseReport(dataDir: string): DoctorReport['database'] {
@@ -67,8 +61,11 @@ function databaseReport(dataDir: string): DoctorReport['database'] {
   }
 }
 
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
 export async function runDoctor(dataDir: string): Promise<DoctorReport> {
-  const backends = [await probeBackend('cpu'), await probeBackend('wasm')];
+  const backends: BackendReport[] = [];
+  for (const name of NODE_BACKENDS) backends.push(await probeBackend(name));
   const hasNavigatorGpu =
     typeof (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu !== 'undefined';
   return {
@@ -86,6 +83,8 @@ export async function runDoctor(dataDir: string): Promise<DoctorReport> {
         ? 'navigator.gpu exists in this runtime'
         : "not available in Node; the app's renderer uses WebGPU when a hardware adapter exists",
     },
+    electron: findElectronBinary(),
+    cjkFonts: cjkFontReport(repoRoot),
     dataDir: { path: dataDir, exists: existsSync(dataDir) },
     database: databaseReport(dataDir),
   };
@@ -98,6 +97,14 @@ function formatReport(report: DoctorReport): string {
     'tfjs backends (in Node):',
     ...report.backends.map((b) => `  ${b.available ? 'ok  ' : 'FAIL'} ${b.name.padEnd(5)} ${b.detail}`),
     `WebGPU        ${report.webgpu.detail}`,
+    `Electron      ${
+      report.electron.found
+        ? `${report.electron.version} at ${report.electron.path}`
+        : `missing${report.electron.version ? ` (package ${report.electron.version})` : ''}: ${report.electron.reason}; \`npm run serve\` runs the app in a browser`
+    }`,
+    `CJK fonts     ${report.cjkFonts.verdict}`,
+    `              system: ${report.cjkFonts.system === null ? report.cjkFonts.systemSource : report.cjkFonts.system.length > 0 ? report.cjkFonts.system.join(', ') : `none (${report.cjkFonts.systemSource})`}`,
+    `              shipped: ${report.cjkFonts.shipped.length > 0 ? report.cjkFonts.shipped.join(', ') : 'none (no font files in resources/, no @font-face in the renderer)'}`,
     `Data dir      ${report.dataDir.path}${report.dataDir.exists ? '' : ' (not created yet)'}`,
     `Database      ${
       report.database.exists
@@ -110,7 +117,7 @@ function formatReport(report: DoctorReport): string {
 
 export const command: Command = {
   name: 'doctor',
-  summary: 'check Node, tfjs backends, WebGPU and the data dir',
+  summary: 'check Node, tfjs backends, WebGPU, the Electron binary, CJK fonts and the data dir',
   usage: 'doctor [--json]\n\nPrints what this machine offers the app. --json prints one JSON object.',
   async run(args, context) {
     const { values } = parseCommandArgs(this, args, { json: { type: 'boolean' } });

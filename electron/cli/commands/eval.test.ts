@@ -94,7 +94,6 @@ function expectSameMetrics(reported: MetricResult[], recomputed: MetricResult[])
 beforeAll(async () => {
   // LCQMC has 2 labels and the fixture classifier 3: re-head the fixture model with a fresh 2-class classifier
   // (the loader initialises the missing head as HF does) and save it with shared/checkpoint's writer.
-  tf.env().set('PROD', true);
   await tf.setBackend('cpu');
   const source = join(tiny, 'sequence-classification');
   const loaded = await loadCheckpointFolder(fsCheckpointSource(source));
@@ -152,10 +151,10 @@ async function reheadTokenClassifier(target: string, tags: string[]): Promise<vo
 }
 
 describe('eval: full runs of fixture checkpoints', () => {
-  it(`People's Daily NER, first ${LIMIT} sentences (spawned through tsx, wasm backend)`, async () => {
+  it(`People's Daily NER, first ${LIMIT} sentences (spawned through tsx, default backend: auto)`, async () => {
     const paths = out('peoples-daily');
     const markdown = join(dir, 'peoples-daily.md');
-    const { stdout } = await promisify(execFile)(
+    const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       [
         '--import',
@@ -172,8 +171,6 @@ describe('eval: full runs of fixture checkpoints', () => {
         paths.predictions,
         '--limit',
         String(LIMIT),
-        '--backend',
-        'wasm',
         '--markdown',
         markdown,
       ],
@@ -182,6 +179,13 @@ describe('eval: full runs of fixture checkpoints', () => {
     expect(stdout).toMatch(
       /^eval: micro-f1 \d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\] on 40 examples, wasm, .* examples\/s → /,
     );
+    // stderr (a pipe, not a terminal): which backend auto chose, then progress lines, the last one at 100%.
+    const notes = stderr.trimEnd().split('\n');
+    expect(notes[0]).toBe('eval: backend wasm (auto: the fastest that started here)');
+    expect(notes.slice(1).every((l) => /^eval: \d+\/40 examples \(\d+%\), [\d.]+ examples\/s/.test(l))).toBe(
+      true,
+    );
+    expect(notes.at(-1)).toMatch(/^eval: 40\/40 examples \(100%\), [\d.]+ examples\/s$/);
     const report = readReport(paths.report);
     expect(report.schema).toBe('nezha-studio/benchmark-report@1');
     const [run] = report.runs;
@@ -223,8 +227,12 @@ describe('eval: full runs of fixture checkpoints', () => {
       '--backend',
       'wasm',
     ]);
-    expect(result.errors).toEqual([]);
     expect(result.code).toBe(0);
+    expect(result.errors[0]).toBe('eval: backend wasm');
+    // The rest is progress: a line per 10% of the examples at most, the last one at 100%.
+    const progress = result.errors.slice(1);
+    expect(progress.length).toBeLessThanOrEqual(11);
+    expect(progress.at(-1)).toMatch(/^eval: 40\/40 examples \(100%\)/);
     const [run] = readReport(paths.report).runs;
     expect(run.checkpoint.labelMatch).toBe('index');
     expect(run.metrics.map((m) => m.metric)).toEqual(['accuracy', 'macro-f1']);

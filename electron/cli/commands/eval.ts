@@ -1,6 +1,6 @@
 /**
  * `eval --checkpoint DIR --dataset FILE [--format F] [--task T] --out REPORT.json --predictions PRED.jsonl
- *  [--backend cpu|wasm] [--limit N] [--batch-size N] [--markdown REPORT.md] [--csv REPORT.csv] [--resume]`
+ *  [--backend auto|cpu|wasm] [--limit N] [--batch-size N] [--markdown REPORT.md] [--csv REPORT.csv] [--resume]`
  *
  * The benchmark workbench's evaluation, headless: imports the dataset (format detected unless given), checks
  * the checkpoint's head against the task and the dataset's labels (refused with the reasons), runs
@@ -28,7 +28,6 @@ import {
   type BenchmarkData,
   type BenchmarkJob,
   type BenchmarkJobOutcome,
-  type BenchmarkProgress,
   type BenchmarkTask,
   type Sha256,
   scorePredictions,
@@ -55,12 +54,11 @@ import {
 import { BertTokenizer } from '../../../shared/tokenizer';
 import { fsCheckpointSource } from '../../services/fsCheckpointSource';
 import { packageVersion } from '../../services/services';
-import { CliError, parseCommandArgs, type Command } from '../command';
+import { CliError, parseCommandArgs, usageLine, type Command } from '../command';
+import { parseBackendChoice, startNodeBackend } from '../nodeBackend';
 import { predictionsFileRunStore } from '../predictionsFileRunStore';
-import { startNodeBackend } from '../nodeBackend';
+import { progressPrinter } from '../progress';
 import { taskOption } from '../taskOption';
-
-const BACKENDS = ['cpu', 'wasm'] as const;
 
 const nodeSha256: Sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
@@ -121,32 +119,13 @@ async function loadTokenizer(folder: string): Promise<BertTokenizer> {
   });
 }
 
-function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  return s >= 3600
-    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
-    : s >= 60
-      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
-      : `${s}s`;
-}
-
-function progressPrinter(err: (t: string) => void): (p: BenchmarkProgress) => void {
-  let last = -Infinity;
-  return (p) => {
-    if (p.done < p.total && p.elapsedMs - last < 2000) return;
-    last = p.elapsedMs;
-    const eta = p.etaSeconds === null ? '' : `, ETA ${duration(p.etaSeconds)}`;
-    err(`eval: ${p.done}/${p.total} examples, ${p.examplesPerSecond.toFixed(1)} examples/s${eta}`);
-  };
-}
-
 export const command: Command = {
   name: 'eval',
   summary: 'evaluate a checkpoint on a benchmark dataset: metrics with CIs and per-example predictions',
   usage: [
-    'Usage: eval --checkpoint DIR --dataset FILE [--format F] [--task T] --out REPORT.json',
-    '            --predictions PRED.jsonl [--backend cpu|wasm] [--limit N] [--batch-size N]',
-    '            [--markdown REPORT.md] [--csv REPORT.csv] [--resume] [--resamples N] [--seed N]',
+    'eval --checkpoint DIR --dataset FILE [--format F] [--task T] --out REPORT.json',
+    '       --predictions PRED.jsonl [--backend auto|cpu|wasm] [--limit N] [--batch-size N]',
+    '       [--markdown REPORT.md] [--csv REPORT.csv] [--resume] [--resamples N] [--seed N]',
     '',
     'Runs the checkpoint (an HF NEZHA folder: config.json, weights, vocab.txt) on the dataset FILE',
     '(format detected unless --format names it: char-per-line, cluener, tsv-pair, squad, c3, ...) with',
@@ -156,7 +135,8 @@ export const command: Command = {
     '--limit N evaluates the first N examples. REPORT.json holds the metrics with bootstrap intervals,',
     'the settings, checkpoint and dataset SHA-256, backend and timing; PRED.jsonl one line per example',
     '(index, id, gold, prediction). --resume keeps the predictions already in PRED.jsonl and predicts',
-    'only the rest. Default backend: cpu.',
+    'only the rest. Default backend: auto (wasm when it starts, else cpu); stderr says which one ran,',
+    'then the progress (examples done / total, rate, ETA).',
   ].join('\n'),
   async run(args, context) {
     const { values } = parseCommandArgs(command, args, {
@@ -166,7 +146,7 @@ export const command: Command = {
       task: { type: 'string' },
       out: { type: 'string' },
       predictions: { type: 'string' },
-      backend: { type: 'string', default: 'cpu' },
+      backend: { type: 'string', default: 'auto' },
       limit: { type: 'string' },
       'batch-size': { type: 'string' },
       markdown: { type: 'string' },
@@ -174,20 +154,11 @@ export const command: Command = {
       resume: { type: 'boolean', default: false },
       resamples: { type: 'string' },
       seed: { type: 'string' },
-      help: { type: 'boolean' },
     });
-    if (values.help) {
-      context.out(command.usage);
-      return 0;
-    }
     for (const required of ['checkpoint', 'dataset', 'out', 'predictions'] as const) {
-      if (!values[required])
-        throw new CliError(`eval: --${required} is required. ${command.usage.split('\n')[0]}`);
+      if (!values[required]) throw new CliError(`eval: --${required} is required. ${usageLine(command)}`);
     }
-    const backend = values.backend as string;
-    if (!(BACKENDS as readonly string[]).includes(backend)) {
-      throw new CliError(`eval: --backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
-    }
+    const backendChoice = parseBackendChoice(values.backend, 'eval');
     const format = values.format as string | undefined;
     if (format !== undefined && !(format in DATASET_FORMAT_TASK)) {
       throw new CliError(
@@ -258,7 +229,8 @@ export const command: Command = {
       }
       const { plan } = check;
       const tokenizer = await loadTokenizer(checkpointDir);
-      await startNodeBackend(backend, 'eval');
+      const { backend, note } = await startNodeBackend(backendChoice, 'eval');
+      context.err(note);
       const config = new NezhaConfig(loaded.config as ConstructorParameters<typeof NezhaConfig>[0]);
       const { model, missingKeys } = loadNezha(plan.className, config, loaded.stateDict);
       if (missingKeys.length > 0) {
@@ -301,6 +273,7 @@ export const command: Command = {
         predictionSettings: batchSize === null ? {} : { maxBatchSize: batchSize },
         bootstrap: { ...(resamples !== null && { resamples }), ...(seed !== null && { seed }) },
       };
+      const progress = progressPrinter(context, { label: 'eval', unit: 'examples' });
       let outcome: BenchmarkJobOutcome;
       try {
         outcome = await runBenchmarkJob(job, {
@@ -322,10 +295,10 @@ export const command: Command = {
           },
           score: (task, predictions, bootstrap) =>
             scorePredictions(task, predictions, { ...bootstrap, dataset: { format: imported.format, data } }),
-          // On a terminal, a progress line at most every 2 s (never in pipes, logs or tests).
-          onProgress: process.stderr.isTTY ? progressPrinter(context.err) : undefined,
+          onProgress: (p) => progress.update({ ...p, itemsPerSecond: p.examplesPerSecond }),
         });
       } finally {
+        progress.finish();
         model.dispose();
       }
       if (outcome.status === 'failed') throw outcome.error;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { datasetExportFormatSchema } from '../../../shared/ipc';
 import { ServiceError } from '../../services/errors';
 import { createServices } from '../../services/services';
-import { CliError, parseCommandArgs, type Command } from '../command';
+import { CliError, parseCommandArgs, usageLine, type Command } from '../command';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -29,8 +29,7 @@ export const command: Command = {
       out: { type: 'string' },
     });
     for (const required of ['dataset', 'format', 'out'] as const) {
-      if (!values[required])
-        throw new CliError(`export: --${required} is required. Usage: ${command.usage.split('\n')[0]}`);
+      if (!values[required]) throw new CliError(`export: --${required} is required. ${usageLine(command)}`);
     }
     const format = datasetExportFormatSchema.safeParse(values.format);
     if (!format.success) {

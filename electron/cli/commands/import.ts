@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { datasetFormatSchema, datasetTaskSchema } from '../../../shared/ipc';
 import { ServiceError } from '../../services/errors';
 import { createServices } from '../../services/services';
-import { CliError, parseCommandArgs, type Command } from '../command';
+import { CliError, parseCommandArgs, usageLine, type Command } from '../command';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -35,8 +35,7 @@ export const command: Command = {
       encoding: { type: 'string' },
       json: { type: 'boolean', default: false },
     });
-    if (!values.file)
-      throw new CliError(`import: --file is required. Usage: ${command.usage.split('\n')[0]}`);
+    if (!values.file) throw new CliError(`import: --file is required. ${usageLine(command)}`);
     const format = values.format === undefined ? undefined : datasetFormatSchema.safeParse(values.format);
     if (format && !format.success) {
       throw new CliError(

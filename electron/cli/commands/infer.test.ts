@@ -55,6 +55,20 @@ describe('infer command', () => {
     });
   }
 
+  it('runs on the fastest backend that starts (wasm here) when --backend is left out, and says so on stderr', async () => {
+    const casePath = join(tiny, 'goldens', 'token_classification.json');
+    const out = join(dir, 'auto.json');
+    const ctx = context();
+    const code = await command.run(
+      ['--checkpoint', join(tiny, 'token-classification'), '--case', casePath, '--out', out],
+      ctx,
+    );
+    expect(code).toBe(0);
+    expect(ctx.errors).toEqual(['infer: backend wasm (auto: the fastest that started here)']);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ backend: 'wasm' });
+    expect(ctx.lines).toEqual([expect.stringMatching(/\(wasm\) → /)]);
+  });
+
   it('reports a broken checkpoint folder in one line naming the file', async () => {
     const broken = join(dir, 'broken');
     cpSync(join(tiny, 'base'), broken, { recursive: true });

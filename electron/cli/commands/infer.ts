@@ -1,5 +1,5 @@
 /**
- * `infer --checkpoint DIR --case CASE.json --out OUT.json [--backend cpu|wasm]`
+ * `infer --checkpoint DIR --case CASE.json --out OUT.json [--backend auto|cpu|wasm]`
  *
  * Loads the NEZHA class named by a golden case file's `model_class` (schema `nezha-golden/1`) from
  * an HF checkpoint folder, runs it on the case's `inputs` and `labels` with hidden states and
@@ -28,10 +28,8 @@ import {
   type NezhaTaskOutput,
 } from '../../../shared/nezha';
 import { fsCheckpointSource } from '../../services/fsCheckpointSource';
-import { CliError, parseCommandArgs, type Command } from '../command';
-import { startNodeBackend } from '../nodeBackend';
-
-const BACKENDS = ['cpu', 'wasm'] as const;
+import { CliError, parseCommandArgs, usageLine, type Command } from '../command';
+import { parseBackendChoice, startNodeBackend } from '../nodeBackend';
 
 /** Turns the model's and the readers' errors into one line naming the file and the problem. */
 function asCliError(error: unknown, checkpoint: string): never {
@@ -49,33 +47,25 @@ export const command: Command = {
   name: 'infer',
   summary: 'run a NEZHA model from an HF folder on a golden case file and write its outputs',
   usage: [
-    'Usage: infer --checkpoint DIR --case CASE.json --out OUT.json [--backend cpu|wasm]',
+    'infer --checkpoint DIR --case CASE.json --out OUT.json [--backend auto|cpu|wasm]',
     '',
     "Loads the case's model_class (NezhaModel, NezhaForMaskedLM, ...) from the HF checkpoint folder",
     "DIR (config.json + model.safetensors or pytorch_model.bin), runs it on the case's inputs and",
     'labels with hidden states and attentions, and writes every output the case lists (HF names,',
-    '{dtype, shape, data} tensors in full, loss as a scalar) to OUT.json. Default backend: cpu.',
+    '{dtype, shape, data} tensors in full, loss as a scalar) to OUT.json. Default backend: auto (wasm',
+    'when it starts, else cpu); stderr says which one ran.',
   ].join('\n'),
   async run(args, context) {
     const { values } = parseCommandArgs(command, args, {
       checkpoint: { type: 'string' },
       case: { type: 'string' },
       out: { type: 'string' },
-      backend: { type: 'string', default: 'cpu' },
-      help: { type: 'boolean' },
+      backend: { type: 'string', default: 'auto' },
     });
-    if (values.help) {
-      context.out(command.usage);
-      return 0;
-    }
     for (const required of ['checkpoint', 'case', 'out'] as const) {
-      if (!values[required])
-        throw new CliError(`infer: --${required} is required. ${command.usage.split('\n')[0]}`);
+      if (!values[required]) throw new CliError(`infer: --${required} is required. ${usageLine(command)}`);
     }
-    const backend = values.backend as string;
-    if (!(BACKENDS as readonly string[]).includes(backend)) {
-      throw new CliError(`infer: --backend must be one of ${BACKENDS.join(', ')}, got "${backend}"`);
-    }
+    const backendChoice = parseBackendChoice(values.backend, 'infer');
     const checkpoint = values.checkpoint as string;
     const casePath = values.case as string;
 
@@ -95,7 +85,8 @@ export const command: Command = {
         );
       }
       const className = golden.model_class as NezhaClassName;
-      await startNodeBackend(backend, 'infer');
+      const { backend, note } = await startNodeBackend(backendChoice, 'infer');
+      context.err(note);
 
       const folder = await stat(checkpoint).catch(() => null);
       if (folder === null || !folder.isDirectory()) {

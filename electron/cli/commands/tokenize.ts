@@ -14,7 +14,7 @@ import {
   type Encoding,
   type EncodeOptions,
 } from '../../../shared/tokenizer';
-import { CliError, parseCommandArgs, type Command } from '../command';
+import { CliError, parseCommandArgs, usageLine, type Command } from '../command';
 
 const kwargsSchema = z
   .object({
@@ -112,8 +112,7 @@ export const command: Command = {
       config: { type: 'string' },
     });
     for (const key of ['vocab', 'cases', 'out'] as const) {
-      if (!values[key])
-        throw new CliError(`tokenize: --${key} is required. Usage: ${this.usage.split('\n')[0]}`);
+      if (!values[key]) throw new CliError(`tokenize: --${key} is required. ${usageLine(this)}`);
     }
     const casesPath = values.cases as string;
     const parsed = casesFileSchema.safeParse(parseJson(await readText(casesPath, 'case file'), casesPath));

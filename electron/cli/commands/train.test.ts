@@ -54,7 +54,8 @@ describe('train command', () => {
     ];
     const ctx = context();
     expect(await command.run(args, ctx)).toBe(0);
-    expect(ctx.lines[0]).toMatch(
+    expect(ctx.lines[0]).toBe('train: backend cpu');
+    expect(ctx.lines[1]).toMatch(
       /^train: 45 train \/ 11 dev records, NezhaForSequenceClassification, labels \[0, 1\]/,
     );
     expect(ctx.lines.some((l) => /^step 3\/3 epoch 0 loss \d/.test(l))).toBe(true);

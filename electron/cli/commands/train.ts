@@ -41,8 +41,8 @@ import {
   type TrainingTask,
 } from '../../../shared/training';
 import { fsCheckpointSource } from '../../services/fsCheckpointSource';
-import { CliError, parseCommandArgs, type Command } from '../command';
-import { startNodeBackend } from '../nodeBackend';
+import { CliError, parseCommandArgs, usageLine, type Command } from '../command';
+import { parseBackendChoice, startNodeBackend, type StartedBackend } from '../nodeBackend';
 import { taskOption } from '../taskOption';
 
 let gradientsRegistered = false;
@@ -82,9 +82,9 @@ export async function registerTfjsGradientsForNode(): Promise<void> {
   gradientsRegistered = true;
 }
 
-/** Starts the cpu or wasm backend in Node (wasm reads its binaries from the package folder). */
-export async function useNodeBackend(name: string): Promise<void> {
-  await startNodeBackend(name, 'train');
+/** Starts the --backend value's backend in Node (auto: wasm when it starts, else cpu). */
+export async function useNodeBackend(name: string): Promise<StartedBackend> {
+  return startNodeBackend(parseBackendChoice(name, 'train'), 'train');
 }
 
 /** Dataset file → the records the task trains on. */
@@ -162,7 +162,7 @@ export const command: Command = {
   summary:
     'fine-tune a NEZHA checkpoint folder on a dataset (or continue MLM pretraining) and write an HF folder',
   usage: [
-    'Usage: train --checkpoint DIR --dataset FILE --task TASK --out DIR [options]',
+    'train --checkpoint DIR --dataset FILE --task TASK --out DIR [options]',
     '',
     `TASK: ${TRAINING_TASKS.join(', ')} (aliases such as classification, ner, mlm and NEZHA class names work too).`,
     'The dataset is any file the dataset importer reads (NER, classification, pair, CMRC/SQuAD, C3);',
@@ -175,7 +175,7 @@ export const command: Command = {
     '  --max-length N (128)  --doc-stride N (128, QA)  --dev-fraction X (0.1)',
     '  --eval-every N (0 = each epoch)  --patience N (0 = no early stopping)',
     '  --nsp (masked-lm: next-sentence pairs, trains NezhaForPreTraining)  --fp16 (request; fp32 is reported)',
-    '  --backend cpu|wasm (cpu)  --state FILE --save-every N (save the training state)  --resume FILE',
+    '  --backend auto|cpu|wasm (cpu)  --state FILE --save-every N (save the training state)  --resume FILE',
   ].join('\n'),
   async run(args, context) {
     const { values } = parseCommandArgs(command, args, {
@@ -193,24 +193,16 @@ export const command: Command = {
       resume: { type: 'string' },
       nsp: { type: 'boolean' },
       fp16: { type: 'boolean' },
-      help: { type: 'boolean' },
       ...Object.fromEntries(Object.keys(NUMBER_OPTIONS).map((k) => [k, { type: 'string' as const }])),
     });
-    if (values.help) {
-      context.out(command.usage);
-      return 0;
-    }
     for (const required of ['checkpoint', 'dataset', 'task', 'out'] as const) {
-      if (!values[required])
-        throw new CliError(`train: --${required} is required. ${command.usage.split('\n')[0]}`);
+      if (!values[required]) throw new CliError(`train: --${required} is required. ${usageLine(command)}`);
     }
     const task = taskOption('train', values.task as string, TRAINING_TASKS);
     if (!['adamw', 'lamb'].includes(values.optimizer as string)) {
       throw new CliError(`train: --optimizer must be adamw or lamb, got "${values.optimizer}"`);
     }
-    if (!['cpu', 'wasm'].includes(values.backend as string)) {
-      throw new CliError(`train: --backend must be cpu or wasm, got "${values.backend}"`);
-    }
+    parseBackendChoice(values.backend, 'train');
     const number = (name: string, raw: string | undefined, fallback: number): number => {
       if (raw === undefined) return fallback;
       const value = Number(raw);
@@ -238,7 +230,7 @@ export const command: Command = {
     const out = values.out as string;
     try {
       await registerTfjsGradientsForNode();
-      await useNodeBackend(values.backend as string);
+      context.err((await useNodeBackend(values.backend as string)).note);
       const folder = await stat(checkpoint).catch(() => null);
       if (folder === null || !folder.isDirectory()) {
         throw new CliError(`train: checkpoint folder ${checkpoint} does not exist or is not a folder`);

@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { CliError } from './command';
+import { parseBackendChoice, startNodeBackend, type NodeBackend } from './nodeBackend';
+
+describe('startNodeBackend', () => {
+  it('auto starts wasm on this machine and says that it is the fastest that started', async () => {
+    expect(await startNodeBackend('auto', 'eval')).toEqual({
+      backend: 'wasm',
+      note: 'eval: backend wasm (auto: the fastest that started here)',
+    });
+    expect(tf.getBackend()).toBe('wasm');
+    expect(tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]).toBe(3);
+  });
+
+  it('auto falls back to cpu when wasm does not start, saying why', async () => {
+    const tried: NodeBackend[] = [];
+    const started = await startNodeBackend('auto', 'infer', async (name) => {
+      tried.push(name);
+      return name === 'wasm' ? 'no .wasm binary' : null;
+    });
+    expect(tried).toEqual(['wasm', 'cpu']);
+    expect(started).toEqual({
+      backend: 'cpu',
+      note: 'infer: backend cpu (auto: after wasm failed to start: no .wasm binary)',
+    });
+  });
+
+  it('an explicit backend that fails is an error; no backend starting at all names each failure', async () => {
+    await expect(startNodeBackend('wasm', 'eval', async () => 'boom')).rejects.toThrow(
+      new CliError('eval: the tfjs wasm backend failed to start: boom'),
+    );
+    await expect(startNodeBackend('auto', 'eval', async (name) => `${name} broke`)).rejects.toThrow(
+      'eval: no tfjs backend started (wasm failed to start: wasm broke; cpu failed to start: cpu broke); run `nezha-studio doctor`',
+    );
+  });
+
+  it('--backend takes auto, cpu or wasm', () => {
+    expect(parseBackendChoice('auto', 'eval')).toBe('auto');
+    expect(parseBackendChoice('cpu', 'eval')).toBe('cpu');
+    expect(() => parseBackendChoice('webgpu', 'train')).toThrow(
+      'train: --backend must be one of auto, cpu, wasm, got "webgpu"',
+    );
+  });
+});
