@@ -3,7 +3,7 @@
  * the span rules every edit checks (labels in the set, one author's version never overlapping).
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { AnnotationSource, ExampleStatus } from '../../../shared/ipc';
+import type { AnnotationSource, ExampleStatus, SpanOrigin } from '../../../shared/ipc';
 import { ServiceError } from '../errors';
 
 /** What every edit works with: the connection and the clock for created/updated times. */
@@ -23,6 +23,8 @@ export interface SpanRow {
   score: number | null;
   checkpoint_id: string | null;
   created_at: string;
+  /** Annotator spans only (migration 5); null for gold and model rows and in history entries before it. */
+  origin: SpanOrigin | null;
 }
 
 export interface ExampleRow {
@@ -99,25 +101,6 @@ function datasetName(db: DatabaseSync, datasetId: string): string {
   return row?.name ?? datasetId;
 }
 
-export function pickModelSpans(
-  example: ExampleRow,
-  spans: SpanRow[],
-  ids: readonly number[] | undefined,
-): SpanRow[] {
-  const model = spans.filter((s) => s.source === 'model');
-  if (ids === undefined) return model;
-  return ids.map((id) => {
-    const span = model.find((s) => s.id === id);
-    if (!span) {
-      throw new ServiceError(
-        'not-found',
-        `Span #${id} is not a model suggestion on example #${example.idx + 1} (accepted or rejected already?); reload the example.`,
-      );
-    }
-    return span;
-  });
-}
-
 export function insertSpan(
   ctx: AnnotationContext,
   example: ExampleRow,
@@ -126,8 +109,9 @@ export function insertSpan(
   const createdAt = ctx.now();
   const result = ctx.db
     .prepare(
-      `INSERT INTO annotations (example_id, dataset_id, start, end, label, source, author, score, checkpoint_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO annotations (example_id, dataset_id, start, end, label, source, author, score, checkpoint_id,
+         created_at, origin)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       example.id,
@@ -140,6 +124,7 @@ export function insertSpan(
       span.score,
       span.checkpoint_id,
       createdAt,
+      span.origin,
     );
   return { ...span, id: Number(result.lastInsertRowid), example_id: example.id, created_at: createdAt };
 }

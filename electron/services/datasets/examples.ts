@@ -1,7 +1,7 @@
 /** The Annotate view's queries: per-dataset statistics, a filtered, ordered page of examples, one example. */
 import type { DatabaseSync } from 'node:sqlite';
 import type { DatasetStats, ExampleFilter, ExamplePage } from '../../../shared/ipc';
-import { exampleColumns, readExampleViews, toExampleViews } from '../annotations';
+import { decisionRowsFor, exampleColumns, readExampleViews, toExampleViews } from '../annotations';
 import { ServiceError } from '../errors';
 import { exampleFilterSql } from './exampleFilter';
 import { datasetLabels } from './labels';
@@ -71,7 +71,11 @@ export function listExamples(
   const spans = db
     .prepare(`SELECT * FROM annotations WHERE example_id IN (${rows.map(() => '?').join(', ')})`)
     .all(...rows.map((r) => r.id)) as unknown as Parameters<typeof toExampleViews>[1];
-  return { total, offset, items: toExampleViews(rows, spans) };
+  const decisions = decisionRowsFor(
+    db,
+    rows.map((r) => r.id),
+  );
+  return { total, offset, items: toExampleViews(rows, spans, decisions) };
 }
 
 export function getExample(db: DatabaseSync, exampleId: number) {
