@@ -40,6 +40,9 @@ export interface ExampleRow {
   updated_at: string | null;
   can_undo: number;
   can_redo: number;
+  /** JSON arrays of the authors with an edit to undo / redo (history is per author). */
+  undo_authors_json: string;
+  redo_authors_json: string;
 }
 
 /** A span as stored in a history entry (enough to restore it under the same id). */
@@ -48,7 +51,11 @@ export type StoredSpan = Omit<SpanRow, 'example_id'>;
 export const exampleColumns = `e.id, e.dataset_id, e.idx, e.text, e.split, e.meta_json, e.status, e.revision,
   e.uncertainty, e.updated_at,
   EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.state = 'applied') AS can_undo,
-  EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.state = 'undone') AS can_redo`;
+  EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.state = 'undone') AS can_redo,
+  (SELECT json_group_array(DISTINCT h.author) FROM example_history h
+     WHERE h.example_id = e.id AND h.state = 'applied' AND h.author IS NOT NULL) AS undo_authors_json,
+  (SELECT json_group_array(DISTINCT h.author) FROM example_history h
+     WHERE h.example_id = e.id AND h.state = 'undone' AND h.author IS NOT NULL) AS redo_authors_json`;
 
 export function byStart(
   a: { start: number; end: number; id: number },

@@ -67,8 +67,14 @@ export function toExampleViews(
       record: row.meta_json === null ? null : (JSON.parse(row.meta_json) as unknown),
       canUndo: row.can_undo === 1,
       canRedo: row.can_redo === 1,
+      undoAuthors: authors(row.undo_authors_json),
+      redoAuthors: authors(row.redo_authors_json),
     };
   });
+}
+
+function authors(json: string | null | undefined): string[] {
+  return json ? (JSON.parse(json) as string[]).sort() : [];
 }
 
 /** Reads examples by id (in the order given) with their spans. */

@@ -77,8 +77,12 @@ export interface ExampleView {
   uncertainty: number | null;
   /** For classification / pair / QA / MC datasets: the imported record as it was read. */
   record: unknown;
+  /** Anyone has an edit of this example to undo / redo; the Annotate view uses its annotator's own (below). */
   canUndo: boolean;
   canRedo: boolean;
+  /** The annotators with an edit to undo / redo here (undo and redo act on one's own edits only). */
+  undoAuthors?: string[];
+  redoAuthors?: string[];
 }
 
 export interface ExamplePage {
