@@ -4,7 +4,10 @@ import { exportCluener } from './cluener';
 import { exportErnieTsv, type ErnieTsvExportOptions } from './ernieTsv';
 import { exportJsonlSpans } from './jsonlSpans';
 import { exportLabelStudio, type LabelStudioExportOptions } from './labelStudio';
+import { isKnownExample } from './knownExamples';
 import type { NerExportRecord } from './types';
+
+export { isKnownExample };
 
 export type NerExportFormat = 'char-per-line' | 'ernie-tsv' | 'cluener' | 'jsonl-spans' | 'label-studio';
 
@@ -43,11 +46,6 @@ export interface NerExportPlan {
   unfinished: number;
   /** For formats without a status: what the file cannot tell apart; null when nothing is ambiguous. */
   warning: string | null;
-}
-
-/** Done, or annotated by the file it was imported from (a record without a status: its file's spans). */
-export function isKnownExample(record: Pick<NerExportRecord, 'status'>): boolean {
-  return record.status === undefined || record.status === 'done' || record.status === 'imported';
 }
 
 /**

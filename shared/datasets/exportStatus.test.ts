@@ -89,6 +89,8 @@ describe('planNerExport', () => {
     expect(isKnownExample({ status: 'imported' })).toBe(true);
     expect(isKnownExample({})).toBe(true);
     expect(isKnownExample({ status: 'in-progress' })).toBe(false);
+    // A gold corpus: an edited, unfinished example is still its file's known annotation.
+    expect(isKnownExample({ status: 'in-progress', fromAnnotatedFile: true })).toBe(true);
   });
 
   it('"all" warns for BIO/BIOES/TSV/CLUENER how many were never looked at, not for formats with a status', () => {

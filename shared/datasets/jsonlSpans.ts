@@ -8,6 +8,7 @@ import { DatasetExportError, DatasetFormatError, quoteSnippet } from './errors';
 import { OffsetMap } from './offsets';
 import { bump, checkLength, DatasetReader, lines, type ReaderOptions } from './reader';
 import { checkOverlappingSpans } from './cluener';
+import { isKnownExample } from './knownExamples';
 import { applyLayout, checkSuspiciousChars, parseJson, type DatasetInput } from './source';
 import type { EntitySpan, NerExample, NerExampleStatus, NerExportRecord, TextLayout } from './types';
 
@@ -200,7 +201,7 @@ export function exportJsonlSpans(
       return span;
     });
     if (record.status !== undefined) {
-      if (record.status === 'done' || record.status === 'imported') row.answer = 'accept';
+      if (isKnownExample(record)) row.answer = 'accept';
       row.status = record.status;
     }
     return `${JSON.stringify(row)}\n`;

@@ -14,6 +14,7 @@ import { DatasetExportError, DatasetFormatError } from './errors';
 import { OffsetMap } from './offsets';
 import { bump, checkLength, DatasetReader, type ReaderOptions } from './reader';
 import { hasOverlap } from './cluener';
+import { isKnownExample } from './knownExamples';
 import { applyLayout, checkSuspiciousChars, LineLocator, parseJson, type DatasetInput } from './source';
 import type {
   EntitySpan,
@@ -307,7 +308,7 @@ export function exportLabelStudio(
     if (record.id !== undefined) task.id = /^\d+$/.test(record.id) ? Number(record.id) : record.id;
     task.data = { text: record.text };
     const status = record.status;
-    if (status === undefined || status === 'done' || status === 'imported') task.annotations = [{ result }];
+    if (isKnownExample(record)) task.annotations = [{ result }];
     else if (status === 'in-progress') task.drafts = [{ result }];
     if (record.predictions?.length) {
       task.predictions = record.predictions.map((prediction, p) => ({

@@ -59,6 +59,8 @@ export interface ModelPrediction {
 export interface NerExportRecord extends NerExample {
   spans: ExportSpan[];
   predictions?: ModelPrediction[];
+  /** The example came with its annotation in an annotated file (a gold corpus): known whatever its status. */
+  fromAnnotatedFile?: boolean;
 }
 
 /** Single-text classification (ChnSentiCorp, TNEWS ...). */

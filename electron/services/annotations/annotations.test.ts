@@ -317,7 +317,12 @@ describe('model predictions', () => {
       });
     const first = predict();
     const [li, shanghai] = first.modelSpans;
+    const suggested = () =>
+      Object.fromEntries(services.datasetStore.stats(datasetId).labels.map((l) => [l.label, l.modelSpans]));
+    expect(suggested()).toMatchObject({ PER: 1, LOC: 1 });
     services.annotations.rejectModel({ exampleId: second.id, spanIds: [li.id, shanghai.id], author: 'a' });
+    // Decided suggestions stay stored but are no longer counted as suggested.
+    expect(suggested()).toMatchObject({ PER: 0, LOC: 0 });
 
     // A restart and the model running again (new suggestion rows): still rejected by a, pending for b.
     services.close();

@@ -19,9 +19,13 @@ export function datasetStats(db: DatabaseSync, id: string): DatasetStats {
   const counts = new Map<string, { label: string; spans: number; modelSpans: number }>();
   for (const label of datasetLabels(db, id))
     counts.set(label.name, { label: label.name, spans: 0, modelSpans: 0 });
+  // "Suggested": model suggestions nobody has decided on yet (decided ones stay stored, see annotations/).
   const rows = db
     .prepare(
-      `SELECT label, source = 'model' AS model, COUNT(*) AS n FROM annotations WHERE dataset_id = ?
+      `SELECT label, source = 'model' AS model, COUNT(*) AS n FROM annotations a WHERE dataset_id = ?
+         AND NOT (source = 'model' AND EXISTS (SELECT 1 FROM suggestion_decisions d
+           WHERE d.example_id = a.example_id AND d.checkpoint_id = a.checkpoint_id AND d.start = a.start
+             AND d.end = a.end AND d.label = a.label))
        GROUP BY label, source = 'model' ORDER BY label`,
     )
     .all(id) as { label: string; model: number; n: number }[];

@@ -182,6 +182,13 @@ describe('datasets.export: done only or all with status', () => {
       ].join('\n') + '\n',
     );
     const { dataset } = await services.datasetStore.import({ path: gold });
+    // A correction of the file's annotation (not marked done) is still exported by default.
+    const second = services.datasetStore.listExamples({ datasetId: dataset.id }).items[1];
+    services.annotations.apply({
+      exampleId: second.id,
+      ops: [{ op: 'add', start: 0, end: 2, label: 'PER' }],
+      author: 'ann',
+    });
     const whole = await services.datasetStore.export({
       id: dataset.id,
       format: 'label-studio',
@@ -196,7 +203,8 @@ describe('datasets.export: done only or all with status', () => {
       ]),
     ).toEqual([
       ['imported', true],
-      ['imported', true],
+      ['in-progress', true],
     ]);
+    expect(tasks[1].annotations[0].result).toHaveLength(1);
   });
 });

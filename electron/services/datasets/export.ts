@@ -177,6 +177,7 @@ export function exportRecords(db: DatabaseSync, row: DatasetRow): NerExportRecor
   return examples.map((e) => {
     const status: NerExampleStatus = e.status === 'unannotated' && gold ? 'imported' : e.status;
     const record: NerExportRecord = { text: e.text, spans: working.get(e.id) ?? [], status };
+    if (gold) record.fromAnnotatedFile = true;
     if (e.source_id !== null) record.id = e.source_id;
     const predictions = predicted.get(e.id);
     if (predictions) record.predictions = [...predictions.values()];
