@@ -151,6 +151,7 @@ export function ModelPanel(props: {
             className="button button-small"
             disabled={model.state !== 'ready' || !example}
             onClick={props.onPreannotate}
+            title="Run the model on this example again: the suggestions you rejected on it come back"
           >
             Run now
           </button>
