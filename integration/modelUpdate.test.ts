@@ -10,7 +10,8 @@
  * scores v0 and v1 on the same slice; the learning curve comes back from the main side with 2 points. A
  * second update is cancelled mid-training: nothing new in the library, suggestions unchanged.
  *
- * NEZHA_UPDATE_EXAMPLES (default 40) and NEZHA_UPDATE_STEPS (default 12) size the cycle; the figures are
+ * NEZHA_UPDATE_EXAMPLES (default 40), NEZHA_UPDATE_STEPS (default 12; 0: NEZHA_UPDATE_EPOCHS decide) and
+ * NEZHA_UPDATE_LR (default 1e-3) size the cycle; the figures are
  * printed (`[update-cycle]`), which is how the README's learning curve was measured.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +47,8 @@ import { createAnnotateStore, type AnnotateState } from '../renderer/src/views/a
 const root = resolve(__dirname, '..');
 const doneCount = Number(process.env.NEZHA_UPDATE_EXAMPLES ?? 40);
 const maxSteps = Number(process.env.NEZHA_UPDATE_STEPS ?? 12);
+const learningRate = Number(process.env.NEZHA_UPDATE_LR ?? 1e-3);
+const epochs = Number(process.env.NEZHA_UPDATE_EPOCHS ?? 3);
 const author = 'tester';
 
 let dir: string;
@@ -165,7 +168,7 @@ it('updates the model from the done examples: a new library version, suggestions
   expect(state().curve).toEqual({ checkpointId: demo.id, version: 0, points: [] });
 
   const libraryBefore = await api.checkpoints.list();
-  state().setUpdateOptions({ maxSteps, batchSize: 8, learningRate: 1e-3, maxLength: 128 });
+  state().setUpdateOptions({ maxSteps, epochs, batchSize: 8, learningRate, maxLength: 128 });
   const phases = new Set<string>();
   const unsubscribe = store.subscribe((s) => phases.add(s.update.phase));
   await state().updateModel();
@@ -199,7 +202,8 @@ it('updates the model from the done examples: a new library version, suggestions
     heldOutExamples: heldOut,
   });
   expect(record.trainRecords).toBe(update.trainExamples);
-  expect(record.steps).toBe(maxSteps);
+  const steps = maxSteps > 0 ? maxSteps : epochs * Math.ceil(update.trainExamples / 8);
+  expect(record.steps).toBe(steps);
 
   // Suggestions switched: the new version is the model in the loop and pre-annotates the open example.
   expect(state().model).toMatchObject({ checkpointId: v1.id });
@@ -233,13 +237,13 @@ it('updates the model from the done examples: a new library version, suggestions
   expect(v0Point.score!.f1).toBeGreaterThan(0.2);
   expect(v1Point.score!.f1).toBeGreaterThan(0.2);
   const run = await api.trainingRuns.get({ runId: update.runId! });
-  expect(run).toMatchObject({ status: 'completed', resultCheckpointId: v1.id, step: maxSteps });
+  expect(run).toMatchObject({ status: 'completed', resultCheckpointId: v1.id, step: steps });
   expect(run.modelUpdate).toMatchObject({ version: 1, baseCheckpointId: demo.id, author });
 
   // The same curve for the base checkpoint (a reload that picks v0 again still shows the chain).
   expect((await api.trainingRuns.learningCurve({ checkpointId: demo.id })).points).toHaveLength(2);
   console.log(
-    `[update-cycle] ${doneCount} done (${update.trainExamples} train / ${heldOut} held out), ${maxSteps} steps, ` +
+    `[update-cycle] ${doneCount} done (${update.trainExamples} train / ${heldOut} held out), ${steps} steps at lr ${learningRate}, ` +
       `${update.seconds?.toFixed(1)} s: F1 v0 ${v0Point.score!.f1.toFixed(3)} [${v0Point.score!.ci.map((x) => x.toFixed(3)).join(', ')}]` +
       ` → v1 ${v1Point.score!.f1.toFixed(3)} [${v1Point.score!.ci.map((x) => x.toFixed(3)).join(', ')}]` +
       ` (P ${v0Point.score!.precision.toFixed(3)}→${v1Point.score!.precision.toFixed(3)}, R ${v0Point.score!.recall.toFixed(3)}→${v1Point.score!.recall.toFixed(3)}, ${v1Point.score!.goldEntities} gold entities)`,

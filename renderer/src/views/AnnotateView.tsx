@@ -10,6 +10,7 @@ import { commandForKey, labelHotkeys } from './annotate/keyboard';
 import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from './annotate/Panels';
 import { AnnotatorName } from './annotate/review/AnnotatorName';
 import { ReviewPanel } from './annotate/review/ReviewPanel';
+import { UpdatePanel } from './annotate/UpdatePanel';
 import { AnnotateStore, type QuickFilter } from './annotate/store';
 import { isNerDataset, isTokenClassifier, names } from './requirements';
 import './annotate/annotate.css';
@@ -344,6 +345,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
                 onAccept={(ids) => void state.acceptModel(ids)}
                 onReject={(ids) => void state.rejectModel(ids)}
               />
+              <UpdatePanel />
               <ProgressPanel stats={state.stats} colors={colors} />
             </aside>
           </div>
