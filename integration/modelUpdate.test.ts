@@ -63,7 +63,7 @@ let richPosition: number;
 
 async function allExamples(datasetId: string): Promise<ExampleView[]> {
   const items: ExampleView[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await api.examples.list({ datasetId, offset, limit: 500 });
     items.push(...page.items);
     offset += page.items.length;
@@ -96,7 +96,10 @@ beforeAll(async () => {
   const models = createModelHandlers({ headers });
   const workerHandlers = { ...models.handlers, ...createTrainHandlers({ headers }) };
   const channel = new MessageChannel();
-  serveWorkerRequests(channel.port2 as unknown as MessageEndpoint, workerHandlers as unknown as WorkerHandlers);
+  serveWorkerRequests(
+    channel.port2 as unknown as MessageEndpoint,
+    workerHandlers as unknown as WorkerHandlers,
+  );
   const caller = createWorkerCaller(channel.port1 as unknown as MessageEndpoint);
   channel.port1.start();
   channel.port2.start();
@@ -123,7 +126,9 @@ beforeAll(async () => {
   // The person's work: the first sentences annotated with the gold set's entities for the same text, done.
   const goldByText = new Map((await allExamples(gold!.id)).map((e) => [e.text, e.spans]));
   const everyExample = await allExamples(sampleId);
-  richPosition = everyExample.findIndex((e, i) => i >= doneCount && (goldByText.get(e.text)?.length ?? 0) >= 2);
+  richPosition = everyExample.findIndex(
+    (e, i) => i >= doneCount && (goldByText.get(e.text)?.length ?? 0) >= 2,
+  );
   expect(richPosition).toBeGreaterThan(0);
   for (const example of everyExample.slice(0, doneCount)) {
     const spans = goldByText.get(example.text);

@@ -76,7 +76,9 @@ async function publishedRun(id: string, modelUpdate?: ModelUpdate): Promise<stri
   const input = runInput(id, modelUpdate);
   await call('trainingRuns.save', { run: input });
   for (const file of readdirSync(fixture))
-    await services.trainingRuns.receiveFile(id, { kind: 'output', file }, [readFileSync(join(fixture, file))]);
+    await services.trainingRuns.receiveFile(id, { kind: 'output', file }, [
+      readFileSync(join(fixture, file)),
+    ]);
   const record = (await call('trainingRuns.publish', { runId: id, name: input.name })) as { id: string };
   await call('trainingRuns.save', { run: { ...input, status: 'completed' } });
   // list() orders by creation time (ms): keep the runs apart.
@@ -92,7 +94,9 @@ it('walks the chain from a version back to its base, with both scores per versio
   const v1 = await publishedRun('u1', update('base', 1));
   // A Train-view run (no modelUpdate) and an update that never finished are not versions.
   await publishedRun('train-run');
-  await call('trainingRuns.save', { run: { ...runInput('u-cancelled', update(v1, 2)), status: 'cancelled' } });
+  await call('trainingRuns.save', {
+    run: { ...runInput('u-cancelled', update(v1, 2)), status: 'cancelled' },
+  });
   const v2 = await publishedRun('u2', update(v1, 2));
 
   const curve = await curveOf(v2);
@@ -110,7 +114,10 @@ it('walks the chain from a version back to its base, with both scores per versio
 
   // A checkpoint in the middle shows the chain up to itself; the base shows the newest chain from it.
   expect((await curveOf(v1)).points.map((p) => p.version)).toEqual([0, 1]);
-  expect(await curveOf('base')).toMatchObject({ version: 0, points: [{ version: 0 }, { version: 1 }, { version: 2 }] });
+  expect(await curveOf('base')).toMatchObject({
+    version: 0,
+    points: [{ version: 0 }, { version: 1 }, { version: 2 }],
+  });
 
   // A branch: another v2 made later from v1 is the base's newest chain; the first v2 keeps its own.
   const v2b = await publishedRun('u2b', update(v1, 2, { trainExamples: 25 }));

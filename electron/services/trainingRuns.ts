@@ -260,7 +260,7 @@ export class TrainingRunStore {
     if (!tip) return { checkpointId, version: 0, points: [] };
     const chain = [tip];
     const seen = new Set([tip.id]);
-    for (let parent = byResult.get(tip.modelUpdate.parentCheckpointId); parent && !seen.has(parent.id); ) {
+    for (let parent = byResult.get(tip.modelUpdate.parentCheckpointId); parent && !seen.has(parent.id);) {
       chain.unshift(parent);
       seen.add(parent.id);
       parent = byResult.get(parent.modelUpdate.parentCheckpointId);

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import type { CheckpointRecord } from '../records/checkpoints';
-import {
-  trainingRunInputSchema,
-  type LearningCurve,
-  type TrainingRunRecord,
-} from '../records/trainingRuns';
+import { trainingRunInputSchema, type LearningCurve, type TrainingRunRecord } from '../records/trainingRuns';
 import { idSchema, none } from './primitives';
 
 /*

@@ -46,7 +46,9 @@ describe('the held-out slice of the done examples', () => {
       expect(heldOut.length).toBeGreaterThanOrEqual(1);
     }
     // Both below the threshold: one still goes to training.
-    const low = range(1, 5000).filter((id) => splitPosition(id) < heldOutFraction).slice(0, 3);
+    const low = range(1, 5000)
+      .filter((id) => splitPosition(id) < heldOutFraction)
+      .slice(0, 3);
     expect(splitDoneExamples(examples(low))).toMatchObject({ train: [expect.anything()] });
     expect(() => splitDoneExamples(examples([1]))).toThrow(/at least 2 done examples .* 1 is done/);
     expect(() => splitDoneExamples([])).toThrow(/0 are done/);
@@ -93,7 +95,12 @@ describe('scoring a held-out slice', () => {
 
   it('is 1 for perfect predictions and 0 for none; refuses unpaired lists', () => {
     // The interval's low end can be 0: a resample of only the sentence without entities scores 0 (seqeval).
-    expect(scoreHeldOut(gold, gold)).toMatchObject({ f1: 1, precision: 1, recall: 1, ci: [expect.any(Number), 1] });
+    expect(scoreHeldOut(gold, gold)).toMatchObject({
+      f1: 1,
+      precision: 1,
+      recall: 1,
+      ci: [expect.any(Number), 1],
+    });
     expect(scoreHeldOut(gold.slice(0, 2), gold.slice(0, 2)).ci).toEqual([1, 1]);
     expect(scoreHeldOut(gold, [[], [], []])).toMatchObject({ f1: 0, recall: 0 });
     expect(() => scoreHeldOut(gold, [[]])).toThrow(/3 examples, 1 predictions/);

@@ -98,9 +98,14 @@ type Span = { start: number; end: number; label: string };
  * Entity scores of predictions against the held-out examples' spans (code-point offsets): exact-match
  * spans, micro precision / recall / F1 and the F1's 95% percentile-bootstrap interval over sentences.
  */
-export function scoreHeldOut(gold: readonly (readonly Span[])[], predicted: readonly (readonly Span[])[]): HeldOutScore {
+export function scoreHeldOut(
+  gold: readonly (readonly Span[])[],
+  predicted: readonly (readonly Span[])[],
+): HeldOutScore {
   if (gold.length !== predicted.length)
-    throw new Error(`Scoring needs one prediction per held-out example: ${gold.length} examples, ${predicted.length} predictions.`);
+    throw new Error(
+      `Scoring needs one prediction per held-out example: ${gold.length} examples, ${predicted.length} predictions.`,
+    );
   const tuples = (spans: readonly Span[]) => spans.map((s) => [s.label, s.start, s.end] as const);
   const { metrics } = evaluateNerSpans(gold.map(tuples), predicted.map(tuples), { resamples: 1000 });
   const metric = (name: string) => {
@@ -122,7 +127,12 @@ export function scoreHeldOut(gold: readonly (readonly Span[])[], predicted: read
 
 /** "<base> · v2 (<dataset>, 40 done)": the library name says the base, the dataset and the examples. */
 export function versionName(base: string, version: number, dataset: string, trainExamples: number): string {
-  const cut = (text: string, max: number) => (Array.from(text).length > max ? `${Array.from(text).slice(0, max - 1).join('')}…` : text);
+  const cut = (text: string, max: number) =>
+    Array.from(text).length > max
+      ? `${Array.from(text)
+          .slice(0, max - 1)
+          .join('')}…`
+      : text;
   return `${cut(base, 90)} · v${version} (${cut(dataset, 70)}, ${trainExamples} done)`;
 }
 

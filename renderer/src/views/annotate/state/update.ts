@@ -7,7 +7,12 @@
  * run record on the main side (its `modelUpdate`) keeps the chain and the scores: trainingRuns.learningCurve
  * reads the curve back from there.
  */
-import type { CheckpointRecord, ExampleView, HeldOutScore, TrainingRunStatus } from '../../../../../shared/ipc';
+import type {
+  CheckpointRecord,
+  ExampleView,
+  HeldOutScore,
+  TrainingRunStatus,
+} from '../../../../../shared/ipc';
 import type { TrainStartResponse } from '../../../inference/common/protocol/train';
 import {
   DEFAULT_UPDATE_OPTIONS,
@@ -46,7 +51,7 @@ export function createUpdateSlice(core: AnnotateCore): UpdateSlice {
   const doneExamples = async (datasetId: string): Promise<ExampleView[]> => {
     const author = core.author();
     const examples: ExampleView[] = [];
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const page = await api.examples.list({
         datasetId,
         offset,
