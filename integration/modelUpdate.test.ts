@@ -11,7 +11,7 @@
  * second update is cancelled mid-training: nothing new in the library, suggestions unchanged.
  *
  * NEZHA_UPDATE_EXAMPLES (default 40), NEZHA_UPDATE_STEPS (default 12; 0: NEZHA_UPDATE_EPOCHS decide) and
- * NEZHA_UPDATE_LR (default 1e-3) size the cycle; the figures are
+ * NEZHA_UPDATE_LR (default: the automatic rate) size the cycle; the figures are
  * printed (`[update-cycle]`), which is how the README's learning curve was measured.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,7 +47,8 @@ import { createAnnotateStore, type AnnotateState } from '../renderer/src/views/a
 const root = resolve(__dirname, '..');
 const doneCount = Number(process.env.NEZHA_UPDATE_EXAMPLES ?? 40);
 const maxSteps = Number(process.env.NEZHA_UPDATE_STEPS ?? 12);
-const learningRate = Number(process.env.NEZHA_UPDATE_LR ?? 1e-3);
+/** Unset: the update's automatic rate (3e-4 for the demo's size). */
+const learningRate = process.env.NEZHA_UPDATE_LR ? Number(process.env.NEZHA_UPDATE_LR) : null;
 const epochs = Number(process.env.NEZHA_UPDATE_EPOCHS ?? 3);
 const author = 'tester';
 
@@ -248,7 +249,7 @@ it('updates the model from the done examples: a new library version, suggestions
   // The same curve for the base checkpoint (a reload that picks v0 again still shows the chain).
   expect((await api.trainingRuns.learningCurve({ checkpointId: demo.id })).points).toHaveLength(2);
   console.log(
-    `[update-cycle] ${doneCount} done (${update.trainExamples} train / ${heldOut} held out), ${steps} steps at lr ${learningRate}, ` +
+    `[update-cycle] ${doneCount} done (${update.trainExamples} train / ${heldOut} held out), ${steps} steps at lr ${learningRate ?? 'auto'}, ` +
       `${update.seconds?.toFixed(1)} s: F1 v0 ${v0Point.score!.f1.toFixed(3)} [${v0Point.score!.ci.map((x) => x.toFixed(3)).join(', ')}]` +
       ` → v1 ${v1Point.score!.f1.toFixed(3)} [${v1Point.score!.ci.map((x) => x.toFixed(3)).join(', ')}]` +
       ` (P ${v0Point.score!.precision.toFixed(3)}→${v1Point.score!.precision.toFixed(3)}, R ${v0Point.score!.recall.toFixed(3)}→${v1Point.score!.recall.toFixed(3)}, ${v1Point.score!.goldEntities} gold entities)`,

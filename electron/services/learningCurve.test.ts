@@ -71,14 +71,16 @@ const runInput = (id: string, modelUpdate?: ModelUpdate): TrainingRunInput => ({
   ...(modelUpdate ? { modelUpdate } : {}),
 });
 
+async function* bytesOf(path: string): AsyncGenerator<Uint8Array> {
+  yield readFileSync(path);
+}
+
 /** A run saved, its folder uploaded as the worker does and published; returns the library id. */
 async function publishedRun(id: string, modelUpdate?: ModelUpdate): Promise<string> {
   const input = runInput(id, modelUpdate);
   await call('trainingRuns.save', { run: input });
   for (const file of readdirSync(fixture))
-    await services.trainingRuns.receiveFile(id, { kind: 'output', file }, [
-      readFileSync(join(fixture, file)),
-    ]);
+    await services.trainingRuns.receiveFile(id, { kind: 'output', file }, bytesOf(join(fixture, file)));
   const record = (await call('trainingRuns.publish', { runId: id, name: input.name })) as { id: string };
   await call('trainingRuns.save', { run: { ...input, status: 'completed' } });
   // list() orders by creation time (ms): keep the runs apart.

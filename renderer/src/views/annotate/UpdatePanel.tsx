@@ -17,7 +17,7 @@ import {
 } from 'recharts';
 import type { HeldOutScore, LearningCurve } from '../../../../shared/ipc';
 import { LibraryStore } from '../../state/library';
-import { heldOutFraction, type UpdateOptions } from './modelUpdate';
+import { autoLearningRate, heldOutFraction, type UpdateOptions } from './modelUpdate';
 import { AnnotateStore } from './store';
 import { updateRunning } from './state/updateTypes';
 import './update.css';
@@ -45,6 +45,7 @@ export function UpdatePanel() {
   const curve = AnnotateStore.use((s) => s.curve);
   const done = AnnotateStore.use((s) => s.stats?.done ?? 0);
   const refreshCheckpoints = LibraryStore.use((s) => s.refreshCheckpoints);
+  const checkpoints = LibraryStore.use((s) => s.checkpoints);
   const checkpointId = model.state === 'none' ? null : model.checkpointId;
   const running = updateRunning(update.phase);
 
@@ -63,6 +64,7 @@ export function UpdatePanel() {
     : done < 2
       ? `Mark at least 2 examples done (${done} now): one to learn from, one to score on.`
       : null;
+  const hiddenSize = checkpoints.find((c) => c.id === checkpointId)?.hiddenSize;
   const heldOut = done >= 2 ? Math.max(1, Math.round(done * heldOutFraction)) : 0;
 
   return (
@@ -84,11 +86,20 @@ export function UpdatePanel() {
                 type="number"
                 min={field.min}
                 step={field.step}
-                value={options[field.key]}
+                value={options[field.key] ?? ''}
+                placeholder={
+                  field.key === 'learningRate' && hiddenSize !== undefined
+                    ? `auto: ${autoLearningRate(hiddenSize)}`
+                    : undefined
+                }
                 disabled={running}
                 onChange={(e) => {
-                  const value = Number(e.target.value);
-                  if (Number.isFinite(value) && value >= field.min)
+                  const text = e.target.value.trim();
+                  // An emptied learning rate goes back to the automatic one.
+                  if (text === '' && field.key === 'learningRate')
+                    return store.getState().setUpdateOptions({ learningRate: null });
+                  const value = Number(text);
+                  if (text !== '' && Number.isFinite(value) && value >= field.min)
                     store.getState().setUpdateOptions({ [field.key]: value });
                 }}
               />

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  autoLearningRate,
   DEFAULT_UPDATE_OPTIONS,
   heldOutFraction,
   nerRecord,
@@ -116,7 +117,10 @@ describe('what an update makes', () => {
   });
 
   it('trains without a dev split or a best-checkpoint pick, with the options given', () => {
-    const settings = updateTrainingSettings({ ...DEFAULT_UPDATE_OPTIONS, maxSteps: 7, learningRate: 2e-4 });
+    const settings = updateTrainingSettings(
+      { ...DEFAULT_UPDATE_OPTIONS, maxSteps: 7, learningRate: 2e-4 },
+      768,
+    );
     expect(settings).toMatchObject({
       task: 'token-classification',
       maxSteps: 7,
@@ -126,6 +130,12 @@ describe('what an update makes', () => {
       earlyStoppingPatience: 0,
       loadBestModelAtEnd: false,
     });
+  });
+
+  it('picks the learning rate by model size unless one is set', () => {
+    expect(updateTrainingSettings(DEFAULT_UPDATE_OPTIONS, 768).learningRate).toBe(5e-5);
+    expect(updateTrainingSettings(DEFAULT_UPDATE_OPTIONS, 64).learningRate).toBe(3e-4);
+    expect(autoLearningRate(512)).toBe(5e-5);
   });
 
   it('reads the annotator spans of an example as the trainer record', () => {

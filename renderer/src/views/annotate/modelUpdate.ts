@@ -19,7 +19,8 @@ export interface UpdateOptions {
   epochs: number;
   /** 0: epochs decide. */
   maxSteps: number;
-  learningRate: number;
+  /** null: `autoLearningRate` for the checkpoint's size. */
+  learningRate: number | null;
   batchSize: number;
   maxLength: number;
 }
@@ -27,19 +28,28 @@ export interface UpdateOptions {
 export const DEFAULT_UPDATE_OPTIONS: UpdateOptions = {
   epochs: 3,
   maxSteps: 0,
-  learningRate: 1e-3,
+  learningRate: null,
   batchSize: 8,
   maxLength: 128,
 };
 
+/**
+ * The learning rate an update uses unless one is set: HF's fine-tuning default (5e-5) for base-sized
+ * encoders and up (hidden ≥ 512), a larger one for small models such as the demo (hidden 64), which
+ * barely move at 5e-5 in the few steps a handful of done examples give.
+ */
+export function autoLearningRate(hiddenSize: number): number {
+  return hiddenSize >= 512 ? 5e-5 : 3e-4;
+}
+
 /** The trainer's settings for an update: no dev split (the held-out slice is scored separately, after). */
-export function updateTrainingSettings(options: UpdateOptions): TrainingSettings {
+export function updateTrainingSettings(options: UpdateOptions, hiddenSize: number): TrainingSettings {
   return {
     ...DEFAULT_TRAINING_SETTINGS,
     task: 'token-classification',
     epochs: options.epochs,
     maxSteps: options.maxSteps,
-    learningRate: options.learningRate,
+    learningRate: options.learningRate ?? autoLearningRate(hiddenSize),
     batchSize: options.batchSize,
     // No dev set during training: the best-checkpoint pick would be made on the held-out slice itself.
     evalEverySteps: 0,

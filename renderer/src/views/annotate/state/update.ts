@@ -195,7 +195,7 @@ export function createUpdateSlice(core: AnnotateCore): UpdateSlice {
         const parentScore = await score(parent, heldOut);
         checkCancelled();
 
-        const settings = updateTrainingSettings(options);
+        const settings = updateTrainingSettings(options, parent.hiddenSize);
         const modelUpdate = {
           baseCheckpointId: base.id,
           baseCheckpointName: base.name,
