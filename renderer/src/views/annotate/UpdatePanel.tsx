@@ -15,7 +15,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { HeldOutScore, LearningCurve } from '../../../../shared/ipc';
+import type { LearningCurve } from '../../../../shared/ipc';
 import { LibraryStore } from '../../state/library';
 import { autoLearningRate, heldOutFraction, type UpdateOptions } from './modelUpdate';
 import { AnnotateStore } from './store';
@@ -89,7 +89,7 @@ export function UpdatePanel() {
                 value={options[field.key] ?? ''}
                 placeholder={
                   field.key === 'learningRate' && hiddenSize !== undefined
-                    ? `auto: ${autoLearningRate(hiddenSize)}`
+                    ? `auto ${autoLearningRate(hiddenSize).toExponential(0)}`
                     : undefined
                 }
                 disabled={running}
@@ -160,10 +160,6 @@ export function UpdatePanel() {
   );
 }
 
-function scoreText(score: HeldOutScore | null): string {
-  return score ? `${pct(score.f1)} [${pct(score.ci[0])}, ${pct(score.ci[1])}]` : 'not scored';
-}
-
 export function LearningCurveChart({ curve }: { curve: LearningCurve }) {
   const grid = cssColor('--border', '#dfe2e7');
   const text = cssColor('--text-muted', '#616a76');
@@ -205,10 +201,15 @@ export function LearningCurveChart({ curve }: { curve: LearningCurve }) {
         <thead>
           <tr>
             <th>Version</th>
-            <th className="num">Trained on</th>
-            <th className="num">Held out</th>
-            <th className="num">F1 [95% CI]</th>
-            <th className="num">Δ same slice</th>
+            <th
+              className="num"
+              title="Entity F1 on the held-out slice, its 95% bootstrap interval and the held-out examples (n)"
+            >
+              F1 (95% CI)
+            </th>
+            <th className="num" title="Change over the version before, scored on the same held-out slice">
+              Δ
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -222,11 +223,22 @@ export function LearningCurveChart({ curve }: { curve: LearningCurve }) {
               >
                 <td>
                   v{p.version}
-                  {p.version === 0 ? ' (base)' : ''}
+                  <span className="update-ci">
+                    {p.version === 0 ? 'base' : `trained on ${p.trainExamples}`}
+                  </span>
                 </td>
-                <td className="num">{p.version === 0 ? '–' : p.trainExamples}</td>
-                <td className="num">{p.score?.examples ?? '–'}</td>
-                <td className="num">{scoreText(p.score)}</td>
+                <td className="num">
+                  {p.score ? (
+                    <>
+                      {pct(p.score.f1)}
+                      <span className="update-ci">
+                        {pct(p.score.ci[0])}–{pct(p.score.ci[1])}, n={p.score.examples}
+                      </span>
+                    </>
+                  ) : (
+                    'not scored'
+                  )}
+                </td>
                 <td className="num">
                   {delta === null ? '–' : `${delta >= 0 ? '+' : '−'}${pct(Math.abs(delta))}`}
                 </td>
