@@ -111,6 +111,7 @@ export function createHandlers(services: Services, host: HostCapabilities = {}):
     'trainingRuns.list': () => trainingRuns.list(),
     'trainingRuns.get': ({ runId }) => trainingRuns.get(runId),
     'trainingRuns.remove': ({ runId }) => trainingRuns.remove(runId),
+    'trainingRuns.learningCurve': ({ checkpointId }) => trainingRuns.learningCurve(checkpointId),
     'trainingRuns.publish': ({ runId, name }) =>
       services.writes.run(() => trainingRuns.publish(runId, name, services.checkpoints)),
   };

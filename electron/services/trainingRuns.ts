@@ -14,7 +14,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomically, writeStreamAtomically } from './atomicWrite';
-import type { CheckpointRecord, TrainingRunInput, TrainingRunRecord } from '../../shared/ipc';
+import type {
+  CheckpointRecord,
+  LearningCurve,
+  LearningCurvePoint,
+  TrainingRunInput,
+  TrainingRunRecord,
+} from '../../shared/ipc';
 import { ServiceError } from './errors';
 
 export const TRAINING_STATE_FILE = 'training_state.safetensors';
@@ -233,5 +239,59 @@ export class TrainingRunStore {
     const record = await library.import(folder, name);
     await this.writeRun({ ...(await this.get(runId)), resultCheckpointId: record.id });
     return record;
+  }
+
+  /**
+   * The version chain of Annotate's model updates that `checkpointId` is on, oldest first, from the run
+   * records (each update run names its parent and base checkpoint and holds both held-out scores). A
+   * checkpoint no update made is version 0: the chain shown is the newest update started from it.
+   */
+  async learningCurve(checkpointId: string): Promise<LearningCurve> {
+    const updates = (await this.list()).filter(
+      (r): r is TrainingRunRecord & { modelUpdate: NonNullable<TrainingRunRecord['modelUpdate']> } =>
+        r.modelUpdate !== undefined &&
+        r.resultCheckpointId !== null &&
+        (r.status === 'completed' || r.status === 'early-stopped'),
+    );
+    const byResult = new Map(updates.map((r) => [r.resultCheckpointId!, r]));
+    const own = byResult.get(checkpointId);
+    // list() is newest first.
+    const tip = own ?? updates.find((r) => r.modelUpdate.baseCheckpointId === checkpointId);
+    if (!tip) return { checkpointId, version: 0, points: [] };
+    const chain = [tip];
+    const seen = new Set([tip.id]);
+    for (let parent = byResult.get(tip.modelUpdate.parentCheckpointId); parent && !seen.has(parent.id);) {
+      chain.unshift(parent);
+      seen.add(parent.id);
+      parent = byResult.get(parent.modelUpdate.parentCheckpointId);
+    }
+    const first = chain[0].modelUpdate;
+    const points: LearningCurvePoint[] = [
+      {
+        version: first.version - 1,
+        checkpointId: first.parentCheckpointId,
+        checkpointName: first.parentCheckpointName,
+        runId: null,
+        datasetId: chain[0].datasetId,
+        datasetName: first.datasetName,
+        trainExamples: 0,
+        score: first.parentScore,
+        parentScore: null,
+        createdAt: null,
+      },
+      ...chain.map((run) => ({
+        version: run.modelUpdate.version,
+        checkpointId: run.resultCheckpointId!,
+        checkpointName: run.name,
+        runId: run.id,
+        datasetId: run.datasetId,
+        datasetName: run.modelUpdate.datasetName,
+        trainExamples: run.modelUpdate.trainExamples,
+        score: run.modelUpdate.score,
+        parentScore: run.modelUpdate.parentScore,
+        createdAt: run.createdAt,
+      })),
+    ];
+    return { checkpointId, version: own ? own.modelUpdate.version : 0, points };
   }
 }

@@ -12,6 +12,7 @@ import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from 
 import { AnnotatorName } from './annotate/review/AnnotatorName';
 import { ReviewPanel } from './annotate/review/ReviewPanel';
 import { withLiveSuggestions } from './annotate/spans';
+import { UpdatePanel } from './annotate/UpdatePanel';
 import { AnnotateStore, type QuickFilter } from './annotate/store';
 import { isNerDataset, isTokenClassifier, names } from './requirements';
 import './annotate/annotate.css';
@@ -355,6 +356,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
                 onAccept={(ids) => void state.acceptModel(ids)}
                 onReject={(ids) => void state.rejectModel(ids)}
               />
+              <UpdatePanel />
               <ProgressPanel stats={state.stats} colors={colors} />
             </aside>
           </div>

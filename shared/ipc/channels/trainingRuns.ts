@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CheckpointRecord } from '../records/checkpoints';
-import { trainingRunInputSchema, type TrainingRunRecord } from '../records/trainingRuns';
+import { trainingRunInputSchema, type LearningCurve, type TrainingRunRecord } from '../records/trainingRuns';
 import { idSchema, none } from './primitives';
 
 /*
@@ -24,5 +24,10 @@ export const trainingRunsChannels = {
   'trainingRuns.publish': {
     request: z.object({ runId: idSchema, name: z.string().min(1).max(200) }).strict(),
     response: {} as CheckpointRecord,
+  },
+  /** The version chain of Annotate's model updates a checkpoint is on, with held-out scores per version. */
+  'trainingRuns.learningCurve': {
+    request: z.object({ checkpointId: z.string().min(1).max(200) }).strict(),
+    response: {} as LearningCurve,
   },
 } as const;

@@ -6,7 +6,8 @@
  *
  * main.tsx creates it once with the app's dependencies (`createAnnotateStore(deps)`); components read it
  * through `AnnotateStore`. Its parts live in state/: the list and paging (list.ts), the edits (edits.ts)
- * and the write queue they share (writes.ts), the model suggestions (model.ts).
+ * and the write queue they share (writes.ts), the model suggestions (model.ts), and updating that model
+ * from the done examples with its learning curve (update.ts).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { defineViewStore, type ViewStoreDeps } from '../../state/viewStore';
@@ -14,6 +15,7 @@ import { createEditSlice } from './state/edits';
 import { createListSlice } from './state/list';
 import { createModelSlice } from './state/model';
 import type { AnnotateState } from './state/types';
+import { createUpdateSlice } from './state/update';
 import { createAnnotateCore } from './state/writes';
 
 export {
@@ -28,11 +30,17 @@ export {
   type QuickFilter,
   type SaveState,
 } from './state/types';
+export type { ModelUpdateState, UpdatePhase } from './state/updateTypes';
 
 export function createAnnotateStore(deps: ViewStoreDeps): StoreApi<AnnotateState> {
   return createStore<AnnotateState>()((set, get) => {
     const core = createAnnotateCore(deps, get, set);
-    return { ...createListSlice(core), ...createEditSlice(core), ...createModelSlice(core) };
+    return {
+      ...createListSlice(core),
+      ...createEditSlice(core),
+      ...createModelSlice(core),
+      ...createUpdateSlice(core),
+    };
   });
 }
 

@@ -35,6 +35,11 @@ export interface TrainStartRequest {
   resume?: boolean;
   /** Send a state snapshot every this many optimizer steps (0: only on pause/cancel). */
   saveEverySteps?: number;
+  /**
+   * Extra JSON fields for the finished folder's training_record.json (Annotate's model update writes
+   * which base checkpoint, dataset and how many examples under `modelUpdate`).
+   */
+  recordExtra?: Record<string, unknown>;
 }
 
 /** What a training progress message carries besides done / total. */

@@ -12,6 +12,7 @@ import type {
 } from '../../../../../shared/ipc';
 import type { PageCache } from '../pageCache';
 import type { CaretMove, TextSelection } from '../selection';
+import type { UpdateSlice } from './updateTypes';
 
 export type QuickFilter = 'all' | 'unannotated' | 'disagreement' | 'low-confidence';
 export type ListOrder = 'index' | 'uncertainty';
@@ -104,7 +105,7 @@ export interface ModelSlice {
   setAutoPreannotate(on: boolean): void;
 }
 
-export type AnnotateState = ListSlice & EditSlice & ModelSlice;
+export type AnnotateState = ListSlice & EditSlice & ModelSlice & UpdateSlice;
 
 /**
  * The version the given annotator edits: gold spans and their own annotator spans. Another author's
