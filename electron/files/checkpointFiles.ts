@@ -1,12 +1,13 @@
 /**
  * Checkpoint file bytes for the renderer, transport-neutral: both the serve host (HTTP) and the
  * Electron protocol handler turn a path like `checkpoints/<id>/<file>` into a status, headers and a
- * byte stream. Only files listed in the checkpoint's record are served, so no path can escape it.
+ * byte stream. Only files listed in the checkpoint's record are served, so no path can escape it, and each
+ * is re-checked when served (services/checkpointFolderFiles.ts), so a later symlink cannot either.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { resolveCheckpointFile, type CheckpointLibrary } from '../services/checkpoints';
-import { ServiceError } from '../services/errors';
+import { openCheckpointFolderFile } from '../services/checkpointFolderFiles';
 import { mimeTypeFor } from './mime';
 import { planFileResponse } from './range';
 
@@ -48,20 +49,22 @@ export function checkpointFileResponse(
   rangeHeader: string | null | undefined,
   method: string = 'GET',
 ): FileResponse {
-  const path = resolveCheckpointFile(library, id, file);
-  let size: number;
+  // Listed in the record (no traversal) …
+  resolveCheckpointFile(library, id, file);
+  // … and, checked again now, still a regular file inside the folder (or its hub cache's blobs/): a file
+  // swapped for a symlink to elsewhere after the import is refused.
+  const { fd, size } = openCheckpointFolderFile(library.get(id).path, file);
+  let plan;
   try {
-    size = statSync(path).size;
-  } catch {
-    throw new ServiceError(
-      'not-found',
-      `${path} is listed in checkpoint "${id}" but is gone from disk; re-import the folder.`,
-    );
+    plan = planFileResponse(size, rangeHeader, mimeTypeFor(file));
+  } catch (error) {
+    closeSync(fd);
+    throw error;
   }
-  const plan = planFileResponse(size, rangeHeader, mimeTypeFor(file));
-  const body =
-    method === 'HEAD' || plan.range === null
-      ? null
-      : createReadStream(path, { start: plan.range.start, end: plan.range.end });
+  if (method === 'HEAD' || plan.range === null) {
+    closeSync(fd);
+    return { status: plan.status, headers: plan.headers, body: null };
+  }
+  const body = createReadStream('', { fd, start: plan.range.start, end: plan.range.end, autoClose: true });
   return { status: plan.status, headers: plan.headers, body };
 }

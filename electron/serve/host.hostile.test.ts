@@ -4,7 +4,7 @@
  * Each must affect only the request or socket at fault; the host keeps answering everyone else.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { startServeHost, type ServeHost } from './host';
 
 const resourcesDir = resolve(__dirname, '../../resources');
+const fixtures = resolve(__dirname, '../../fixtures/nezha-tiny');
 
 let dir: string;
 let host: ServeHost;
@@ -147,4 +148,84 @@ describe('serve host: malformed WebSocket frames', () => {
       bystander.close();
     });
   }
+});
+
+/** A raw GET, so the body comes back whatever its status. */
+async function getFile(path: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${host.origin}${path}`, { headers: { cookie: cookie() } });
+  return { status: response.status, text: await response.text() };
+}
+
+describe('serve host: checkpoint files re-checked when served', () => {
+  it('refuses a listed file swapped for a symlink out of the folder after import (not /etc/passwd)', async () => {
+    const folder = join(dir, 'swapped');
+    cpSync(join(fixtures, 'base'), folder, { recursive: true });
+    const imported = await api('checkpoints.import', { path: folder });
+    expect(imported.body).toMatchObject({ ok: true });
+    const id = (imported.body.result as { id: string }).id;
+    const path = `/files/checkpoints/${id}/special_tokens_map.json`;
+    expect((await getFile(path)).status).toBe(200);
+
+    unlinkSync(join(folder, 'special_tokens_map.json'));
+    symlinkSync('/etc/passwd', join(folder, 'special_tokens_map.json'));
+    const swapped = await getFile(path);
+    expect(swapped.status).toBe(403);
+    expect(swapped.text).not.toContain('root:');
+    expect(JSON.parse(swapped.text)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'forbidden',
+        message: expect.stringMatching(/symbolic link to \/etc\/passwd, outside the checkpoint folder/),
+      },
+    });
+    // A link to another file of the same folder is still that folder's bytes: served.
+    unlinkSync(join(folder, 'special_tokens_map.json'));
+    symlinkSync('tokenizer_config.json', join(folder, 'special_tokens_map.json'));
+    expect((await getFile(path)).status).toBe(200);
+  });
+});
+
+describe('serve host: a huge non-checkpoint folder given to checkpoints.import', () => {
+  it('refuses /usr and / at once, naming config.json, while other calls are answered', async () => {
+    for (const path of ['/usr', '/']) {
+      const started = Date.now();
+      const pending = api('checkpoints.import', { path });
+      // Another client's call during the import is not held up behind it.
+      const otherStarted = Date.now();
+      expect((await api('settings.get', {})).body).toMatchObject({ ok: true });
+      const otherMs = Date.now() - otherStarted;
+      const refused = await pending;
+      const elapsed = Date.now() - started;
+      expect(refused.status, path).toBe(400);
+      expect(refused.body.error?.message).toBe(
+        `${join(path, 'config.json')}: missing. A checkpoint folder holds config.json, vocab.txt and model.safetensors or pytorch_model.bin.`,
+      );
+      expect(elapsed, path).toBeLessThan(1000);
+      expect(otherMs, path).toBeLessThan(500);
+    }
+  });
+
+  it('walks a big folder with config.json asynchronously: other calls are answered meanwhile', async () => {
+    const folder = join(dir, 'crowded');
+    mkdirSync(folder);
+    cpSync(join(fixtures, 'base', 'config.json'), join(folder, 'config.json'));
+    for (let d = 0; d < 4; d++) {
+      mkdirSync(join(folder, `part-${d}`));
+      for (let f = 0; f < 500; f++) writeFileSync(join(folder, `part-${d}`, `${f}.txt`), '');
+    }
+    const pending = api('checkpoints.import', { path: folder });
+    const latencies: number[] = [];
+    let done = false;
+    void pending.finally(() => (done = true));
+    while (!done) {
+      const started = Date.now();
+      await api('settings.get', {});
+      latencies.push(Date.now() - started);
+    }
+    const refused = await pending;
+    expect(refused.status).toBe(400);
+    expect(refused.body.error?.message).toMatch(/crowded\/vocab\.txt: missing/);
+    expect(latencies.length).toBeGreaterThan(0);
+    expect(Math.max(...latencies)).toBeLessThan(500);
+  });
 });

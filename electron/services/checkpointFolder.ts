@@ -4,7 +4,8 @@
  * names and shapes agree with config.json. Only headers are read (shared/checkpoint's inspector),
  * never the weights.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError } from '../../shared/checkpoint/errors';
 import { isNezhaArchitecture } from '../../shared/nezha/modelClasses';
@@ -16,12 +17,16 @@ import {
 import { fsCheckpointSource } from './fsCheckpointSource';
 import type { CheckpointFormat } from '../../shared/ipc';
 import { ServiceError } from './errors';
+import { listCheckpointFolderFiles, resolveCheckpointFolderFile } from './checkpointFolderFiles';
 
 export interface CheckpointFolderInfo {
   architecture: string | null;
   modelType: string;
   format: CheckpointFormat;
-  /** Every regular file in the folder (relative names, sorted): what the renderer may fetch. */
+  /**
+   * Every regular file in the folder, and links into it or its hub cache's blobs/ (relative names, sorted):
+   * what the renderer may fetch (checkpointFolderFiles.ts).
+   */
   files: string[];
   hiddenSize: number;
   numLayers: number;
@@ -30,33 +35,18 @@ export interface CheckpointFolderInfo {
   sizeBytes: number;
 }
 
+/** config.json is a few kilobytes; anything this large is not one (and is not read into memory). */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
 function fail(message: string): never {
   throw new ServiceError('bad-request', message);
 }
 
-function listFiles(folder: string): { files: string[]; sizeBytes: number } {
-  const files: string[] = [];
-  let sizeBytes = 0;
-  const walk = (dir: string, prefix: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue; // .git, .cache from huggingface-cli
-      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(join(dir, entry.name), relative);
-      else if (entry.isFile()) {
-        files.push(relative);
-        sizeBytes += statSync(join(dir, entry.name)).size;
-      }
-    }
-  };
-  walk(folder, '');
-  files.sort();
-  return { files, sizeBytes };
-}
-
-function readJsonFile(file: string): unknown {
+/** Reads JSON from `path` (the checked real path), naming `file` (the path in the folder) in errors. */
+function readJsonFile(path: string, file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     return fail(
       `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
@@ -162,25 +152,39 @@ function checkWeightsAgainstConfig(
 export async function inspectCheckpointFolderOnDisk(folder: string): Promise<CheckpointFolderInfo> {
   let stats;
   try {
-    stats = statSync(folder);
-  } catch {
-    return fail(`Checkpoint folder not found: ${folder}.`);
+    stats = await stat(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(
+      code === 'ENOENT' ? `Checkpoint folder not found: ${folder}.` : `${folder}: cannot open (${code}).`,
+    );
   }
   if (!stats.isDirectory()) {
     return fail(
       `${folder} is a file; choose the checkpoint FOLDER (the one holding config.json, vocab.txt and the weights).`,
     );
   }
-  const { files, sizeBytes } = listFiles(folder);
-  const present = new Set(files);
-
+  // config.json first: a wrong folder (/usr, /) is refused at once, before any walk.
   const configFile = join(folder, 'config.json');
-  if (!present.has('config.json')) {
+  const configStats = await stat(configFile).catch((error: NodeJS.ErrnoException) => error);
+  if (configStats instanceof Error) {
     fail(
-      `${configFile}: missing. A checkpoint folder holds config.json, vocab.txt and model.safetensors or pytorch_model.bin.`,
+      configStats.code === 'ENOENT'
+        ? `${configFile}: missing. A checkpoint folder holds config.json, vocab.txt and model.safetensors or pytorch_model.bin.`
+        : `${configFile}: cannot read (${configStats.code ?? configStats.message}).`,
     );
   }
-  const parsed = readJsonFile(configFile);
+  if (configStats.size > MAX_CONFIG_BYTES) {
+    fail(
+      `${configFile}: ${configStats.size} bytes; a config.json is a few kilobytes (at most ${MAX_CONFIG_BYTES}).`,
+    );
+  }
+  const { files, sizeBytes } = await listCheckpointFolderFiles(folder);
+  const present = new Set(files);
+  if (!present.has('config.json')) {
+    fail(`${configFile}: not a regular file (or a link to one) inside the folder.`);
+  }
+  const parsed = readJsonFile(resolveCheckpointFolderFile(folder, 'config.json'), configFile);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     fail(`${configFile}: must be a JSON object.`);
   const config = parsed as Record<string, unknown>;
@@ -201,7 +205,7 @@ export async function inspectCheckpointFolderOnDisk(folder: string): Promise<Che
   // config.json parsed; now the weights, from their headers only (shared/checkpoint's readers).
   let inspected: InspectedCheckpoint;
   try {
-    inspected = await inspectCheckpointFolder(fsCheckpointSource(folder));
+    inspected = await inspectCheckpointFolder(fsCheckpointSource(folder, files));
   } catch (error) {
     if (error instanceof CheckpointError) fail(`${error.message}.`.replace(/\.\.$/, '.'));
     throw error;
