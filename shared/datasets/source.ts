@@ -3,6 +3,7 @@
  * Normalisation is limited to what every format treats as noise: a leading BOM is removed and CRLF
  * becomes LF. Both are recorded in the layout (so exports can put them back) and reported.
  */
+import { encodingHint } from './encoding';
 import { DatasetFormatError } from './errors';
 import type { ImportWarning, TextLayout, WarningSeverity } from './types';
 
@@ -121,10 +122,7 @@ export function readSource(
           at < 0
             ? 'bytes that do not decode'
             : `an invalid byte 0x${input[at].toString(16).padStart(2, '0')} at byte offset ${at}`,
-        hint:
-          encoding.toLowerCase().replace('-', '') === 'utf8'
-            ? 'If the file is GBK / GB18030 encoded, import it again with the encoding set to "gb18030".'
-            : undefined,
+        hint: encodingHint(input, encoding),
       });
     }
   }
