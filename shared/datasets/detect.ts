@@ -158,6 +158,16 @@ export function detectFormat(
   if (nonBlank.length > 0 && tagged / nonBlank.length >= 0.6 && !lines[0].includes('\t\t')) {
     return result('char-per-line', 'lines of "<char or token> <tag>" with blank lines between sentences');
   }
+  // A short file whose untagged lines are single characters is char-per-line with tags missing: reading
+  // it as such reports the first line without a tag, instead of "unknown format" at line 1.
+  const bareChar = (line: string) => [...line.trim()].length === 1;
+  if (
+    tagged > 0 &&
+    TAG_LINE.test(nonBlank[0]) &&
+    nonBlank.every((l) => TAG_LINE.test(l) || SPACE_CHAR_TAG_LINE.test(l) || bareChar(l))
+  ) {
+    return result('char-per-line', 'lines of "<char> <tag>", some with the tag missing');
+  }
   const header = (lines[0] ?? '').split('\t');
   const plan = planColumns(header);
   if (plan) {

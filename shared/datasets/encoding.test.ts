@@ -28,7 +28,7 @@ describe('dataset encodings', () => {
     ] as const) {
       const result = importDataset(bytes, { file: 'people.txt', encoding });
       expect(result.format, encoding).toBe('char-per-line');
-      expect(result.records.map((r) => r.text)).toEqual(['张三在北京', '李四']);
+      expect(result.records.map((r) => (r as { text: string }).text)).toEqual(['张三在北京', '李四']);
     }
     // The BOM is recorded, like a UTF-8 one, so an export can put it back.
     expect(

@@ -200,6 +200,11 @@ export const SUSPICIOUS_CHARS: ReadonlyArray<{ code: string; char: string; name:
   { code: 'feff-in-text', char: '\ufeff', name: 'U+FEFF (zero-width no-break space / stray BOM)' },
   { code: 'backspace-in-text', char: '\b', name: 'U+0008 (backspace control char)' },
   { code: 'zero-width-space', char: '\u200b', name: 'U+200B (zero-width space)' },
+  {
+    code: 'nul-in-text',
+    char: '\u0000',
+    name: 'U+0000 (NUL control char; a binary or UTF-16 file read as text?)',
+  },
 ];
 
 /** Reports invisible/control chars inside a text field; the text itself is kept unchanged. */
