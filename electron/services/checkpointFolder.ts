@@ -5,7 +5,10 @@
  * never the weights.
  */
 import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { guessUtf16 } from '../../shared/datasets/encoding';
+import { NezhaConfig, NezhaConfigError, type JsonObject } from '../../shared/nezha/config';
+import { Vocab } from '../../shared/tokenizer/vocab';
 import { join } from 'node:path';
 import { CheckpointError } from '../../shared/checkpoint/errors';
 import { isNezhaArchitecture } from '../../shared/nezha/modelClasses';
@@ -148,6 +151,52 @@ function checkWeightsAgainstConfig(
   }
 }
 
+/** vocab.txt is a few hundred kilobytes (21,128 lines for Chinese NEZHA); anything this large is not one. */
+const MAX_VOCAB_BYTES = 64 * 1024 * 1024;
+
+function embeddingRows(inspected: InspectedCheckpoint): number | null {
+  const embeddings = inspected.tensors.find((t) => /(^|\.)embeddings\.word_embeddings\.weight$/.test(t.name));
+  return embeddings?.shape[0] ?? null;
+}
+
+/**
+ * vocab.txt must be what BertTokenizer reads: UTF-8 text, one token per line, no more tokens than the
+ * word embeddings have rows (a larger id would index past them). Binary, empty and UTF-16 files are
+ * refused by name.
+ */
+async function checkVocabFile(folder: string, rows: number | null): Promise<void> {
+  const file = join(folder, 'vocab.txt');
+  const path = resolveCheckpointFolderFile(folder, 'vocab.txt');
+  const { size } = await stat(path);
+  if (size > MAX_VOCAB_BYTES)
+    fail(`${file}: ${size} bytes; a WordPiece vocabulary is a few hundred kilobytes, this is not one.`);
+  const bytes = await readFile(path);
+  if (bytes.length === 0 || bytes.toString('utf8').trim() === '')
+    fail(`${file}: empty. A WordPiece vocabulary lists one token per line ([PAD], [UNK], [CLS], ...).`);
+  const utf16 = guessUtf16(bytes);
+  if (utf16)
+    fail(`${file}: UTF-16 text (${utf16.why}); BertTokenizer reads vocab.txt as UTF-8: save it as UTF-8.`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail(
+      `${file}: not UTF-8 text (a binary file?); BertTokenizer reads vocab.txt as UTF-8, one token per line.`,
+    );
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    fail(`${file}:${line}: holds a NUL byte; a vocabulary is plain text, this looks like a binary file.`);
+  }
+  const vocab = Vocab.fromText(text, file);
+  if (rows !== null && vocab.size > rows) {
+    fail(
+      `${file}: ${vocab.size} tokens, but the word embeddings have ${rows} rows; ids from ${rows} on would index past them. Use the vocab.txt that came with these weights.`,
+    );
+  }
+}
+
 /** Validate `folder` as a NEZHA HF checkpoint; throws a ServiceError naming the file and problem. */
 export async function inspectCheckpointFolderOnDisk(folder: string): Promise<CheckpointFolderInfo> {
   let stats;
@@ -218,7 +267,17 @@ export async function inspectCheckpointFolderOnDisk(folder: string): Promise<Che
   const numLayers = positiveInteger(config, 'num_hidden_layers', 12, configFile);
   const vocabSize =
     config.vocab_size === undefined ? null : positiveInteger(config, 'vocab_size', 21128, configFile);
+  // Every key the model reads, checked as a load checks it (head counts, hidden_act, sizes a backend can
+  // allocate), so a config that cannot load is refused now, by key, not at first use.
+  try {
+    new NezhaConfig(config as JsonObject);
+  } catch (error) {
+    if (error instanceof NezhaConfigError)
+      fail(`${configFile}: ${error.message.replace(/^config\.json: /, '')}.`.replace(/\.\.$/, '.'));
+    throw error;
+  }
   checkWeightsAgainstConfig(inspected, folder, { hiddenSize, numLayers, vocabSize, numLabels });
+  await checkVocabFile(folder, embeddingRows(inspected));
   return {
     architecture: nezhaArch ?? (architectures[0] as string | undefined) ?? null,
     modelType: modelType || 'nezha',

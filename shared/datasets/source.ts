@@ -3,6 +3,7 @@
  * Normalisation is limited to what every format treats as noise: a leading BOM is removed and CRLF
  * becomes LF. Both are recorded in the layout (so exports can put them back) and reported.
  */
+import { findExcessJsonNesting, MAX_JSON_DEPTH } from '../json/depth';
 import { encodingHint } from './encoding';
 import { DatasetFormatError } from './errors';
 import type { ImportWarning, TextLayout, WarningSeverity } from './types';
@@ -243,8 +244,21 @@ export function jsonErrorLocation(
   return { line: 0, column: 0, message };
 }
 
-/** Parses one JSON document, turning a syntax error into a DatasetFormatError at its line/column. */
+/**
+ * Parses one JSON document, turning a syntax error into a DatasetFormatError at its line/column, and
+ * refusing nesting deeper than MAX_JSON_DEPTH (which would overflow the stack of whatever walks it).
+ */
 export function parseJson(text: string, file: string, lineBase = 0): unknown {
+  const tooDeep = findExcessJsonNesting(text);
+  if (tooDeep) {
+    throw new DatasetFormatError({
+      file,
+      line: lineBase + tooDeep.line,
+      column: tooDeep.column,
+      expected: `JSON nested at most ${MAX_JSON_DEPTH} levels deep`,
+      found: 'arrays or objects nested deeper than that',
+    });
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
