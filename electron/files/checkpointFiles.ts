@@ -4,10 +4,11 @@
  * byte stream. Only files listed in the checkpoint's record are served, so no path can escape it, and each
  * is re-checked when served (services/checkpointFolderFiles.ts), so a later symlink cannot either.
  */
-import { closeSync, createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { resolveCheckpointFile, type CheckpointLibrary } from '../services/checkpoints';
-import { openCheckpointFolderFile } from '../services/checkpointFolderFiles';
+import { resolveCheckpointFolderFile } from '../services/checkpointFolderFiles';
+import { ServiceError } from '../services/errors';
 import { mimeTypeFor } from './mime';
 import { planFileResponse } from './range';
 
@@ -52,19 +53,21 @@ export function checkpointFileResponse(
   // Listed in the record (no traversal) …
   resolveCheckpointFile(library, id, file);
   // … and, checked again now, still a regular file inside the folder (or its hub cache's blobs/): a file
-  // swapped for a symlink to elsewhere after the import is refused.
-  const { fd, size } = openCheckpointFolderFile(library.get(id).path, file);
-  let plan;
+  // swapped for a symlink to elsewhere after the import is refused. The checked real path is what is read.
+  const path = resolveCheckpointFolderFile(library.get(id).path, file);
+  let size: number;
   try {
-    plan = planFileResponse(size, rangeHeader, mimeTypeFor(file));
-  } catch (error) {
-    closeSync(fd);
-    throw error;
+    size = statSync(path).size;
+  } catch {
+    throw new ServiceError(
+      'not-found',
+      `${path} is listed in checkpoint "${id}" but is gone from disk; re-import the folder.`,
+    );
   }
-  if (method === 'HEAD' || plan.range === null) {
-    closeSync(fd);
-    return { status: plan.status, headers: plan.headers, body: null };
-  }
-  const body = createReadStream('', { fd, start: plan.range.start, end: plan.range.end, autoClose: true });
+  const plan = planFileResponse(size, rangeHeader, mimeTypeFor(file));
+  const body =
+    method === 'HEAD' || plan.range === null
+      ? null
+      : createReadStream(path, { start: plan.range.start, end: plan.range.end });
   return { status: plan.status, headers: plan.headers, body };
 }

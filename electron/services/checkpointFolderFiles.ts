@@ -4,13 +4,13 @@
  * A folder's files are its regular files, plus symbolic links that resolve inside the folder or, for a
  * Hugging Face hub cache snapshot (`…/models--org--name/snapshots/<rev>/`, whose files are relative links
  * into `…/models--org--name/blobs/`), inside that same repo's `blobs/`. Any other link is refused with a
- * message naming it and its target. Reads re-check this every time (realpath, then open with O_NOFOLLOW),
- * so a file swapped for a link to /etc/passwd after import is refused, not served.
+ * message naming it and its target. Reads re-check this every time (realpath inside the roots, a regular
+ * file) and read the checked real path, so a file swapped for a link to /etc/passwd after import is refused.
  *
  * The walk is asynchronous and bounded (files, depth), so a wrong folder (/usr, /) fails fast with a
  * message instead of freezing the event loop.
  */
-import { closeSync, constants, fstatSync, openSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ServiceError } from './errors';
@@ -220,31 +220,4 @@ export function resolveCheckpointFolderFile(folder: string, file: string): strin
   if (!statSync(target).isFile())
     throw new ServiceError('forbidden', `${full} is no longer a regular file; re-import the folder.`);
   return target;
-}
-
-/**
- * Opens a checked file without following a link at its last component (a swap between the check and the
- * open is refused too). Returns the descriptor and its size; the caller closes it.
- */
-export function openCheckpointFolderFile(folder: string, file: string): { fd: number; size: number } {
-  const target = resolveCheckpointFolderFile(folder, file);
-  let fd: number;
-  try {
-    fd = openSync(target, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = errnoCode(error);
-    throw new ServiceError(
-      code === 'ELOOP' ? 'forbidden' : 'not-found',
-      `${join(folder, file)} cannot be opened (${code}); re-import the folder.`,
-    );
-  }
-  const stats = fstatSync(fd);
-  if (!stats.isFile()) {
-    closeSync(fd);
-    throw new ServiceError(
-      'forbidden',
-      `${join(folder, file)} is no longer a regular file; re-import the folder.`,
-    );
-  }
-  return { fd, size: stats.size };
 }
