@@ -1,11 +1,13 @@
 /**
  * Checkpoint file bytes for the renderer, transport-neutral: both the serve host (HTTP) and the
  * Electron protocol handler turn a path like `checkpoints/<id>/<file>` into a status, headers and a
- * byte stream. Only files listed in the checkpoint's record are served, so no path can escape it.
+ * byte stream. Only files listed in the checkpoint's record are served, so no path can escape it, and each
+ * is re-checked when served (services/checkpointFolderFiles.ts), so a later symlink cannot either.
  */
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { resolveCheckpointFile, type CheckpointLibrary } from '../services/checkpoints';
+import { resolveCheckpointFolderFile } from '../services/checkpointFolderFiles';
 import { ServiceError } from '../services/errors';
 import { mimeTypeFor } from './mime';
 import { planFileResponse } from './range';
@@ -48,7 +50,11 @@ export function checkpointFileResponse(
   rangeHeader: string | null | undefined,
   method: string = 'GET',
 ): FileResponse {
-  const path = resolveCheckpointFile(library, id, file);
+  // Listed in the record (no traversal) …
+  resolveCheckpointFile(library, id, file);
+  // … and, checked again now, still a regular file inside the folder (or its hub cache's blobs/): a file
+  // swapped for a symlink to elsewhere after the import is refused. The checked real path is what is read.
+  const path = resolveCheckpointFolderFile(library.get(id).path, file);
   let size: number;
   try {
     size = statSync(path).size;

@@ -389,6 +389,8 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client that resets the connection mid-handshake must not raise an unhandled 'error' either.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, reason: string) => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
@@ -399,6 +401,10 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     if (!presentedTokens(request, url).some((candidate) => sameToken(candidate, token)))
       return refuse(401, 'Unauthorized');
     sockets.handleUpgrade(request, socket, head, (ws) => {
+      // A malformed frame (over maxPayload, invalid UTF-8, unmasked, reserved opcode or RSV bits) makes
+      // ws emit 'error' and close that socket with 1002/1007/1009; without a listener the error would be
+      // unhandled and end the whole host. Only this client is affected.
+      ws.on('error', (error) => console.warn(`[serve] WebSocket client dropped: ${error.message}`));
       // Problems found at start (e.g. a broken builtin checkpoint) reach every new page as errors.
       for (const message of services.startupProblems)
         ws.send(JSON.stringify({ channel: 'main.error', payload: { message } }));

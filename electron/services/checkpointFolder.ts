@@ -4,7 +4,11 @@
  * names and shapes agree with config.json. Only headers are read (shared/checkpoint's inspector),
  * never the weights.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { guessUtf16 } from '../../shared/datasets/encoding';
+import { NezhaConfig, NezhaConfigError, type JsonObject } from '../../shared/nezha/config';
+import { Vocab } from '../../shared/tokenizer/vocab';
 import { join } from 'node:path';
 import { CheckpointError } from '../../shared/checkpoint/errors';
 import { isNezhaArchitecture } from '../../shared/nezha/modelClasses';
@@ -16,12 +20,16 @@ import {
 import { fsCheckpointSource } from './fsCheckpointSource';
 import type { CheckpointFormat } from '../../shared/ipc';
 import { ServiceError } from './errors';
+import { listCheckpointFolderFiles, resolveCheckpointFolderFile } from './checkpointFolderFiles';
 
 export interface CheckpointFolderInfo {
   architecture: string | null;
   modelType: string;
   format: CheckpointFormat;
-  /** Every regular file in the folder (relative names, sorted): what the renderer may fetch. */
+  /**
+   * Every regular file in the folder, and links into it or its hub cache's blobs/ (relative names, sorted):
+   * what the renderer may fetch (checkpointFolderFiles.ts).
+   */
   files: string[];
   hiddenSize: number;
   numLayers: number;
@@ -30,33 +38,18 @@ export interface CheckpointFolderInfo {
   sizeBytes: number;
 }
 
+/** config.json is a few kilobytes; anything this large is not one (and is not read into memory). */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
 function fail(message: string): never {
   throw new ServiceError('bad-request', message);
 }
 
-function listFiles(folder: string): { files: string[]; sizeBytes: number } {
-  const files: string[] = [];
-  let sizeBytes = 0;
-  const walk = (dir: string, prefix: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue; // .git, .cache from huggingface-cli
-      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(join(dir, entry.name), relative);
-      else if (entry.isFile()) {
-        files.push(relative);
-        sizeBytes += statSync(join(dir, entry.name)).size;
-      }
-    }
-  };
-  walk(folder, '');
-  files.sort();
-  return { files, sizeBytes };
-}
-
-function readJsonFile(file: string): unknown {
+/** Reads JSON from `path` (the checked real path), naming `file` (the path in the folder) in errors. */
+function readJsonFile(path: string, file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     return fail(
       `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
@@ -158,29 +151,89 @@ function checkWeightsAgainstConfig(
   }
 }
 
+/** vocab.txt is a few hundred kilobytes (21,128 lines for Chinese NEZHA); anything this large is not one. */
+const MAX_VOCAB_BYTES = 64 * 1024 * 1024;
+
+function embeddingRows(inspected: InspectedCheckpoint): number | null {
+  const embeddings = inspected.tensors.find((t) => /(^|\.)embeddings\.word_embeddings\.weight$/.test(t.name));
+  return embeddings?.shape[0] ?? null;
+}
+
+/**
+ * vocab.txt must be what BertTokenizer reads: UTF-8 text, one token per line, no more tokens than the
+ * word embeddings have rows (a larger id would index past them). Binary, empty and UTF-16 files are
+ * refused by name.
+ */
+async function checkVocabFile(folder: string, rows: number | null): Promise<void> {
+  const file = join(folder, 'vocab.txt');
+  const path = resolveCheckpointFolderFile(folder, 'vocab.txt');
+  const { size } = await stat(path);
+  if (size > MAX_VOCAB_BYTES)
+    fail(`${file}: ${size} bytes; a WordPiece vocabulary is a few hundred kilobytes, this is not one.`);
+  const bytes = await readFile(path);
+  if (bytes.length === 0 || bytes.toString('utf8').trim() === '')
+    fail(`${file}: empty. A WordPiece vocabulary lists one token per line ([PAD], [UNK], [CLS], ...).`);
+  const utf16 = guessUtf16(bytes);
+  if (utf16)
+    fail(`${file}: UTF-16 text (${utf16.why}); BertTokenizer reads vocab.txt as UTF-8: save it as UTF-8.`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail(
+      `${file}: not UTF-8 text (a binary file?); BertTokenizer reads vocab.txt as UTF-8, one token per line.`,
+    );
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    fail(`${file}:${line}: holds a NUL byte; a vocabulary is plain text, this looks like a binary file.`);
+  }
+  const vocab = Vocab.fromText(text, file);
+  if (rows !== null && vocab.size > rows) {
+    fail(
+      `${file}: ${vocab.size} tokens, but the word embeddings have ${rows} rows; ids from ${rows} on would index past them. Use the vocab.txt that came with these weights.`,
+    );
+  }
+}
+
 /** Validate `folder` as a NEZHA HF checkpoint; throws a ServiceError naming the file and problem. */
 export async function inspectCheckpointFolderOnDisk(folder: string): Promise<CheckpointFolderInfo> {
   let stats;
   try {
-    stats = statSync(folder);
-  } catch {
-    return fail(`Checkpoint folder not found: ${folder}.`);
+    stats = await stat(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(
+      code === 'ENOENT' ? `Checkpoint folder not found: ${folder}.` : `${folder}: cannot open (${code}).`,
+    );
   }
   if (!stats.isDirectory()) {
     return fail(
       `${folder} is a file; choose the checkpoint FOLDER (the one holding config.json, vocab.txt and the weights).`,
     );
   }
-  const { files, sizeBytes } = listFiles(folder);
-  const present = new Set(files);
-
+  // config.json first: a wrong folder (/usr, /) is refused at once, before any walk.
   const configFile = join(folder, 'config.json');
-  if (!present.has('config.json')) {
+  const configStats = await stat(configFile).catch((error: NodeJS.ErrnoException) => error);
+  if (configStats instanceof Error) {
     fail(
-      `${configFile}: missing. A checkpoint folder holds config.json, vocab.txt and model.safetensors or pytorch_model.bin.`,
+      configStats.code === 'ENOENT'
+        ? `${configFile}: missing. A checkpoint folder holds config.json, vocab.txt and model.safetensors or pytorch_model.bin.`
+        : `${configFile}: cannot read (${configStats.code ?? configStats.message}).`,
     );
   }
-  const parsed = readJsonFile(configFile);
+  if (configStats.size > MAX_CONFIG_BYTES) {
+    fail(
+      `${configFile}: ${configStats.size} bytes; a config.json is a few kilobytes (at most ${MAX_CONFIG_BYTES}).`,
+    );
+  }
+  const { files, sizeBytes } = await listCheckpointFolderFiles(folder);
+  const present = new Set(files);
+  if (!present.has('config.json')) {
+    fail(`${configFile}: not a regular file (or a link to one) inside the folder.`);
+  }
+  const parsed = readJsonFile(resolveCheckpointFolderFile(folder, 'config.json'), configFile);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     fail(`${configFile}: must be a JSON object.`);
   const config = parsed as Record<string, unknown>;
@@ -201,7 +254,7 @@ export async function inspectCheckpointFolderOnDisk(folder: string): Promise<Che
   // config.json parsed; now the weights, from their headers only (shared/checkpoint's readers).
   let inspected: InspectedCheckpoint;
   try {
-    inspected = await inspectCheckpointFolder(fsCheckpointSource(folder));
+    inspected = await inspectCheckpointFolder(fsCheckpointSource(folder, files));
   } catch (error) {
     if (error instanceof CheckpointError) fail(`${error.message}.`.replace(/\.\.$/, '.'));
     throw error;
@@ -214,7 +267,17 @@ export async function inspectCheckpointFolderOnDisk(folder: string): Promise<Che
   const numLayers = positiveInteger(config, 'num_hidden_layers', 12, configFile);
   const vocabSize =
     config.vocab_size === undefined ? null : positiveInteger(config, 'vocab_size', 21128, configFile);
+  // Every key the model reads, checked as a load checks it (head counts, hidden_act, sizes a backend can
+  // allocate), so a config that cannot load is refused now, by key, not at first use.
+  try {
+    new NezhaConfig(config as JsonObject);
+  } catch (error) {
+    if (error instanceof NezhaConfigError)
+      fail(`${configFile}: ${error.message.replace(/^config\.json: /, '')}.`.replace(/\.\.$/, '.'));
+    throw error;
+  }
   checkWeightsAgainstConfig(inspected, folder, { hiddenSize, numLayers, vocabSize, numLabels });
+  await checkVocabFile(folder, embeddingRows(inspected));
   return {
     architecture: nezhaArch ?? (architectures[0] as string | undefined) ?? null,
     modelType: modelType || 'nezha',

@@ -3,36 +3,34 @@
  * `loadCheckpointFolder(fsCheckpointSource(dir))` or `inspectCheckpointFolder(...)` to validate a
  * folder on import from headers only. Reads exactly the byte ranges asked for.
  */
-import { open, readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { CheckpointSource } from '../../shared/checkpoint/source';
+import { listCheckpointFolderFiles, resolveCheckpointFolderFile } from './checkpointFolderFiles';
 
-/** Resolves `file` inside `folder`, refusing anything that would leave it ("../x", absolute paths). */
+/**
+ * Resolves `file` inside `folder`, refusing anything that would leave it ("../x", absolute paths, a
+ * symbolic link to elsewhere; links into a hub cache's blobs/ are followed: checkpointFolderFiles.ts).
+ */
 function resolveInside(folder: string, file: string): string {
   const full = resolve(folder, file);
   const rel = relative(folder, full);
   if (file === '' || isAbsolute(file) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
     throw new Error(`${file}: not a file inside the checkpoint folder ${folder}`);
   }
-  return full;
+  return resolveCheckpointFolderFile(folder, file);
 }
 
-export function fsCheckpointSource(folder: string): CheckpointSource {
+/**
+ * `files`: the folder's file list when the caller has it already (an import lists once, bounded);
+ * otherwise listFiles walks the folder (asynchronously, bounded, following hub cache links).
+ */
+export function fsCheckpointSource(folder: string, files?: readonly string[]): CheckpointSource {
   const root = resolve(folder);
   return {
     name: root,
     async listFiles() {
-      const files: string[] = [];
-      const walk = async (dir: string): Promise<void> => {
-        for (const entry of await readdir(dir, { withFileTypes: true })) {
-          if (entry.name.startsWith('.')) continue; // .git, .cache from huggingface-cli
-          const full = join(dir, entry.name);
-          if (entry.isDirectory()) await walk(full);
-          else if (entry.isFile()) files.push(relative(root, full).split(sep).join('/'));
-        }
-      };
-      await walk(root);
-      return files.sort();
+      return files ? [...files] : (await listCheckpointFolderFiles(root)).files;
     },
     async size(file) {
       return (await stat(resolveInside(root, file))).size;

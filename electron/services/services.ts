@@ -9,6 +9,7 @@ import { BenchmarkDataFiles } from './benchmarkData';
 import { BenchmarkRunStore } from './benchmarkRuns';
 import { CheckpointLibrary } from './checkpoints';
 import { databaseFileName, openDatabase, schemaVersion } from './database';
+import { lockDataDir, type DataDirLock } from './dataDirLock';
 import { DatasetStore } from './datasets';
 import { EventBus } from './events';
 import { JobRegistry, WriteQueue } from './jobs';
@@ -68,16 +69,32 @@ export function packageVersion(): string {
 }
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
-  const dbFile = join(options.dataDir, databaseFileName);
-  const db = openDatabase(dbFile);
-  const checkpoints = new CheckpointLibrary(db);
-  let startupProblems: string[];
+  // First: a second process on this data dir stops here, saying which process holds it.
+  const lock = lockDataDir(options.dataDir, options.host);
+  let db: DatabaseSync;
   try {
-    startupProblems = await checkpoints.syncBuiltins(options.resourcesDir);
+    db = openDatabase(join(options.dataDir, databaseFileName));
   } catch (error) {
-    db.close();
+    lock.release();
     throw error;
   }
+  try {
+    return await buildServices(options, db, lock);
+  } catch (error) {
+    db.close();
+    lock.release();
+    throw error;
+  }
+}
+
+async function buildServices(
+  options: ServicesOptions,
+  db: DatabaseSync,
+  lock: DataDirLock,
+): Promise<Services> {
+  const dbFile = join(options.dataDir, databaseFileName);
+  const checkpoints = new CheckpointLibrary(db);
+  const startupProblems = await checkpoints.syncBuiltins(options.resourcesDir);
   const version = options.version ?? packageVersion();
   const events = new EventBus();
   const jobs = new JobRegistry();
@@ -108,7 +125,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
       dataDir: options.dataDir,
       schemaVersion: schemaVersion(db),
     }),
-    close: () => db.close(),
+    close: () => {
+      try {
+        db.close();
+      } finally {
+        lock.release();
+      }
+    },
   };
 }
 

@@ -4,6 +4,7 @@
  * pytorch_model.bin, pytorch_model.bin.index.json (shards). safetensors wins when both exist: it
  * is faster and involves no pickle.
  */
+import { findExcessJsonNesting, MAX_JSON_DEPTH } from '../json/depth';
 import { CheckpointError, formatBytes } from './errors';
 import { readPytorchBinIndex, streamPytorchBin } from './pytorchBin';
 import {
@@ -89,8 +90,15 @@ function withFolder(source: CheckpointSource, error: unknown): unknown {
   return error;
 }
 
-/** JSON.parse with a "line L, column C" position in the error. */
+/** JSON.parse with a "line L, column C" position in the error, refusing absurd nesting (shared/json). */
 export function parseJsonFile(text: string, file: string): unknown {
+  const tooDeep = findExcessJsonNesting(text);
+  if (tooDeep) {
+    throw new CheckpointError(
+      `${file}:${tooDeep.line}:${tooDeep.column}`,
+      `nested more than ${MAX_JSON_DEPTH} levels deep; this is not a model settings file, replace it`,
+    );
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -124,6 +124,24 @@ function* readSentences(
   counts.tags = tagCounts;
   counts.entities = entityCounts;
   const seenTexts = new Set<string>();
+  // IO and IOB1 allow an entity to start with I-; the BIO files most corpora are would call that tag
+  // invalid. When the scheme was guessed (not given), each such start is reported with its line.
+  const iStartsAllowed = options.scheme === undefined && (scheme === 'IO' || scheme === 'IOB1');
+  const reportEntitiesStartingWithI = (sentenceTags: readonly string[], lineNumbers: readonly number[]) => {
+    for (let i = 0; i < sentenceTags.length; i++) {
+      const tag = sentenceTags[i];
+      if (!tag.startsWith('I-')) continue;
+      const previous = i > 0 ? sentenceTags[i - 1] : 'O';
+      if (previous !== 'O' && previous.slice(2) === tag.slice(2)) continue;
+      const after = previous === 'O' ? (i > 0 ? 'O' : 'the start of a sentence') : previous;
+      warnings.add(
+        'entity-starts-with-i',
+        lineNumbers[i],
+        (n) =>
+          `${n} entit${n > 1 ? 'ies start' : 'y starts'} with an I- tag (first: ${tag} after ${after}); the tags were read as ${scheme}, where that is allowed, because no B- tag starts an entity. If the file is BIO, ${n > 1 ? 'these entities lack their' : 'this entity lacks its'} B- tag (fix the file, or pass scheme BIO to have ${n > 1 ? 'them' : 'it'} reported as invalid tags)`,
+      );
+    }
+  };
 
   let tokens: string[] = [];
   let tags: string[] = [];
@@ -138,6 +156,7 @@ function* readSentences(
       lengths[i] = codePointLength(tokens[i]);
       offset += lengths[i] + (unit === 'token' ? 1 : 0);
     }
+    if (iStartsAllowed) reportEntitiesStartingWithI(tags, tagLines);
     const tokenSpans = tagsToSpans(tags, scheme, (invalid) => {
       const line = tagLines[invalid.index];
       warnings.add(

@@ -3,6 +3,7 @@
  * file name only breaks ties. The person can always override the guess.
  */
 import { planColumns } from './columns';
+import { guessUtf16 } from './encoding';
 import { DatasetFormatError, quoteSnippet } from './errors';
 import type { DatasetFormat, DatasetTask } from './types';
 import { DATASET_FORMAT_TASK } from './types';
@@ -23,9 +24,20 @@ function result(format: DatasetFormat, reason: string): DetectedFormat {
 }
 
 /** Decodes the start of a byte input leniently, enough to detect the format. */
-export function sampleText(input: string | Uint8Array, encoding = 'utf-8'): string {
+export function sampleText(input: string | Uint8Array, encoding = 'utf-8', fileName = 'dataset'): string {
   if (typeof input === 'string') return input.slice(0, SAMPLE_CHARS);
-  return new TextDecoder(encoding).decode(input.subarray(0, SAMPLE_CHARS * 4));
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(encoding);
+  } catch {
+    throw new DatasetFormatError({
+      file: fileName,
+      line: 0,
+      expected: `a text encoding TextDecoder knows, like "utf-8", "gb18030" or "utf-16le"`,
+      found: JSON.stringify(encoding),
+    });
+  }
+  return decoder.decode(input.subarray(0, SAMPLE_CHARS * 4));
 }
 
 function jsonObjectFormat(row: Record<string, unknown>): DatasetFormat | null {
@@ -47,8 +59,28 @@ function jsonObjectFormat(row: Record<string, unknown>): DatasetFormat | null {
   return null;
 }
 
-export function detectFormat(input: string | Uint8Array, fileName = 'dataset'): DetectedFormat {
-  let sample = sampleText(input);
+/**
+ * `encoding`: the TextDecoder label the file is in (default UTF-8); without it, a file that looks UTF-16
+ * is refused with a hint naming the encoding to pick.
+ */
+export function detectFormat(
+  input: string | Uint8Array,
+  fileName = 'dataset',
+  encoding?: string,
+): DetectedFormat {
+  if (encoding === undefined && typeof input !== 'string') {
+    const utf16 = guessUtf16(input);
+    if (utf16) {
+      throw new DatasetFormatError({
+        file: fileName,
+        line: 1,
+        expected: 'UTF-8 text, or the encoding option set to the encoding of the file',
+        found: `UTF-16 text (${utf16.why})`,
+        hint: `Import it again with the encoding set to "${utf16.encoding}", or save it as UTF-8.`,
+      });
+    }
+  }
+  let sample = sampleText(input, encoding, fileName);
   if (sample.charCodeAt(0) === 0xfeff) sample = sample.slice(1);
   sample = sample.replace(/\r\n/g, '\n');
   const lower = fileName.toLowerCase();
@@ -125,6 +157,16 @@ export function detectFormat(input: string | Uint8Array, fileName = 'dataset'): 
   const tagged = nonBlank.filter((l) => TAG_LINE.test(l) || SPACE_CHAR_TAG_LINE.test(l)).length;
   if (nonBlank.length > 0 && tagged / nonBlank.length >= 0.6 && !lines[0].includes('\t\t')) {
     return result('char-per-line', 'lines of "<char or token> <tag>" with blank lines between sentences');
+  }
+  // A short file whose untagged lines are single characters is char-per-line with tags missing: reading
+  // it as such reports the first line without a tag, instead of "unknown format" at line 1.
+  const bareChar = (line: string) => [...line.trim()].length === 1;
+  if (
+    tagged > 0 &&
+    TAG_LINE.test(nonBlank[0]) &&
+    nonBlank.every((l) => TAG_LINE.test(l) || SPACE_CHAR_TAG_LINE.test(l) || bareChar(l))
+  ) {
+    return result('char-per-line', 'lines of "<char> <tag>", some with the tag missing');
   }
   const header = (lines[0] ?? '').split('\t');
   const plan = planColumns(header);

@@ -23,7 +23,7 @@ export type ImportOptions = CharPerLineOptions &
 
 /** A streaming reader for any format (detected from content and file name unless `format` is given). */
 export function openDataset(input: DatasetInput, options: ImportOptions = {}): DatasetReader<DatasetTask> {
-  const format = options.format ?? detectFormat(input, options.file).format;
+  const format = options.format ?? detectFormat(input, options.file, options.encoding).format;
   switch (format) {
     case 'char-per-line':
       return parseCharPerLine(input, options);

@@ -3,6 +3,8 @@
  * Normalisation is limited to what every format treats as noise: a leading BOM is removed and CRLF
  * becomes LF. Both are recorded in the layout (so exports can put them back) and reported.
  */
+import { findExcessJsonNesting, MAX_JSON_DEPTH } from '../json/depth';
+import { encodingHint } from './encoding';
 import { DatasetFormatError } from './errors';
 import type { ImportWarning, TextLayout, WarningSeverity } from './types';
 
@@ -121,10 +123,7 @@ export function readSource(
           at < 0
             ? 'bytes that do not decode'
             : `an invalid byte 0x${input[at].toString(16).padStart(2, '0')} at byte offset ${at}`,
-        hint:
-          encoding.toLowerCase().replace('-', '') === 'utf8'
-            ? 'If the file is GBK / GB18030 encoded, import it again with the encoding set to "gb18030".'
-            : undefined,
+        hint: encodingHint(input, encoding),
       });
     }
   }
@@ -202,6 +201,11 @@ export const SUSPICIOUS_CHARS: ReadonlyArray<{ code: string; char: string; name:
   { code: 'feff-in-text', char: '\ufeff', name: 'U+FEFF (zero-width no-break space / stray BOM)' },
   { code: 'backspace-in-text', char: '\b', name: 'U+0008 (backspace control char)' },
   { code: 'zero-width-space', char: '\u200b', name: 'U+200B (zero-width space)' },
+  {
+    code: 'nul-in-text',
+    char: '\u0000',
+    name: 'U+0000 (NUL control char; a binary or UTF-16 file read as text?)',
+  },
 ];
 
 /** Reports invisible/control chars inside a text field; the text itself is kept unchanged. */
@@ -240,8 +244,21 @@ export function jsonErrorLocation(
   return { line: 0, column: 0, message };
 }
 
-/** Parses one JSON document, turning a syntax error into a DatasetFormatError at its line/column. */
+/**
+ * Parses one JSON document, turning a syntax error into a DatasetFormatError at its line/column, and
+ * refusing nesting deeper than MAX_JSON_DEPTH (which would overflow the stack of whatever walks it).
+ */
 export function parseJson(text: string, file: string, lineBase = 0): unknown {
+  const tooDeep = findExcessJsonNesting(text);
+  if (tooDeep) {
+    throw new DatasetFormatError({
+      file,
+      line: lineBase + tooDeep.line,
+      column: tooDeep.column,
+      expected: `JSON nested at most ${MAX_JSON_DEPTH} levels deep`,
+      found: 'arrays or objects nested deeper than that',
+    });
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

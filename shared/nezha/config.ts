@@ -137,6 +137,47 @@ function readInteger(raw: JsonObject, key: string, fallback: number, min: number
   return value;
 }
 
+/**
+ * The longest window the model may be asked to run: attention holds window² scores per head, and at
+ * 16,384 positions that is already 1 GiB per head; public NEZHA checkpoints use 512.
+ */
+export const MAX_POSITION_EMBEDDINGS = 16384;
+/** Largest relative-position table ((2 × max_relative_position + 1) × head size float32) a load allocates. */
+export const MAX_RELATIVE_POSITION_TABLE_BYTES = 256 * 1024 * 1024;
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0)} MiB`;
+}
+
+/**
+ * Sizes a backend must allocate while loading or running, checked when the config is read (at import and
+ * before a load) so an absurd value is refused by key instead of failing later as "Array buffer allocation
+ * failed".
+ */
+function checkAllocatableSizes(config: {
+  maxPositionEmbeddings: number;
+  maxRelativePosition: number;
+  hiddenSize: number;
+  numAttentionHeads: number;
+}): void {
+  if (config.maxPositionEmbeddings > MAX_POSITION_EMBEDDINGS) {
+    throw new NezhaConfigError(
+      'max_position_embeddings',
+      `is ${config.maxPositionEmbeddings}, over ${MAX_POSITION_EMBEDDINGS}: a window that long needs ` +
+        `${config.maxPositionEmbeddings}² attention scores per head, more than a backend can allocate (NEZHA checkpoints use 512)`,
+    );
+  }
+  const headSize = config.hiddenSize / config.numAttentionHeads;
+  const tableBytes = (2 * config.maxRelativePosition + 1) * headSize * 4;
+  if (tableBytes > MAX_RELATIVE_POSITION_TABLE_BYTES) {
+    throw new NezhaConfigError(
+      'max_relative_position',
+      `is ${config.maxRelativePosition}: its relative-position table ((2 × ${config.maxRelativePosition} + 1) × head size ${headSize} float32) ` +
+        `would take ${mebibytes(tableBytes)}, over the ${mebibytes(MAX_RELATIVE_POSITION_TABLE_BYTES)} a backend is sure to allocate (NEZHA checkpoints use 64)`,
+    );
+  }
+}
+
 function readNumber(
   raw: JsonObject,
   key: string,
@@ -289,6 +330,7 @@ export class NezhaConfig {
         `/ num_attention_heads = ${this.hiddenSize / this.numAttentionHeads} is odd; NEZHA's sinusoid relative-position table needs an even head size`,
       );
     }
+    checkAllocatableSizes(this);
     this.padTokenId = readOptionalTokenId(raw, 'pad_token_id', NEZHA_DEFAULTS.pad_token_id);
     this.bosTokenId = readOptionalTokenId(raw, 'bos_token_id', NEZHA_DEFAULTS.bos_token_id);
     this.eosTokenId = readOptionalTokenId(raw, 'eos_token_id', NEZHA_DEFAULTS.eos_token_id);

@@ -6,7 +6,6 @@
  * its format, task, example count, label set with counts (entities per type for NER) and warnings;
  * convert reads a NER file and writes it in another NER format, atomically (temp file + rename).
  */
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
   DatasetExportError,
@@ -24,6 +23,7 @@ import {
   type DatasetExportFormat,
 } from '../../../shared/ipc';
 import { writeFileAtomically } from '../../services/atomicWrite';
+import { readDatasetFile } from '../../services/datasets/readDatasetFile';
 import { CliError, parseCommandArgs, type Command } from '../command';
 
 /** What `dataset inspect --json` prints. */
@@ -148,12 +148,11 @@ async function readDataset(
   }
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(resolve(file));
+    // Regular files only, size-capped: `dataset inspect /dev/zero` is refused, not read forever.
+    bytes = (await readDatasetFile(resolve(file))).bytes;
   } catch (error) {
-    throw new CliError(
-      `dataset ${sub}: cannot read ${resolve(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      { cause: error },
-    );
+    const message = (error as Error).message.replace(/^Cannot read the dataset file /, 'cannot read ');
+    throw new CliError(`dataset ${sub}: ${message}`, { cause: error });
   }
   try {
     return importDataset(bytes, { file: basename(file), format: parsedFormat?.data });

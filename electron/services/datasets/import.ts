@@ -6,8 +6,7 @@
  * event-loop turns (progress events, `jobs.cancel`), readers on the main connection keep seeing the last
  * committed state (WAL), and edits queued behind it run once it commits or rolls back.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { basename, extname, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import {
@@ -26,6 +25,7 @@ import type { EventBus } from '../events';
 import { yieldToEventLoop, type JobRegistry } from '../jobs';
 import { defaultLabels, labelDefinitions } from './labels';
 import { getDataset } from './library';
+import { readDatasetFile } from './readDatasetFile';
 
 /** What an import needs: the main connection, the database file for its own one, events, jobs, a clock. */
 export interface ImportContext {
@@ -34,6 +34,13 @@ export interface ImportContext {
   events: EventBus;
   jobs: JobRegistry;
   now: () => string;
+  /** Largest file an import reads (default MAX_DATASET_FILE_BYTES). */
+  maxFileBytes?: number;
+  /**
+   * Opens the import's own connection (default: `new DatabaseSync(dbFile)`). Tests pass one with a
+   * page limit to meet a real SQLITE_FULL, as a full disk gives it.
+   */
+  openConnection?: (dbFile: string) => DatabaseSync;
 }
 
 /** Records inserted between progress events / cancel checks. */
@@ -66,21 +73,23 @@ export async function importDatasetFile(
   const started = Date.now();
   try {
     const path = resolve(request.path);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      throw new ServiceError(
-        'not-found',
-        `Cannot read the dataset file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. ` +
-          'Check the path and that the file is readable.',
-      );
-    }
-    const hash = createHash('sha256').update(bytes).digest('hex');
     const emit = (done: number, total: number, message: string) =>
       events.emit('progress', { jobId: job.id, kind: 'dataset-import', done, total, message });
+    let read;
+    try {
+      read = await readDatasetFile(path, {
+        maxBytes: ctx.maxFileBytes,
+        signal: job.signal,
+        onProgress: (bytesRead, bytesTotal) =>
+          emit(bytesRead, bytesTotal, `Reading ${basename(path)}: ${mib(bytesRead)} of ${mib(bytesTotal)}`),
+      });
+    } catch (error) {
+      if (job.signal.aborted) throw cancelled(basename(path));
+      throw error;
+    }
+    const { bytes, hash } = read;
 
-    const connection = new DatabaseSync(ctx.dbFile);
+    const connection = (ctx.openConnection ?? ((file: string) => new DatabaseSync(file)))(ctx.dbFile);
     try {
       configureConnection(connection);
       return await importInto(ctx, connection, { request, path, bytes, hash, job, emit, started });
@@ -228,12 +237,45 @@ async function importInto(
       durationMs: Date.now() - args.started,
     };
   } catch (error) {
-    db.exec('ROLLBACK');
+    // SQLite ends the transaction itself on some errors (SQLITE_FULL, SQLITE_IOERR): roll back only what
+    // is still open, and never let a failed rollback replace the error that caused it.
+    if (db.isTransaction) {
+      try {
+        db.exec('ROLLBACK');
+      } catch (rollbackError) {
+        console.warn(`[import] rollback after a failed import of ${file} failed too:`, rollbackError);
+      }
+    }
     if (error instanceof DatasetFormatError) {
       throw new ServiceError('bad-request', `${error.message} Nothing was imported.`);
     }
+    const storage = storageFailure(error, path, ctx.dbFile, examples);
+    if (storage) throw storage;
     throw error;
   }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+}
+
+/** SQLite result codes a full or failing disk gives (SQLITE_FULL, SQLITE_IOERR and its extended codes). */
+const SQLITE_FULL = 13;
+const SQLITE_IOERR = 10;
+
+/** A full disk (or one failing writes) during the import, as a message that says so and what to do. */
+function storageFailure(error: unknown, path: string, dbFile: string, examples: number): ServiceError | null {
+  const errcode = (error as { errcode?: unknown }).errcode;
+  const errno = (error as NodeJS.ErrnoException).code;
+  const primary = typeof errcode === 'number' ? errcode & 0xff : null;
+  if (primary !== SQLITE_FULL && primary !== SQLITE_IOERR && errno !== 'ENOSPC') return null;
+  const reason = (error as Error).message;
+  const what = primary === SQLITE_IOERR ? 'The disk failed a write' : 'The disk is full';
+  return new ServiceError(
+    'failed',
+    `${what} while importing ${path} (after ${examples} records): SQLite said "${reason}". ` +
+      `Free space on the drive holding ${dbFile} and import again; nothing was imported.`,
+  );
 }
 
 function cancelled(file: string): ServiceError {

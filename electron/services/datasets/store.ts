@@ -33,6 +33,10 @@ export interface DatasetStoreOptions {
   events: EventBus;
   jobs: JobRegistry;
   now?: () => string;
+  /** Largest file an import reads (default MAX_DATASET_FILE_BYTES). */
+  maxFileBytes?: number;
+  /** The import's own connection (default `new DatabaseSync(dbFile)`); tests inject a full disk here. */
+  openConnection?: (dbFile: string) => DatabaseSync;
 }
 
 export class DatasetStore {
