@@ -40,6 +40,7 @@ export function toExampleViews(rows: ExampleRow[], spans: SpanRow[]): ExampleVie
       spans: all.filter((s) => s.source !== 'model').map(toSpan),
       modelSpans: all.filter((s) => s.source === 'model').map(toSpan),
       uncertainty: row.uncertainty,
+      predictedBy: row.predicted_by,
       record: row.meta_json === null ? null : (JSON.parse(row.meta_json) as unknown),
       canUndo: row.can_undo === 1,
       canRedo: row.can_redo === 1,
