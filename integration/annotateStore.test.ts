@@ -104,6 +104,7 @@ function dictionaryTagger(words: Record<string, string>) {
       runs.push(request.texts);
       return { result: { task: request.task, entities: request.texts.map(tag) }, ms: 0, backend: 'test' };
     }
+    if (method === 'release') return { released: null, evicted: [], memory: {} };
     throw new Error(`The dictionary tagger has no method ${method}`);
   };
   const client: InferenceClient = {

@@ -301,7 +301,6 @@ describe('model loading, running and unloading in the worker handlers (tfjs cpu)
 });
 
 describe('model memory: holders and least-recently-used eviction under the budget (tfjs cpu)', () => {
-  const demoNer = () => host.services.checkpoints.list().find((c) => c.id === 'builtin-nezha-demo-ner')!;
   const loadedIds = (registry: { list(): { id: string }[] }) =>
     registry
       .list()

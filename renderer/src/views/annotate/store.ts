@@ -6,13 +6,15 @@
  *
  * main.tsx creates it once with the app's dependencies (`createAnnotateStore(deps)`); components read it
  * through `AnnotateStore`. Its parts live in state/: the list and paging (list.ts), the edits (edits.ts)
- * and the write queue they share (writes.ts), the model suggestions (model.ts).
+ * and the write queue they share (writes.ts), the model suggestions (model.ts) and the background
+ * pre-annotation of a whole dataset (preannotate.ts).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { defineViewStore, type ViewStoreDeps } from '../../state/viewStore';
 import { createEditSlice } from './state/edits';
 import { createListSlice } from './state/list';
 import { createModelSlice } from './state/model';
+import { createPreannotateSlice } from './state/preannotate';
 import type { AnnotateState } from './state/types';
 import { createAnnotateCore } from './state/writes';
 
@@ -32,7 +34,12 @@ export {
 export function createAnnotateStore(deps: ViewStoreDeps): StoreApi<AnnotateState> {
   return createStore<AnnotateState>()((set, get) => {
     const core = createAnnotateCore(deps, get, set);
-    return { ...createListSlice(core), ...createEditSlice(core), ...createModelSlice(core) };
+    return {
+      ...createListSlice(core),
+      ...createEditSlice(core),
+      ...createModelSlice(core),
+      ...createPreannotateSlice(core),
+    };
   });
 }
 
