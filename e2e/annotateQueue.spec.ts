@@ -89,9 +89,10 @@ test('background pre-annotation of the 348-sentence sample, the uncertainty queu
   const seconds = (Date.now() - started) / 1000;
   const { done: todo, total } = await counts(page);
   expect(todo).toBe(total);
+  const backend = await page.getByTestId('status-backend').getAttribute('data-backend');
   test.info().annotations.push({
     type: 'measure',
-    description: `pre-annotated ${todo} sentences with the demo NER model in ${seconds.toFixed(1)} s (${(todo / seconds).toFixed(1)}/s)`,
+    description: `pre-annotated ${todo} sentences with the demo NER model on ${backend} in ${seconds.toFixed(1)} s (${(todo / seconds).toFixed(1)}/s)`,
   });
   console.log(`[measure] ${test.info().annotations.at(-1)?.description}`);
   expect(await remaining(page, host, datasetId, demoId)).toBe(0);

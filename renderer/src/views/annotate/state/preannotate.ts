@@ -1,8 +1,8 @@
 /**
  * "Pre-annotate dataset": the picked checkpoint runs over every example of the open dataset that is not
  * done and has no stored prediction from it, in the background. The inference worker does the model work
- * (chunks of `chunkSize` texts, batched inside the worker); this store only pages through the examples
- * still to do and stores each chunk's predictions with their scores and token uncertainty through
+ * (chunks of `chunkSize` texts, batched inside the worker, the next chunk predicted while the last one is
+ * stored); this store only pages through the examples still to do and stores each chunk's predictions with their scores and token uncertainty through
  * model.ts's `storePredictions`, so the UI thread stays free.
  *
  * Resumable with no bookkeeping of its own: the stored predictions are the state. Each page is asked for
@@ -11,7 +11,7 @@
  * one stopped. Cancel stops between chunks (the chunk in the worker is dropped, its examples stay to do).
  */
 import type { ExampleView } from '../../../../../shared/ipc';
-import { predictTexts, storePredictions } from './model';
+import { predictTexts, storePredictions, type ExamplePrediction } from './model';
 import type { AnnotateCore } from './writes';
 
 /** Texts per worker call: small enough that cancel answers fast, large enough to fill the worker's batches. */
@@ -60,7 +60,8 @@ export const idlePreannotation: PreannotationState = {
 
 /** The run in progress: the worker job of its chunk in flight, whether cancel was asked, its end. */
 interface Run {
-  jobId: string | null;
+  /** Worker jobs in flight (at most two: the chunk being predicted and the one after). */
+  jobs: Set<string>;
   cancelled: boolean;
   finished: Promise<void>;
 }
@@ -101,7 +102,7 @@ export function createPreannotateSlice(core: AnnotateCore): PreannotateSlice {
           now.model.checkpointId === checkpointId
         );
       };
-      const current: Run = { jobId: null, cancelled: false, finished: Promise.resolve() };
+      const current: Run = { jobs: new Set(), cancelled: false, finished: Promise.resolve() };
       run = current;
       const started = performance.now();
       const progress = (done: number) => {
@@ -135,15 +136,32 @@ export function createPreannotateSlice(core: AnnotateCore): PreannotateSlice {
                 `Example #${page.items[0].index + 1} was predicted but its prediction was not stored; pre-annotation stopped.`,
               );
             previousFirst = page.items[0].id;
-            for (
-              let from = 0;
-              from < page.items.length && !current.cancelled && stillCurrent();
-              from += chunkSize
-            ) {
-              const chunk = page.items.slice(from, from + chunkSize);
-              await predictChunk(chunk);
-              done += chunk.length;
+            const chunks: ExampleView[][] = [];
+            for (let from = 0; from < page.items.length; from += chunkSize)
+              chunks.push(page.items.slice(from, from + chunkSize));
+            // The worker predicts chunk k + 1 while chunk k is being stored, so it never waits on the writes.
+            let next: Promise<ExamplePrediction[]> | null = predictChunk(chunks[0]);
+            for (let k = 0; next; k++) {
+              const predictions: ExamplePrediction[] = await next;
+              next =
+                k + 1 < chunks.length && !current.cancelled && stillCurrent()
+                  ? predictChunk(chunks[k + 1])
+                  : null;
+              try {
+                await storePredictions(core, checkpointId, predictions);
+              } catch (error) {
+                next?.catch(() => undefined);
+                throw error;
+              }
+              done += predictions.length;
               progress(done);
+              if (next && (current.cancelled || !stillCurrent())) {
+                // Stopped while the next chunk was in the worker: drop it (its examples stay to do).
+                for (const jobId of current.jobs)
+                  void deps.inference.call('cancel', { jobId }).catch(() => undefined);
+                await next.catch(() => undefined);
+                next = null;
+              }
             }
           }
           const phase = current.cancelled || !stillCurrent() ? 'cancelled' : 'done';
@@ -160,31 +178,30 @@ export function createPreannotateSlice(core: AnnotateCore): PreannotateSlice {
         }
       })();
 
-      /** One chunk through the worker, then into the store; empty texts get an empty prediction. */
-      async function predictChunk(chunk: ExampleView[]) {
+      /** One chunk through the worker; empty texts get an empty prediction without asking it. */
+      async function predictChunk(chunk: ExampleView[]): Promise<ExamplePrediction[]> {
         const texts = chunk.filter((e) => e.text.length > 0);
         const jobId = `preannotate-${++runs}-${Date.now()}`;
-        current.jobId = jobId;
-        const predicted = texts.length
-          ? await predictTexts(
-              core,
-              checkpointId,
-              texts.map((e) => e.text),
-              { jobId },
-            )
-          : { entities: [], uncertainty: [] };
-        current.jobId = null;
-        const byId = new Map(texts.map((e, i) => [e.id, i]));
-        await storePredictions(
-          core,
-          checkpointId,
-          chunk.map((example) => {
+        current.jobs.add(jobId);
+        try {
+          const predicted = texts.length
+            ? await predictTexts(
+                core,
+                checkpointId,
+                texts.map((e) => e.text),
+                { jobId },
+              )
+            : { entities: [], uncertainty: [] };
+          const byId = new Map(texts.map((e, i) => [e.id, i]));
+          return chunk.map((example) => {
             const i = byId.get(example.id);
             return i === undefined
               ? { example, entities: [], uncertainty: 0 }
               : { example, entities: predicted.entities[i] ?? [], uncertainty: predicted.uncertainty[i] };
-          }),
-        );
+          });
+        } finally {
+          current.jobs.delete(jobId);
+        }
       }
 
       return current.finished;
@@ -195,7 +212,9 @@ export function createPreannotateSlice(core: AnnotateCore): PreannotateSlice {
       if (!current) return;
       current.cancelled = true;
       patch({ phase: 'cancelling' });
-      if (current.jobId) await deps.inference.call('cancel', { jobId: current.jobId }).catch(() => undefined);
+      await Promise.all(
+        [...current.jobs].map((jobId) => deps.inference.call('cancel', { jobId }).catch(() => undefined)),
+      );
       await current.finished;
     },
   };
