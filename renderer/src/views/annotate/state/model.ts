@@ -23,13 +23,17 @@ export interface ExamplePrediction {
 
 /**
  * Store one checkpoint's predictions, one acknowledged write per example. Entities become code-point
- * spans with scores clamped to 0..1; empty spans are dropped.
+ * spans with scores clamped to 0..1; empty spans are dropped. (Label mapping hooks in here.)
  */
 export async function storePredictions(
   core: AnnotateCore,
   checkpointId: string,
   predictions: readonly ExamplePrediction[],
+  options: { rerun?: boolean } = {},
 ): Promise<void> {
+  // A re-run (a person asked for the model again) brings back that annotator's rejected suggestions;
+  // otherwise stored decisions stay (a rejected suggestion never returns).
+  const rerun = options.rerun ? { rerun: true, author: core.author() } : {};
   for (const { example, entities, uncertainty } of predictions) {
     const spans = entities
       .filter((entity) => entity.end > entity.start)
@@ -45,6 +49,7 @@ export async function storePredictions(
         checkpointId,
         spans,
         ...(uncertainty !== undefined ? { uncertainty: Math.max(0, uncertainty) } : {}),
+        ...rerun,
       }),
     );
   }
@@ -148,10 +153,12 @@ export function createModelSlice(core: AnnotateCore): ModelSlice {
           checkpointId,
           todo.map((e) => e.text),
         );
+        // `force` is a person asking for the model again ("Run now"): their rejections come back.
         await storePredictions(
           core,
           checkpointId,
           todo.map((example, i) => ({ example, entities: entities[i] ?? [], uncertainty: uncertainty[i] })),
+          { rerun: force },
         );
         const now = get().model;
         if (now.state === 'running' && now.checkpointId === checkpointId)

@@ -1,5 +1,5 @@
 /**
- * Migration 5 (issue 12, the active-learning queue): which checkpoint's predictions an example's stored
+ * Migration 6 (issue 12, the active-learning queue): which checkpoint's predictions an example's stored
  * `uncertainty` came from. Background pre-annotation resumes from it (examples already predicted by the
  * current checkpoint are skipped, even those it found no entity in, which leave no annotation row), and the
  * queue orders by the uncertainty it names. Examples predicted before this migration keep NULL: they are
@@ -8,7 +8,7 @@
 import type { Migration } from './migration';
 
 export const examplePredictedByMigration: Migration = {
-  version: 5,
+  version: 6,
   description: 'examples.predicted_by: the checkpoint whose predictions set the stored uncertainty',
   up(db) {
     db.exec(`
