@@ -104,6 +104,7 @@ function dictionaryTagger(words: Record<string, string>) {
       runs.push(request.texts);
       return { result: { task: request.task, entities: request.texts.map(tag) }, ms: 0, backend: 'test' };
     }
+    if (method === 'release') return { released: null, evicted: [], memory: {} };
     throw new Error(`The dictionary tagger has no method ${method}`);
   };
   const client: InferenceClient = {
@@ -406,13 +407,18 @@ describe('decisions are data', () => {
     await first.store.getState().rejectModel([education.id]);
     expect(live(first.store, 'rita').map((m) => m.label)).toEqual(['LOC']);
 
-    // "Reload": a new store, the same checkpoint picked again, which runs the model on #9 again.
+    // "Reload": a new store, the same checkpoint picked again. #9 has this checkpoint's stored predictions
+    // (predictedBy), so opening it does not run the model again; the rejections stay.
     const second = makeStore({ annotatorName: 'rita' }, words);
     await second.store.getState().open(datasetId);
     await second.store.getState().goTo(8);
     await second.store.getState().pickCheckpoint(tagger('dict'));
-    await vi.waitFor(() => expect(second.worker.runs).toHaveLength(1));
-    await vi.waitFor(() => expect(second.store.getState().save.state).toBe('saved'));
+    await vi.waitFor(() => expect(second.store.getState().model.state).toBe('ready'));
+    await flush();
+    expect(second.worker.runs).toHaveLength(0); // #9 and #10 were both predicted by the first store
+    // A model run without the re-run flag (another window, another background run) keeps them rejected too.
+    await second.store.getState().preannotate([{ ...second.store.getState().current!, predictedBy: null }]);
+    expect(second.worker.runs).toHaveLength(1);
     expect(live(second.store, 'rita').map((m) => m.label)).toEqual(['LOC']);
     // "No model": nothing shown, and Enter takes nothing.
     await second.store.getState().pickCheckpoint(null);

@@ -46,9 +46,13 @@ function nerFile(): string {
   }).join('\n\n');
 }
 
+/** The registry of the last worker client made (to check which models the benchmark holds). */
+let lastRegistry: ReturnType<typeof createModelHandlers>['registry'] | null = null;
+
 function workerClient(): InferenceClient {
   const options = { headers: { authorization: `Bearer ${host.token}` } };
   const models = createModelHandlers(options);
+  lastRegistry = models.registry;
   const benchmarks = createBenchmarkHandlers(models.registry, options);
   const handlers = {
     ...models.handlers,
@@ -137,6 +141,9 @@ describe('the Benchmark store', () => {
     await store.getState().startRun(library, null);
     const cell = store.getState().cells[key];
     expect(cell.status).toBe('finished');
+    // The run is over: the benchmark no longer holds its checkpoint (the worker may unload it under its budget).
+    expect(lastRegistry!.references()).toEqual({});
+    expect(lastRegistry!.list().length).toBe(1);
     expect(cell.record).toMatchObject({
       dataset: { sha256: prepared.sha256, evaluated: 30, records: 30, format: 'char-per-line' },
       checkpoint: { name: 'tiny NER', className: 'NezhaForTokenClassification' },

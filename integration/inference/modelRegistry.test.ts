@@ -299,3 +299,113 @@ describe('model loading, running and unloading in the worker handlers (tfjs cpu)
     expect(tf.memory()).toMatchObject({ numTensors: before.numTensors, numBytes: before.numBytes });
   });
 });
+
+describe('model memory: holders and least-recently-used eviction under the budget (tfjs cpu)', () => {
+  const loadedIds = (registry: { list(): { id: string }[] }) =>
+    registry
+      .list()
+      .map((m) => m.id)
+      .sort();
+
+  it('a view holds one model: picking another releases the first, which is unloaded over the budget', async () => {
+    const { caller, registry } = connect();
+    const before = tf.memory();
+    await caller.call('load', loadRequest(demo, { holder: 'annotate' }));
+    await caller.call('load', loadRequest(base, { holder: 'playground' }));
+    // A budget of 0: everything unreferenced must go, but the current model of each view stays.
+    const set = await caller.call('setMemoryBudget', { bytes: 0 });
+    expect(set).toMatchObject({ budgetBytes: 0, evicted: [] });
+    expect(loadedIds(registry)).toEqual([base.id, demo.id].sort());
+
+    // Annotate picks base: demo has no holder any more and is unloaded; base is held by both views.
+    await caller.call('load', loadRequest(base, { holder: 'annotate' }));
+    const report = await caller.call('memory', {});
+    expect(report.holders).toEqual({ annotate: base.id, playground: base.id });
+    expect(report.models.map((m) => m.id)).toEqual([base.id]);
+    expect(report.budgetBytes).toBe(0);
+
+    expect(await caller.call('release', { holder: 'annotate' })).toMatchObject({
+      released: base.id,
+      evicted: [],
+    });
+    const released = await caller.call('release', { holder: 'playground' });
+    expect(released).toMatchObject({ released: base.id, evicted: [base.id] });
+    // Every byte the loads made is back.
+    expect(released.memory).toMatchObject({ numTensors: before.numTensors, numBytes: before.numBytes });
+    expect(await caller.call('release', { holder: 'playground' })).toMatchObject({
+      released: null,
+      evicted: [],
+    });
+  });
+
+  it('keeps unused models while they fit, then evicts the least recently used first', async () => {
+    const { caller, registry } = connect();
+    const before = tf.memory().numBytes;
+    const third = await host.services.checkpoints.import(join(fixtures, 'token-classification'), 'tiny ner');
+    await caller.call('load', loadRequest(demo));
+    const oneTiny = tf.memory().numBytes - before;
+    await caller.call('load', loadRequest(base));
+    const two = tf.memory().numBytes - before;
+    // Room for two tiny models plus a margin, not for three.
+    await caller.call('setMemoryBudget', { bytes: before + two + Math.floor(oneTiny / 2) });
+    expect(loadedIds(registry)).toEqual([base.id, demo.id].sort());
+    // demo is used after base was loaded, so base is now the least recently used and goes for the third.
+    await caller.call('runPipeline', {
+      id: demo.id,
+      request: { task: 'token-classification', texts: ['北京'] },
+    });
+    await caller.call('load', loadRequest(third, { holder: 'annotate' }));
+    expect(loadedIds(registry)).toEqual([demo.id, third.id].sort());
+    // base again: now demo is the least recently used unheld model; the held one is never a candidate.
+    await caller.call('load', loadRequest(base));
+    expect(loadedIds(registry)).toEqual([base.id, third.id].sort());
+    await caller.call('setMemoryBudget', { bytes: 0 });
+    expect(loadedIds(registry)).toEqual([third.id]);
+    await caller.call('release', { holder: 'annotate' });
+    expect(loadedIds(registry)).toEqual([]);
+    expect(tf.memory().numBytes).toBe(before);
+  });
+
+  it('a pick superseded mid-load never keeps the older model: the holder points at the latest pick', async () => {
+    const { caller, registry } = connect();
+    const before = tf.memory();
+    await caller.call('setMemoryBudget', { bytes: 0 });
+    // Annotate picks demo, then base before demo has finished loading.
+    const first = caller.call('load', loadRequest(demo, { holder: 'annotate' }));
+    const second = caller.call('load', loadRequest(base, { holder: 'annotate' }));
+    expect((await caller.call('memory', {})).holders).toEqual({ annotate: base.id });
+    await Promise.all([first, second]);
+    // demo finished loading after it was superseded: nobody holds it, so the budget unloads it.
+    expect(loadedIds(registry)).toEqual([base.id]);
+    await caller.call('release', { holder: 'annotate' });
+    expect(tf.memory()).toMatchObject({ numTensors: before.numTensors, numBytes: before.numBytes });
+  });
+
+  it('never evicts a model a run is using; it goes once the run is over', async () => {
+    const { caller, registry } = connect();
+    const before = tf.memory().numBytes;
+    await caller.call('load', loadRequest(demo));
+    const long = Array.from({ length: 8 }, () => '哪吒在陈塘关长大，后来拜太乙真人为师。').join('');
+    const running = caller.call('runPipeline', {
+      id: demo.id,
+      request: { task: 'token-classification', texts: [long, long, long] },
+      maxBatchSize: 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await caller.call('setMemoryBudget', { bytes: 0 })).evicted).toEqual([]);
+    const response = await running;
+    if (response.result.task !== 'token-classification') throw new Error('wrong task');
+    // The worker also returns each text's token uncertainty (the Annotate queue's order).
+    expect(response.result.uncertainty).toHaveLength(3);
+    for (const u of response.result.uncertainty ?? []) expect(u).toBeGreaterThanOrEqual(0);
+    expect(loadedIds(registry)).toEqual([]);
+    expect(tf.memory().numBytes).toBe(before);
+  });
+
+  it('refuses a negative budget with the value it got', async () => {
+    const { caller } = connect();
+    await expect(caller.call('setMemoryBudget', { bytes: -1 })).rejects.toThrow(
+      /Memory budget must be a non-negative number of bytes \(got -1\)/,
+    );
+  });
+});

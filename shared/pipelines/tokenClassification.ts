@@ -333,6 +333,27 @@ export interface TokenClassificationOptions extends DecodeEntitiesOptions, Batch
 }
 
 /**
+ * How unsure the model is about one text: 1 - the lowest per-token confidence (the probability of the
+ * token's own argmax label), so a sentence with one shaky token ranks high even when no entity was found
+ * there. 0 for a text with no tokens. This is what the Annotate queue orders by (least confident first).
+ */
+export function tokenUncertainty(probabilities: readonly ArrayLike<number>[]): number {
+  let lowest = 1;
+  for (const row of probabilities) {
+    let best = 0;
+    for (let k = 0; k < row.length; k++) if (row[k] > best) best = row[k];
+    if (best < lowest) lowest = best;
+  }
+  return probabilities.length === 0 ? 0 : Math.max(0, Math.min(1, 1 - lowest));
+}
+
+export interface ScoredEntities {
+  entities: Entity[];
+  /** tokenUncertainty of the text. */
+  uncertainty: number;
+}
+
+/**
  * NER over texts of any length: windows with stride, length-sorted batches through the model,
  * windows merged per token, then HF aggregation into entities with exact original spans.
  */
@@ -342,6 +363,16 @@ export async function runTokenClassification(
   texts: readonly string[],
   options: TokenClassificationOptions,
 ): Promise<Entity[][]> {
+  return (await runTokenClassificationScored(tokenizer, runner, texts, options)).map((r) => r.entities);
+}
+
+/** runTokenClassification, with each text's token uncertainty next to its entities. */
+export async function runTokenClassificationScored(
+  tokenizer: BertTokenizer,
+  runner: ModelRunner,
+  texts: readonly string[],
+  options: TokenClassificationOptions,
+): Promise<ScoredEntities[]> {
   const maxLength = options.maxLength ?? tokenizer.settings.modelMaxLength;
   const stride = options.stride ?? Math.min(64, Math.floor((maxLength - 2) / 4));
   const windows = tokenizer.encodeBatchWindows(texts, { maxLength, stride });
@@ -359,7 +390,7 @@ export async function runTokenClassification(
   );
   return texts.map((text, i) => {
     const tokenized = tokenizer.tokenizeWithOffsets(text);
-    if (tokenized.tokens.length === 0) return [];
+    if (tokenized.tokens.length === 0) return { entities: [], uncertainty: 0 };
     const logits = mergeWindowLogits(tokenized.tokens.length, byText[i]);
     const numLabels = logits[0].length;
     if (numLabels !== options.id2label.length) {
@@ -367,11 +398,10 @@ export async function runTokenClassification(
         `The model outputs ${numLabels} classes per token but id2label has ${options.id2label.length} labels; they must match.`,
       );
     }
-    return decodeEntities(
-      tokenized,
-      logits.map((row) => softmax(row)),
-      options.id2label,
-      options,
-    );
+    const probabilities = logits.map((row) => softmax(row));
+    return {
+      entities: decodeEntities(tokenized, probabilities, options.id2label, options),
+      uncertainty: tokenUncertainty(probabilities),
+    };
   });
 }

@@ -89,8 +89,10 @@ export function saveModelPredictions(
       request.uncertainty ??
       (request.spans.length === 0 ? 0 : 1 - Math.min(...request.spans.map((s) => s.score)));
     ctx.db
-      .prepare('UPDATE examples SET uncertainty = ?, revision = revision + 1, updated_at = ? WHERE id = ?')
-      .run(uncertainty, ctx.now(), example.id);
+      .prepare(
+        'UPDATE examples SET uncertainty = ?, predicted_by = ?, revision = revision + 1, updated_at = ? WHERE id = ?',
+      )
+      .run(uncertainty, request.checkpointId, ctx.now(), example.id);
     return readExampleView(ctx.db, example.id);
   });
 }

@@ -37,6 +37,7 @@ export interface ExampleRow {
   status: ExampleStatus;
   revision: number;
   uncertainty: number | null;
+  predicted_by: string | null;
   updated_at: string | null;
   can_undo: number;
   can_redo: number;
@@ -49,7 +50,7 @@ export interface ExampleRow {
 export type StoredSpan = Omit<SpanRow, 'example_id'>;
 
 export const exampleColumns = `e.id, e.dataset_id, e.idx, e.text, e.split, e.meta_json, e.status, e.revision,
-  e.uncertainty, e.updated_at,
+  e.uncertainty, e.predicted_by, e.updated_at,
   EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.state = 'applied') AS can_undo,
   EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.state = 'undone') AS can_redo,
   (SELECT json_group_array(DISTINCT h.author) FROM example_history h

@@ -64,6 +64,7 @@ export function toExampleViews(
       spans: all.filter((s) => s.source !== 'model').map(toView),
       modelSpans: all.filter((s) => s.source === 'model').map(toView),
       uncertainty: row.uncertainty,
+      predictedBy: row.predicted_by,
       record: row.meta_json === null ? null : (JSON.parse(row.meta_json) as unknown),
       canUndo: row.can_undo === 1,
       canRedo: row.can_redo === 1,

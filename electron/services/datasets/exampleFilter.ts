@@ -11,6 +11,11 @@ export function exampleFilterSql(
     clauses.push('e.status = ?');
     params.push(filter.status);
   }
+  if (filter.undone !== undefined) clauses.push(filter.undone ? "e.status != 'done'" : "e.status = 'done'");
+  if (filter.notPredictedBy) {
+    clauses.push('(e.predicted_by IS NULL OR e.predicted_by != ?)');
+    params.push(filter.notPredictedBy);
+  }
   if (filter.text) {
     clauses.push('instr(e.text, ?) > 0');
     params.push(filter.text);

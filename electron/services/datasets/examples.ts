@@ -62,12 +62,18 @@ export function listExamples(
   requireDataset(db, request.datasetId);
   const offset = request.offset ?? 0;
   const limit = request.limit ?? 50;
-  const { where, params } = exampleFilterSql(request.datasetId, request.filter ?? {});
+  // 'uncertainty' is the active-learning queue: done examples are left out (they need no more work), the most
+  // uncertain predictions come first, and examples with no prediction yet follow in file order (NULL sorts
+  // lowest in SQLite, so DESC puts them last). Background pre-annotation fills those in.
+  const queue = request.order === 'uncertainty';
+  const { where, params } = exampleFilterSql(request.datasetId, {
+    ...request.filter,
+    ...(queue ? { undone: true } : {}),
+  });
   const total = (
     db.prepare(`SELECT COUNT(*) AS n FROM examples e WHERE ${where}`).get(...params) as { n: number }
   ).n;
-  // NULL sorts lowest in SQLite, so examples without predictions come last; the index gives this order.
-  const order = request.order === 'uncertainty' ? 'e.uncertainty DESC, e.idx' : 'e.idx';
+  const order = queue ? 'e.uncertainty DESC, e.idx' : 'e.idx';
   const rows = db
     .prepare(`SELECT ${exampleColumns} FROM examples e WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(...params, limit, offset) as unknown as Parameters<typeof toExampleViews>[0];

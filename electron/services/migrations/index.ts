@@ -11,6 +11,7 @@ import { checkpointValidationMigration } from './002-checkpoint-validation';
 import { datasetStoreMigration } from './003-dataset-store';
 import { benchmarkRunsMigration } from './004-benchmark-runs';
 import { suggestionDecisionsMigration } from './005-suggestion-decisions';
+import { examplePredictedByMigration } from './006-example-predicted-by';
 import type { Migration } from './migration';
 import { latestVersionOf, runMigrations } from './runner';
 
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   datasetStoreMigration,
   benchmarkRunsMigration,
   suggestionDecisionsMigration,
+  examplePredictedByMigration,
 ];
 
 /** The schema version a fully migrated database has. */

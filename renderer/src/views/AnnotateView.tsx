@@ -9,6 +9,7 @@ import { AnnotationText } from './annotate/AnnotationText';
 import { ExampleList } from './annotate/ExampleList';
 import { commandForKey, labelHotkeys } from './annotate/keyboard';
 import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from './annotate/Panels';
+import { PreannotationPanel } from './annotate/PreannotationPanel';
 import { AnnotatorName } from './annotate/review/AnnotatorName';
 import { ReviewPanel } from './annotate/review/ReviewPanel';
 import { withLiveSuggestions } from './annotate/spans';
@@ -356,6 +357,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
                 onAccept={(ids) => void state.acceptModel(ids)}
                 onReject={(ids) => void state.rejectModel(ids)}
               />
+              <PreannotationPanel />
               <UpdatePanel />
               <ProgressPanel stats={state.stats} colors={colors} />
             </aside>

@@ -89,6 +89,9 @@ interface Outcome {
   inspected: InspectResponse | null;
 }
 
+/** The worker holder the Playground loads under: one model, the last one run. */
+const playgroundHolder = 'playground';
+
 function Playground({ checkpoints, backend }: { checkpoints: CheckpointRecord[]; backend: BackendStatus }) {
   const { api, inference } = useServices();
   const [checkpointId, setCheckpointId] = useState(checkpoints[0].id);
@@ -110,6 +113,11 @@ function Playground({ checkpoints, backend }: { checkpoints: CheckpointRecord[];
       mounted.current = false;
     };
   }, []);
+  // Leaving the Playground lets the worker unload its model (least recently used first, under the budget).
+  useEffect(
+    () => () => void inference.call('release', { holder: playgroundHolder }).catch(() => undefined),
+    [inference],
+  );
 
   const built = buildRequest(task, inputs);
 
@@ -125,7 +133,10 @@ function Playground({ checkpoints, backend }: { checkpoints: CheckpointRecord[];
     try {
       const model = await inference.call(
         'load',
-        loadRequestFor(checkpoint, (id, file) => api.checkpointFileUrl(id, file), `${jobId}-load`),
+        {
+          ...loadRequestFor(checkpoint, (id, file) => api.checkpointFileUrl(id, file), `${jobId}-load`),
+          holder: playgroundHolder,
+        },
         { onProgress: (p) => mounted.current && setLoadProgress(p) },
       );
       if (!mounted.current || jobRef.current !== jobId) return;

@@ -75,6 +75,8 @@ export interface ExampleView {
   modelSpans: AnnotationSpan[];
   /** Model uncertainty stored with the last predictions (higher = less sure); null before any. */
   uncertainty: number | null;
+  /** The checkpoint whose predictions set `uncertainty` (the resume state of background pre-annotation); null before any. */
+  predictedBy: string | null;
   /** For classification / pair / QA / MC datasets: the imported record as it was read. */
   record: unknown;
   /** Anyone has an edit of this example to undo / redo; the Annotate view uses its annotator's own (below). */
@@ -122,6 +124,10 @@ export const exampleFilterSchema = z
     disagreement: z.boolean().optional(),
     /** Examples with a model span whose score is below this. */
     lowConfidenceBelow: z.number().min(0).max(1).optional(),
+    /** Examples not marked done (unannotated or in progress). */
+    undone: z.boolean().optional(),
+    /** Examples whose stored predictions do not come from this checkpoint (none yet, or another one's). */
+    notPredictedBy: z.string().min(1).max(200).optional(),
   })
   .strict();
 export type ExampleFilter = z.infer<typeof exampleFilterSchema>;

@@ -83,56 +83,57 @@ export function createBenchmarkHandlers(
         hash,
       };
     },
-    benchmarkRun: async (request, context) => {
-      const { model, tokenizer, info } = registry.loaded(request.modelId);
-      if (info.className !== request.plan.className) {
-        throw new Error(
-          `"${info.name}" is loaded as ${info.className}, but the ${request.plan.task} benchmark needs ${request.plan.className}; load it with className ${request.plan.className}.`,
-        );
-      }
-      const controller = new AbortController();
-      if (request.jobId !== undefined) {
-        if (jobs.has(request.jobId))
-          throw new Error(`A job with id "${request.jobId}" is already running; use a fresh jobId.`);
-        jobs.set(request.jobId, controller);
-      }
-      try {
-        const data = await fetchBenchmarkData(
-          request.dataUrl,
-          request.dataSha256,
-          request.plan.task,
-          options,
-          controller.signal,
-        );
-        let pending: ExamplePrediction[] = [];
-        const result = await runBenchmark({
-          plan: request.plan,
-          data,
-          tokenizer,
-          model: taskModelRunner(model, PIPELINE_OF_TASK[TASK_OF_DATASET[request.plan.task]]),
-          backend: tf.getBackend(),
-          device: request.device,
-          settings: request.settings,
-          completed: request.completed,
-          signal: controller.signal,
-          onPredictions: (chunk) => {
-            pending = chunk;
-          },
-          onProgress: (progress) => {
-            context.progress({
-              done: progress.done,
-              total: progress.total,
-              message: 'examples',
-              benchmark: { progress, predictions: pending },
-            });
-            pending = [];
-          },
-        });
-        return result;
-      } finally {
-        if (request.jobId !== undefined) jobs.delete(request.jobId);
-      }
-    },
+    // `using`: the model is not evicted while its benchmark runs.
+    benchmarkRun: (request, context) =>
+      registry.using(request.modelId, async ({ model, tokenizer, info }) => {
+        if (info.className !== request.plan.className) {
+          throw new Error(
+            `"${info.name}" is loaded as ${info.className}, but the ${request.plan.task} benchmark needs ${request.plan.className}; load it with className ${request.plan.className}.`,
+          );
+        }
+        const controller = new AbortController();
+        if (request.jobId !== undefined) {
+          if (jobs.has(request.jobId))
+            throw new Error(`A job with id "${request.jobId}" is already running; use a fresh jobId.`);
+          jobs.set(request.jobId, controller);
+        }
+        try {
+          const data = await fetchBenchmarkData(
+            request.dataUrl,
+            request.dataSha256,
+            request.plan.task,
+            options,
+            controller.signal,
+          );
+          let pending: ExamplePrediction[] = [];
+          const result = await runBenchmark({
+            plan: request.plan,
+            data,
+            tokenizer,
+            model: taskModelRunner(model, PIPELINE_OF_TASK[TASK_OF_DATASET[request.plan.task]]),
+            backend: tf.getBackend(),
+            device: request.device,
+            settings: request.settings,
+            completed: request.completed,
+            signal: controller.signal,
+            onPredictions: (chunk) => {
+              pending = chunk;
+            },
+            onProgress: (progress) => {
+              context.progress({
+                done: progress.done,
+                total: progress.total,
+                message: 'examples',
+                benchmark: { progress, predictions: pending },
+              });
+              pending = [];
+            },
+          });
+          return result;
+        } finally {
+          if (request.jobId !== undefined) jobs.delete(request.jobId);
+        }
+      }),
     async benchmarkScore(request) {
       const { dataset } = request;
       const data =

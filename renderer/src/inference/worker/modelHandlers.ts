@@ -1,5 +1,5 @@
 /**
- * The worker's model methods (load, unload, memory, run, runPipeline, cancel) over a ModelRegistry,
+ * The worker's model methods (load, unload, release, memory, setMemoryBudget, run, runPipeline, cancel) over a ModelRegistry,
  * separate from worker.ts so tests serve them over a MessageChannel in Node with the CPU backend.
  */
 import { httpCheckpointSource } from './httpCheckpointSource';
@@ -9,20 +9,22 @@ import * as tf from '@tensorflow/tfjs-core';
 
 export type ModelHandlers = Pick<
   WorkerHandlers,
-  'load' | 'unload' | 'memory' | 'run' | 'runPipeline' | 'inspect' | 'cancel'
+  'load' | 'unload' | 'release' | 'memory' | 'setMemoryBudget' | 'run' | 'runPipeline' | 'inspect' | 'cancel'
 >;
 
 export interface ModelHandlerOptions {
   /** Tests: fetch with a bearer token (Node has no cookie jar). */
   fetch?: typeof fetch;
   headers?: Record<string, string>;
+  /** The registry's memory budget (default defaultMemoryBudgetBytes). */
+  memoryBudgetBytes?: number;
 }
 
 export function createModelHandlers(options: ModelHandlerOptions = {}): {
   registry: ModelRegistry;
   handlers: ModelHandlers;
 } {
-  const registry = new ModelRegistry();
+  const registry = new ModelRegistry({ memoryBudgetBytes: options.memoryBudgetBytes });
   const jobs = new Map<string, AbortController>();
 
   /** Runs `work` with an AbortSignal that `cancel(jobId)` triggers. */
@@ -57,6 +59,7 @@ export function createModelHandlers(options: ModelHandlerOptions = {}): {
           {
             name: request.name,
             className: request.className,
+            holder: request.holder,
             signal,
             onProgress: (p) =>
               context.progress({
@@ -72,7 +75,17 @@ export function createModelHandlers(options: ModelHandlerOptions = {}): {
       const unloaded = registry.unload(id);
       return { unloaded, memory: memorySnapshot() };
     },
-    memory: () => ({ memory: memorySnapshot(), models: registry.list() }),
+    release: ({ holder }) => ({ ...registry.release(holder), memory: memorySnapshot() }),
+    memory: () => ({
+      memory: memorySnapshot(),
+      models: registry.list(),
+      budgetBytes: registry.memoryBudgetBytes,
+      holders: registry.references(),
+    }),
+    setMemoryBudget: ({ bytes }) => {
+      const evicted = registry.setMemoryBudget(bytes);
+      return { budgetBytes: registry.memoryBudgetBytes, evicted, memory: memorySnapshot() };
+    },
     run: (request) => registry.run(request),
     inspect: (request) => registry.inspect(request),
     runPipeline: (request, context) =>

@@ -5,6 +5,12 @@
  * and all tensors are never held twice. Unloading disposes every tensor the load created, which
  * puts tf.memory() back where it was before the load.
  *
+ * Memory: each view holds a reference to the model it uses now (`holder`, one model per holder: the
+ * latest `load` or `acquire` of that holder wins, even while the older one is still loading). A model no
+ * holder references stays loaded (switching back is instant) until the tensors on the backend pass the
+ * memory budget (tf.memory().numBytes); then unreferenced models are unloaded, least recently used first.
+ * A referenced model, one still loading, or one a run is using is never evicted.
+ *
  * Runs wherever tfjs runs: in the worker (WebGPU / WASM / CPU) and in Node tests (CPU).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -23,7 +29,7 @@ import {
   runNextSentence,
   runQuestionAnswering,
   runTextClassification,
-  runTokenClassification,
+  runTokenClassificationScored,
   type BatchingOptions,
   type ModelOutputs,
   type ModelRunner,
@@ -52,6 +58,8 @@ export interface LoadProgressEvent {
 
 export interface RegistryLoadOptions {
   name: string;
+  /** The view that will use the model: it takes that holder's reference (see the file comment). */
+  holder?: string;
   className?: NezhaClassName;
   onProgress?: (progress: LoadProgressEvent) => void;
   signal?: AbortSignal;
@@ -61,6 +69,16 @@ export interface LoadedModel {
   info: LoadedModelInfo;
   model: NezhaTaskModel;
   tokenizer: BertTokenizer;
+}
+
+/**
+ * Bytes of tensors the registry lets models keep on the backend before it unloads unused ones: room for a
+ * NEZHA-base model (~410 MB in float32) in each of the three views that load models, with headroom.
+ */
+export const defaultMemoryBudgetBytes = 1.5 * 1024 ** 3;
+
+export interface RegistryOptions {
+  memoryBudgetBytes?: number;
 }
 
 export function memorySnapshot(): MemorySnapshot {
@@ -146,6 +164,95 @@ export class ModelRegistry {
   private readonly models = new Map<string, LoadedModel>();
   private readonly loading = new Map<string, Promise<LoadedModelInfo>>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** holder (a view) → the checkpoint id it uses now. */
+  private readonly holders = new Map<string, string>();
+  /** Model id → runs using it now (never evicted meanwhile). */
+  private readonly busy = new Map<string, number>();
+  /** Model id → when it was last loaded or used (a counter, so ties cannot happen). */
+  private readonly lastUsed = new Map<string, number>();
+  private clock = 0;
+  private budgetBytes: number;
+
+  constructor(options: RegistryOptions = {}) {
+    this.budgetBytes = options.memoryBudgetBytes ?? defaultMemoryBudgetBytes;
+  }
+
+  get memoryBudgetBytes(): number {
+    return this.budgetBytes;
+  }
+
+  /** Changes the budget and evicts at once if the models now exceed it; returns the ids unloaded. */
+  setMemoryBudget(bytes: number): string[] {
+    if (!Number.isFinite(bytes) || bytes < 0)
+      throw new Error(`Memory budget must be a non-negative number of bytes (got ${bytes}).`);
+    this.budgetBytes = bytes;
+    return this.evict();
+  }
+
+  /** holder → checkpoint id, for the `memory` method. */
+  references(): Record<string, string> {
+    return Object.fromEntries(this.holders);
+  }
+
+  /** `holder` now uses `id` (its previous model loses that reference); evicts under the budget. */
+  acquire(holder: string, id: string): string[] {
+    this.holders.set(holder, id);
+    this.touch(id);
+    return this.evict();
+  }
+
+  /** `holder` uses no model any more; returns the id it held (or null) and the ids evicted. */
+  release(holder: string): { released: string | null; evicted: string[] } {
+    const released = this.holders.get(holder) ?? null;
+    this.holders.delete(holder);
+    return { released, evicted: this.evict() };
+  }
+
+  private touch(id: string): void {
+    this.lastUsed.set(id, ++this.clock);
+  }
+
+  private referenced(id: string): boolean {
+    for (const held of this.holders.values()) if (held === id) return true;
+    return false;
+  }
+
+  /**
+   * Unloads unreferenced, idle models, least recently used first, while tf.memory().numBytes is over the
+   * budget. Returns the ids unloaded.
+   */
+  evict(): string[] {
+    const evicted: string[] = [];
+    while (memorySnapshot().numBytes > this.budgetBytes) {
+      const candidates = [...this.models.keys()].filter(
+        (id) => !this.referenced(id) && !this.busy.has(id) && !this.loading.has(id),
+      );
+      if (candidates.length === 0) break;
+      candidates.sort((a, b) => (this.lastUsed.get(a) ?? 0) - (this.lastUsed.get(b) ?? 0));
+      this.unload(candidates[0]);
+      evicted.push(candidates[0]);
+    }
+    return evicted;
+  }
+
+  /**
+   * Marks `id` in use while `work` runs, so no eviction disposes its tensors meanwhile (the benchmark
+   * runner drives a loaded model itself through this).
+   */
+  async using<T>(id: string, work: (model: Readonly<LoadedModel>) => Promise<T>): Promise<T> {
+    const entry = this.get(id);
+    this.busy.set(id, (this.busy.get(id) ?? 0) + 1);
+    this.touch(id);
+    try {
+      return await work(entry);
+    } finally {
+      const left = (this.busy.get(id) ?? 1) - 1;
+      if (left > 0) this.busy.set(id, left);
+      else this.busy.delete(id);
+      this.touch(id);
+      this.evict();
+    }
+  }
 
   private track<T>(work: Promise<T>): Promise<T> {
     this.inFlight.add(work);
@@ -175,18 +282,31 @@ export class ModelRegistry {
    * first is still loading waits for it.
    */
   load(id: string, source: CheckpointSource, options: RegistryLoadOptions): Promise<LoadedModelInfo> {
+    // The holder's reference moves now, not when the load ends: a later pick of that view always wins.
+    if (options.holder !== undefined) this.holders.set(options.holder, id);
+    this.touch(id);
     const pending = this.loading.get(id);
-    if (pending) return pending;
+    if (pending) {
+      this.evict(); // the holder may have let go of another model
+      return pending;
+    }
     const existing = this.models.get(id);
-    if (existing && (!options.className || options.className === existing.info.className))
+    if (existing && (!options.className || options.className === existing.info.className)) {
+      this.evict();
       return Promise.resolve(existing.info);
+    }
     const run = (async () => {
       if (existing) this.unload(id);
       return this.loadFresh(id, source, options);
     })();
     this.loading.set(id, this.track(run));
-    const clear = () => this.loading.delete(id);
-    run.then(clear, clear);
+    const settle = () => {
+      this.loading.delete(id);
+      this.touch(id);
+      // Room for what just arrived: older unused models go first (this one only if nobody holds it any more).
+      this.evict();
+    };
+    run.then(settle, settle);
     return run;
   }
 
@@ -264,10 +384,12 @@ export class ModelRegistry {
     const entry = this.models.get(id);
     if (!entry) return false;
     this.models.delete(id);
+    this.lastUsed.delete(id);
     entry.model.dispose();
     return true;
   }
 
+  /** Every model goes (a backend switch); the holders keep their references, to load again on demand. */
   unloadAll(): void {
     for (const id of [...this.models.keys()]) this.unload(id);
   }
@@ -290,7 +412,7 @@ export class ModelRegistry {
 
   /** One forward pass on raw ids, every output downloaded. */
   run(request: RunModelRequest): Promise<RunModelResponse> {
-    return this.track(this.runNow(request));
+    return this.track(this.using(request.id, () => this.runNow(request)));
   }
 
   private async runNow(request: RunModelRequest): Promise<RunModelResponse> {
@@ -334,7 +456,7 @@ export class ModelRegistry {
 
   /** Tokenizes one text (or pair) with the model's own tokenizer and returns every layer's attention. */
   inspect(request: InspectRequest): Promise<InspectResponse> {
-    return this.track(this.inspectNow(request));
+    return this.track(this.using(request.id, () => this.inspectNow(request)));
   }
 
   private async inspectNow(request: InspectRequest): Promise<InspectResponse> {
@@ -363,7 +485,7 @@ export class ModelRegistry {
 
   /** Runs a pipeline on a loaded model with its own tokenizer and labels. */
   runPipeline(id: string, request: PipelineRequest, batching: BatchingOptions = {}): Promise<PipelineResult> {
-    return this.track(this.runPipelineNow(id, request, batching));
+    return this.track(this.using(id, () => this.runPipelineNow(id, request, batching)));
   }
 
   private async runPipelineNow(
@@ -380,15 +502,18 @@ export class ModelRegistry {
     const runner = taskModelRunner(model, request.task);
     const problemType = model.config.problemType;
     switch (request.task) {
-      case 'token-classification':
+      case 'token-classification': {
+        const scored = await runTokenClassificationScored(tokenizer, runner, request.texts, {
+          ...batching,
+          id2label: info.labels,
+          aggregation: request.aggregation ?? 'simple',
+        });
         return {
           task: request.task,
-          entities: await runTokenClassification(tokenizer, runner, request.texts, {
-            ...batching,
-            id2label: info.labels,
-            aggregation: request.aggregation ?? 'simple',
-          }),
+          entities: scored.map((r) => r.entities),
+          uncertainty: scored.map((r) => r.uncertainty),
         };
+      }
       case 'text-classification':
         return {
           task: request.task,

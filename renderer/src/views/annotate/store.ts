@@ -6,14 +6,16 @@
  *
  * main.tsx creates it once with the app's dependencies (`createAnnotateStore(deps)`); components read it
  * through `AnnotateStore`. Its parts live in state/: the list and paging (list.ts), the edits (edits.ts)
- * and the write queue they share (writes.ts), the model suggestions (model.ts), and updating that model
- * from the done examples with its learning curve (update.ts).
+ * and the write queue they share (writes.ts), the model suggestions (model.ts), the background
+ * pre-annotation of a whole dataset (preannotate.ts), and updating that model from the done examples
+ * with its learning curve (update.ts).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { defineViewStore, type ViewStoreDeps } from '../../state/viewStore';
 import { createEditSlice } from './state/edits';
 import { createListSlice } from './state/list';
 import { createModelSlice } from './state/model';
+import { createPreannotateSlice } from './state/preannotate';
 import type { AnnotateState } from './state/types';
 import { createUpdateSlice } from './state/update';
 import { createAnnotateCore } from './state/writes';
@@ -39,6 +41,7 @@ export function createAnnotateStore(deps: ViewStoreDeps): StoreApi<AnnotateState
       ...createListSlice(core),
       ...createEditSlice(core),
       ...createModelSlice(core),
+      ...createPreannotateSlice(core),
       ...createUpdateSlice(core),
     };
   });

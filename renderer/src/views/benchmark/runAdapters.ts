@@ -46,6 +46,9 @@ export function apiRunStore(api: Api): BenchmarkRunStorePort {
   };
 }
 
+/** The worker holder benchmark runs load their checkpoints under (released when the run ends). */
+export const benchmarkHolder = 'benchmark';
+
 export interface WorkerPredictorOptions {
   api: Api;
   inference: InferenceClient;
@@ -63,9 +66,11 @@ export function workerPredictor(options: WorkerPredictorOptions): BenchmarkPredi
   const { api, inference, checkpoint, plan, jobId } = options;
   return {
     async prepare() {
+      // One model at a time under the benchmark's holder: the previous cell's checkpoint may be unloaded.
       await inference.call('load', {
         ...loadRequestFor(checkpoint, api.checkpointFileUrl),
         className: plan.className,
+        holder: benchmarkHolder,
       });
     },
     async predict(args) {

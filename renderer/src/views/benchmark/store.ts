@@ -34,7 +34,7 @@ import { backendLabel, type BackendStatus } from '../../inference/common/backend
 import type { InspectedCheckpointInfo } from '../../inference/common/protocol/benchmark';
 import { loadRequestFor } from '../../inference/ui/models';
 import { defineViewStore, type ViewStoreDeps } from '../../state/viewStore';
-import { apiRunStore, workerPredictor, workerScorer } from './runAdapters';
+import { apiRunStore, benchmarkHolder, workerPredictor, workerScorer } from './runAdapters';
 
 /** What each benchmark's dataset kind is shown as: the label of the task it scores. */
 export const BENCHMARK_TASK_NAMES = Object.fromEntries(
@@ -476,6 +476,8 @@ export function createBenchmarkStore(deps: ViewStoreDeps): StoreApi<BenchmarkSta
       } finally {
         cancel = null;
         set({ running: false, jobId: null });
+        // The last checkpoint run is no longer in use: the worker may unload it under its budget.
+        await inference.call('release', { holder: benchmarkHolder }).catch(() => undefined);
         await refreshStoredRuns().catch(() => undefined);
       }
     }

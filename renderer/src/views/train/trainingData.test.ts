@@ -14,6 +14,7 @@ const example = (index: number, patch: Partial<ExampleView>): ExampleView => ({
   spans: [],
   modelSpans: [],
   uncertainty: null,
+  predictedBy: null,
   record: null,
   canUndo: false,
   canRedo: false,

@@ -25,6 +25,12 @@ export interface LoadModelRequest {
   className?: NezhaClassName;
   /** Pass the same id to `cancel` to stop the load. */
   jobId?: string;
+  /**
+   * The view that will use the model ("annotate", "playground", "benchmark"): it takes that holder's one
+   * reference at once (a later load by the same holder supersedes this one, even mid-load). Models no holder
+   * references are unloaded, least recently used first, once tf.memory() passes the budget.
+   */
+  holder?: string;
 }
 
 /** tf.memory(), as plain numbers (WebGPU adds GPU byte counts). */
@@ -33,6 +39,15 @@ export interface MemorySnapshot {
   numDataBuffers: number;
   numBytes: number;
   numBytesInGPU?: number;
+}
+
+export interface MemoryReport {
+  memory: MemorySnapshot;
+  models: LoadedModelInfo[];
+  /** Bytes of tensors kept before unused models are unloaded. */
+  budgetBytes: number;
+  /** holder → checkpoint id it uses now. */
+  holders: Record<string, string>;
 }
 
 export interface LoadedModelInfo {
@@ -92,7 +107,8 @@ interface PipelineInputs {
 
 /** Each pipeline's outputs, keyed the same way. */
 interface PipelineOutputs {
-  'token-classification': { entities: Entity[][] };
+  /** `uncertainty`: per text, 1 - the lowest token confidence (shared/pipelines tokenUncertainty). */
+  'token-classification': { entities: Entity[][]; uncertainty?: number[] };
   'text-classification': { labels: LabelScore[][] };
   'question-answering': { answers: Answer[][] };
   'fill-mask': { fills: FillMaskResult[] };
@@ -145,8 +161,18 @@ export interface ModelWorkerMethods {
   load: { request: LoadModelRequest; response: LoadedModelInfo };
   /** Dispose a model's tensors; false when it was not loaded. */
   unload: { request: { id: string }; response: { unloaded: boolean; memory: MemorySnapshot } };
-  /** The models loaded now and tf.memory(). */
-  memory: { request: Record<string, never>; response: { memory: MemorySnapshot; models: LoadedModelInfo[] } };
+  /** The models loaded now, tf.memory(), the budget and which holder references which model. */
+  memory: { request: Record<string, never>; response: MemoryReport };
+  /** The holder (a view) uses no model any more; unused models over the budget are unloaded. */
+  release: {
+    request: { holder: string };
+    response: { released: string | null; evicted: string[]; memory: MemorySnapshot };
+  };
+  /** Set the memory budget (bytes of tensors on the backend); unloads unused models over it at once. */
+  setMemoryBudget: {
+    request: { bytes: number };
+    response: { budgetBytes: number; evicted: string[]; memory: MemorySnapshot };
+  };
   /** One forward pass on raw ids (tests, benchmarks, debugging). */
   run: { request: RunModelRequest; response: RunModelResponse };
   /** A shared/pipelines pipeline on a loaded model (progress: rows done). */

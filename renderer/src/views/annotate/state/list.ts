@@ -122,5 +122,18 @@ export function createListSlice(core: AnnotateCore): ListSlice {
     step(delta) {
       return get().goTo(get().position + delta);
     },
+
+    async refreshList() {
+      const { datasetId, current } = get();
+      if (!datasetId) return;
+      examples.clear();
+      core.bumpList();
+      await loadPage(0);
+      if (get().datasetId !== datasetId) return;
+      const index = current ? examples.findIndex((item) => item.id === current.id) : -1;
+      if (index >= 0) set({ position: index });
+      else if (!current) await get().goTo(0);
+      else set({ position: Math.min(get().position, Math.max(0, get().total - 1)) });
+    },
   };
 }

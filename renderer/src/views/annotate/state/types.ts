@@ -11,6 +11,7 @@ import type {
   LabelDefinition,
 } from '../../../../../shared/ipc';
 import type { PageCache } from '../pageCache';
+import type { PreannotateSlice } from './preannotate';
 import type { CaretMove, TextSelection } from '../selection';
 import type { UpdateSlice } from './updateTypes';
 
@@ -70,6 +71,11 @@ export interface ListSlice {
   ensureRange(from: number, to: number): void;
   goTo(position: number): Promise<void>;
   step(delta: number): Promise<void>;
+  /**
+   * Fetch the list again with the same query (the order changed under it, e.g. new uncertainties), keeping
+   * the open example open; its position follows it when it is on the first page.
+   */
+  refreshList(): Promise<void>;
 }
 
 /** The selection, the picked span, and every edit (each one acknowledged write). */
@@ -105,7 +111,7 @@ export interface ModelSlice {
   setAutoPreannotate(on: boolean): void;
 }
 
-export type AnnotateState = ListSlice & EditSlice & ModelSlice & UpdateSlice;
+export type AnnotateState = ListSlice & EditSlice & ModelSlice & PreannotateSlice & UpdateSlice;
 
 /**
  * The version the given annotator edits: gold spans and their own annotator spans. Another author's
