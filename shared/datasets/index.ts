@@ -67,3 +67,11 @@ export {
   type NerExportFormat,
   type NerExportOptions,
 } from './exportNer';
+export {
+  defaultLabelMapping,
+  entityTypesOfModelLabels,
+  labelMappingProblems,
+  labelsMatchExactly,
+  mapSuggestions,
+  type LabelMapping,
+} from './labelMapping';

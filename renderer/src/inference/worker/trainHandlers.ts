@@ -159,7 +159,11 @@ export function createTrainHandlers(options: TrainHandlerOptions = {}): TrainHan
           const folder = await trainedFolderFiles(
             built.model,
             vocabText,
-            trainingRecord(built, result, { checkpoint: request.checkpoint.name, runId: request.runId }),
+            trainingRecord(built, result, {
+              checkpoint: request.checkpoint.name,
+              runId: request.runId,
+              ...(request.dataset ? { dataset: request.dataset } : {}),
+            }),
             tokenizer.settings.modelMaxLength,
           );
           outputFiles = [];

@@ -35,6 +35,12 @@ export interface TrainStartRequest {
   resume?: boolean;
   /** Send a state snapshot every this many optimizer steps (0: only on pause/cancel). */
   saveEverySteps?: number;
+  /**
+   * The dataset the records came from, written into training_record.json's `dataset` (sha256: the dataset's
+   * benchmark data file hash, as benchmark runs record it), so the benchmark grid can tell a checkpoint
+   * evaluated on its own training data.
+   */
+  dataset?: { id: string; name: string; sha256: string | null };
 }
 
 /** What a training progress message carries besides done / total. */
