@@ -29,7 +29,10 @@ export function createGoldHandlers(services: Services): Pick<Handlers, GoldChann
       services.writes.run(() => mappings.save(checkpointId, datasetId, mapping)),
     'checkpoints.trainedOn': ({ ids }) =>
       trainedOn(
-        { findCheckpoint: (id) => services.checkpoints.find(id), trainingRuns: () => services.trainingRuns.list() },
+        {
+          findCheckpoint: (id) => services.checkpoints.find(id),
+          trainingRuns: () => services.trainingRuns.list(),
+        },
         ids,
       ),
   };

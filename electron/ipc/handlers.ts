@@ -41,7 +41,10 @@ export function createHandlers(services: Services, host: HostCapabilities = {}):
   // turns, and a direct write would busy-wait on it synchronously (freezing the loop the import needs).
   const trainingRuns = services.trainingRuns;
   // Every write naming a read-only dataset (a builtin benchmark gold set) is refused (readOnlyGuard.ts).
-  return protectReadOnlyDatasets(createAllHandlers(services, host, trainingRuns), new ReadOnlyDatasets(services.db));
+  return protectReadOnlyDatasets(
+    createAllHandlers(services, host, trainingRuns),
+    new ReadOnlyDatasets(services.db),
+  );
 }
 
 function createAllHandlers(

@@ -36,7 +36,8 @@ export class AnnotateSessionStore {
     }
     // A removed dataset or checkpoint is forgotten rather than reopened into an error.
     if (session.datasetId && !this.exists('datasets', session.datasetId)) session.datasetId = null;
-    if (session.checkpointId && !this.exists('checkpoints', session.checkpointId)) session.checkpointId = null;
+    if (session.checkpointId && !this.exists('checkpoints', session.checkpointId))
+      session.checkpointId = null;
     return session;
   }
 

@@ -62,7 +62,11 @@ export function readBuiltinDatasetIndex(resourcesDir: string): BuiltinDatasetEnt
  * Whether a stored dataset is a builtin benchmark gold set (read-only): a builtin whose file brought its
  * answers (NER: at least one gold span; other tasks: always, their records hold the answers).
  */
-export function isReadOnlyDataset(row: { builtin: number | boolean; task: string; spanCount: number }): boolean {
+export function isReadOnlyDataset(row: {
+  builtin: number | boolean;
+  task: string;
+  spanCount: number;
+}): boolean {
   if (!row.builtin) return false;
   return row.task !== 'ner' || row.spanCount > 0;
 }

@@ -28,14 +28,18 @@ export async function trainedOn(
       out[id] = null;
       continue;
     }
-    const fromRecord = checkpoint.files.includes(recordFile) ? await readRecordDataset(checkpoint.path) : null;
+    const fromRecord = checkpoint.files.includes(recordFile)
+      ? await readRecordDataset(checkpoint.path)
+      : null;
     if (fromRecord) {
       out[id] = fromRecord;
       continue;
     }
     runs ??= await sources.trainingRuns();
     const run = runs.find((r) => r.resultCheckpointId === id && r.datasetId);
-    out[id] = run ? { datasetId: run.datasetId, datasetName: null, sha256: null, source: 'training run' } : null;
+    out[id] = run
+      ? { datasetId: run.datasetId, datasetName: null, sha256: null, source: 'training run' }
+      : null;
   }
   return out;
 }

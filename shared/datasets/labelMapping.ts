@@ -60,7 +60,8 @@ export function labelMappingProblems(
   const problems: string[] = [];
   const labels = new Set(datasetLabels);
   for (const type of modelTypes)
-    if (!(type in mapping)) problems.push(`model label "${type}" has no mapping (pick a dataset label or ignore)`);
+    if (!(type in mapping))
+      problems.push(`model label "${type}" has no mapping (pick a dataset label or ignore)`);
   for (const [type, target] of Object.entries(mapping)) {
     if (target !== null && !labels.has(target))
       problems.push(`model label "${type}" maps to "${target}", which is not a label of the dataset`);

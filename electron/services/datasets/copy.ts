@@ -19,9 +19,13 @@ export function copyDataset(
 ): DatasetDetail {
   const id = randomUUID();
   transaction(db, () => {
-    const source = db.prepare('SELECT * FROM datasets WHERE id = ?').get(request.id) as DatasetRow | undefined;
+    const source = db.prepare('SELECT * FROM datasets WHERE id = ?').get(request.id) as
+      DatasetRow | undefined;
     if (!source)
-      throw new ServiceError('not-found', `Dataset ${request.id} does not exist (removed?); reload the list.`);
+      throw new ServiceError(
+        'not-found',
+        `Dataset ${request.id} does not exist (removed?); reload the list.`,
+      );
     const name = request.name?.trim() || freeCopyName(db, source.name);
     const addedAt = now();
     db.prepare(

@@ -6,13 +6,16 @@
  *
  * main.tsx creates it once with the app's dependencies (`createAnnotateStore(deps)`); components read it
  * through `AnnotateStore`. Its parts live in state/: the list and paging (list.ts), the edits (edits.ts)
- * and the write queue they share (writes.ts), the model suggestions (model.ts).
+ * and the write queue they share (writes.ts), the model suggestions (model.ts), the remembered place and
+ * "Annotate a copy" (session.ts), the label mapping step (labelMapping.ts).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { defineViewStore, type ViewStoreDeps } from '../../state/viewStore';
 import { createEditSlice } from './state/edits';
+import { createLabelMappingSlice } from './state/labelMapping';
 import { createListSlice } from './state/list';
 import { createModelSlice } from './state/model';
+import { createSessionSlice } from './state/session';
 import type { AnnotateState } from './state/types';
 import { createAnnotateCore } from './state/writes';
 
@@ -22,6 +25,7 @@ export {
   ownVersion,
   pageSize,
   type AnnotateState,
+  type LabelMappingState,
   type ListOrder,
   type ListQuery,
   type ModelState,
@@ -32,7 +36,13 @@ export {
 export function createAnnotateStore(deps: ViewStoreDeps): StoreApi<AnnotateState> {
   return createStore<AnnotateState>()((set, get) => {
     const core = createAnnotateCore(deps, get, set);
-    return { ...createListSlice(core), ...createEditSlice(core), ...createModelSlice(core) };
+    return {
+      ...createListSlice(core),
+      ...createEditSlice(core),
+      ...createModelSlice(core),
+      ...createSessionSlice(core),
+      ...createLabelMappingSlice(core),
+    };
   });
 }
 

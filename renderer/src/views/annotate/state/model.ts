@@ -4,13 +4,16 @@
  * write queue like any edit).
  */
 import type { ExampleView } from '../../../../../shared/ipc';
+import { activeLabelMapping, mapPredictions } from './labelMappingRules';
 import type { ModelSlice } from './types';
 import type { AnnotateCore } from './writes';
 
 /** Pre-annotate the open and the next example, if the store is set to and a model is ready. */
 export function preannotateOpen({ get }: AnnotateCore): void {
-  const { autoPreannotate, examples, position, model } = get();
+  const { autoPreannotate, examples, position, model, dataset } = get();
   if (!autoPreannotate || (model.state !== 'ready' && model.state !== 'running')) return;
+  // No suggestions on a read-only gold set, nor before the label mapping step is done (labelMapping.ts).
+  if (dataset?.readOnly || activeLabelMapping(get(), model.checkpointId) === undefined) return;
   const targets = [examples.get(position), examples.get(position + 1)].filter((e): e is ExampleView =>
     Boolean(e),
   );
@@ -27,6 +30,8 @@ export function createModelSlice(core: AnnotateCore): ModelSlice {
     autoPreannotate: true,
 
     async pickCheckpoint(checkpoint) {
+      get().rememberCheckpoint(checkpoint?.id ?? null);
+      void get().resolveLabelMapping(checkpoint);
       if (!checkpoint) {
         set({ model: { state: 'none' } });
         return;
@@ -66,6 +71,7 @@ export function createModelSlice(core: AnnotateCore): ModelSlice {
       const model = get().model;
       if (model.state !== 'ready' && model.state !== 'running') return;
       const checkpointId = model.checkpointId;
+      if (get().dataset?.readOnly || activeLabelMapping(get(), checkpointId) === undefined) return;
       const todo = examples.filter(
         (e) => (force || !predicted.has(`${checkpointId}:${e.id}`)) && e.text.length > 0,
       );
@@ -81,7 +87,7 @@ export function createModelSlice(core: AnnotateCore): ModelSlice {
           throw new Error('The worker answered another task.');
         const entities = response.result.entities;
         for (let i = 0; i < todo.length; i++) {
-          const spans = (entities[i] ?? [])
+          const raw = (entities[i] ?? [])
             .filter((entity) => entity.end > entity.start)
             .map((entity) => ({
               start: entity.start,
@@ -89,6 +95,12 @@ export function createModelSlice(core: AnnotateCore): ModelSlice {
               label: entity.type,
               score: Math.max(0, Math.min(1, entity.score)),
             }));
+          // Model types become the dataset's labels (ignored ones dropped); a mapping reopened meanwhile waits.
+          const spans = mapPredictions(get(), checkpointId, raw);
+          if (spans === null) {
+            predicted.delete(`${checkpointId}:${todo[i].id}`);
+            continue;
+          }
           await core.write(() =>
             deps.api.annotations.saveModelPredictions({ exampleId: todo[i].id, checkpointId, spans }),
           );
