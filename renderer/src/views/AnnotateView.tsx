@@ -3,6 +3,7 @@ import { EmptyState } from '../components/EmptyState';
 import { AnnotateIcon } from '../components/icons';
 import { LibraryStore } from '../state/library';
 import { useRouter } from '../state/router';
+import { useRuntime } from '../state/runtime';
 import { useServices } from '../state/services';
 import { AnnotationText } from './annotate/AnnotationText';
 import { LabelMappingStep } from './annotate/LabelMappingStep';
@@ -110,11 +111,13 @@ function Workbench({ datasetId }: { datasetId: string }) {
   const corpora = datasets.filter(isNerDataset);
   const readOnly = dataset?.id === datasetId && dataset.readOnly;
 
-  // The checkpoint picked before a reload is picked again (once, if it is still in the library).
+  // The checkpoint picked before a reload is picked again (once, if it is still in the library), once the
+  // worker has its backend: a load sent before the first init would reach tfjs with none.
+  const backendReady = useRuntime((s) => s.backend !== null);
   useEffect(() => {
     const list = checkpoints.filter(isTokenClassifier);
-    if (list.length) void store.getState().restoreCheckpoint(list);
-  }, [store, checkpoints]);
+    if (list.length && backendReady) void store.getState().restoreCheckpoint(list);
+  }, [store, checkpoints, backendReady]);
 
   const annotateCopy = async () => {
     const copyId = await state.annotateCopy();
