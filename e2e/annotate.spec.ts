@@ -78,10 +78,10 @@ test('annotate People’s Daily: import, label by mouse and hotkey, undo/redo, p
   await expect(added).toHaveCount(1);
   await expect(page.getByTestId('save-indicator')).toHaveText('Saved');
 
-  // A reload shows what was saved.
+  // A reload shows what was saved, on the sentence that was open (Annotate remembers its place).
   await page.reload();
   await expect(page.getByRole('navigation', { name: 'Views' })).toBeVisible();
-  await expect(page.getByTestId('example-position')).toHaveText('#1');
+  await expect(page.getByTestId('example-position')).toHaveText('#2');
   await page.getByTestId('example-row').nth(1).click();
   await expect(page.getByTestId('example-position')).toHaveText('#2');
   await expect(added).toHaveCount(1);

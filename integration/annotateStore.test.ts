@@ -177,6 +177,9 @@ describe('Annotate store over the real dataset store', () => {
   it('opens a dataset: labels, counts and the first page, not the whole corpus', async () => {
     await state().open(datasetId);
     expect(state().total).toBe(12);
+    // Reopened where this store left it (beforeEach's goTo(1)): Annotate remembers the position.
+    expect(state().current?.index).toBe(1);
+    await state().goTo(0);
     expect(state().current?.index).toBe(0);
     expect(
       state()

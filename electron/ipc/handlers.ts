@@ -8,7 +8,10 @@ import type { PickPathRequest, RequestChannel, RequestOf, ResponseOf } from '../
 import type { BenchmarkRunRecord } from '../../shared/benchmark/report';
 import { saveReportFile } from '../services/benchmarkReports';
 import { ServiceError } from '../services/errors';
+import { ReadOnlyDatasets } from '../services/readOnlyDatasets';
 import type { Services } from '../services/services';
+import { createGoldHandlers } from './goldHandlers';
+import { protectReadOnlyDatasets } from './readOnlyGuard';
 
 /** Who made the request, as far as the transport knows. */
 export interface RequestContext {
@@ -37,7 +40,20 @@ export function createHandlers(services: Services, host: HostCapabilities = {}):
   // Writes go through services.writes: a dataset import holds a write transaction open across event-loop
   // turns, and a direct write would busy-wait on it synchronously (freezing the loop the import needs).
   const trainingRuns = services.trainingRuns;
+  // Every write naming a read-only dataset (a builtin benchmark gold set) is refused (readOnlyGuard.ts).
+  return protectReadOnlyDatasets(
+    createAllHandlers(services, host, trainingRuns),
+    new ReadOnlyDatasets(services.db),
+  );
+}
+
+function createAllHandlers(
+  services: Services,
+  host: HostCapabilities,
+  trainingRuns: Services['trainingRuns'],
+): Handlers {
   return {
+    ...createGoldHandlers(services),
     'app.info': () => services.appInfo(),
     'settings.get': () => services.settings.get(),
     'settings.update': (patch) => services.writes.run(() => services.settings.update(patch)),

@@ -2,6 +2,10 @@
  * The builtin datasets: files in resources/datasets/ listed in its index.json
  * ({"datasets": [{"file", "name", "labels"?}]}), imported into every library on first start so a new person
  * has Chinese text to pre-annotate and a gold set to benchmark on without importing anything.
+ *
+ * A builtin that carries its own answers (NER entities, labels of a classification set...) is a benchmark's
+ * gold set: it is read-only (`isReadOnlyDataset`), refused by every edit on the main side, and annotated
+ * through a copy. A text-only NER corpus (one that needs `labels` here) is the one builtin people annotate.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -52,4 +56,17 @@ export function readBuiltinDatasetIndex(resourcesDir: string): BuiltinDatasetEnt
     }
     return { id: builtinDatasetIdPrefix + file, file, name, path, labels };
   });
+}
+
+/**
+ * Whether a stored dataset is a builtin benchmark gold set (read-only): a builtin whose file brought its
+ * answers (NER: at least one gold span; other tasks: always, their records hold the answers).
+ */
+export function isReadOnlyDataset(row: {
+  builtin: number | boolean;
+  task: string;
+  spanCount: number;
+}): boolean {
+  if (!row.builtin) return false;
+  return row.task !== 'ner' || row.spanCount > 0;
 }

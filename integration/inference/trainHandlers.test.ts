@@ -129,7 +129,9 @@ it('trains through the worker protocol: progress, dev metrics, state snapshots o
   await recordRun('full');
   const { caller, close } = connect();
   const events: WorkerProgress[] = [];
-  const result = await caller.call('trainStart', request('full', { saveEverySteps: 2 }), {
+  // The dataset the Train view names (trainingDataset.ts) is recorded in training_record.json.
+  const trainedOn = { id: 'pd-24', name: 'PD 24', sha256: 'c'.repeat(64) };
+  const result = await caller.call('trainStart', request('full', { saveEverySteps: 2, dataset: trainedOn }), {
     onProgress: (p) => events.push(p),
   });
   close();
@@ -171,6 +173,7 @@ it('trains through the worker protocol: progress, dev metrics, state snapshots o
   const record = JSON.parse(files.get('training_record.json')!.toString('utf8'));
   expect(record.lossCurve).toHaveLength(6);
   expect(record.devCurve).toHaveLength(2);
+  expect(record.dataset).toEqual(trainedOn);
 
   // Paused after a step, its state saved on the host; resumed from there: the same weights as the full run.
   await recordRun('paused');

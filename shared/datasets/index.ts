@@ -72,3 +72,11 @@ export {
   type NerExportPlan,
   type NerExportSelection,
 } from './exportNer';
+export {
+  defaultLabelMapping,
+  entityTypesOfModelLabels,
+  labelMappingProblems,
+  labelsMatchExactly,
+  mapSuggestions,
+  type LabelMapping,
+} from './labelMapping';

@@ -9,6 +9,7 @@
  * (IpcResult, IpcError, parseRequest, unwrapIpcResult), transport.ts (the Transport interface).
  * Import from here ('shared/ipc'), not from the files inside.
  */
+export * from './records/annotateSession';
 export * from './records/annotations';
 export * from './records/benchmarkRuns';
 export * from './records/checkpoints';

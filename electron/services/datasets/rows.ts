@@ -1,6 +1,7 @@
 /** A `datasets` row as stored, the record the list shows, and the check every per-dataset call starts with. */
 import type { DatabaseSync } from 'node:sqlite';
 import type { DatasetRecord } from '../../../shared/ipc';
+import { isReadOnlyDataset } from '../builtinDatasets';
 import { ServiceError } from '../errors';
 
 /** A `datasets` row: what the list shows, then what the store keeps about the import. */
@@ -30,6 +31,7 @@ export function toDatasetRecord(row: DatasetRow): DatasetRecord {
     sourcePath: row.source_path,
     exampleCount: row.example_count,
     builtin: row.builtin === 1,
+    readOnly: isReadOnlyDataset({ builtin: row.builtin, task: row.task, spanCount: row.span_count }),
     addedAt: row.added_at,
   };
 }

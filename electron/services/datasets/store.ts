@@ -20,6 +20,7 @@ import type {
 import type { NerExample } from '../../../shared/datasets';
 import type { EventBus } from '../events';
 import type { JobRegistry } from '../jobs';
+import { copyDataset } from './copy';
 import { datasetStats, getExample, listExamples } from './examples';
 import { exportDataset, nerRecords } from './export';
 import { importDatasetFile, syncBuiltinDatasets, type ImportContext, type ImportRequest } from './import';
@@ -74,6 +75,11 @@ export class DatasetStore {
   /** Deletes a dataset with its examples, spans and labels; builtins cannot be removed. */
   remove(id: string): { removed: boolean } {
     return removeDataset(this.db, id);
+  }
+
+  /** A new, editable dataset with this one's examples, labels and working spans, in one transaction (copy.ts). */
+  copy(request: { id: string; name?: string }): DatasetDetail {
+    return copyDataset(this.db, request, this.context.now);
   }
 
   stats(id: string): DatasetStats {

@@ -4,8 +4,10 @@ import { AnnotateIcon } from '../components/icons';
 import { LibraryStore } from '../state/library';
 import { SettingsStore } from '../state/settings';
 import { useRouter } from '../state/router';
+import { useRuntime } from '../state/runtime';
 import { useServices } from '../state/services';
 import { AnnotationText } from './annotate/AnnotationText';
+import { LabelMappingStep } from './annotate/LabelMappingStep';
 import { ExampleList } from './annotate/ExampleList';
 import { commandForKey, labelHotkeys } from './annotate/keyboard';
 import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from './annotate/Panels';
@@ -14,6 +16,7 @@ import { AnnotatorName } from './annotate/review/AnnotatorName';
 import { ReviewPanel } from './annotate/review/ReviewPanel';
 import { withLiveSuggestions } from './annotate/spans';
 import { UpdatePanel } from './annotate/UpdatePanel';
+import { defaultAnnotateDataset } from './annotate/state/session';
 import { AnnotateStore, type QuickFilter } from './annotate/store';
 import { isNerDataset, isTokenClassifier, names } from './requirements';
 import './annotate/annotate.css';
@@ -35,9 +38,17 @@ export function AnnotateView() {
     void refreshDatasets();
   }, [api, refreshCheckpoints, refreshDatasets]);
 
+  // Where Annotate was (state/session.ts): the remembered dataset, else a corpus that is not read-only gold.
+  const store = AnnotateStore.useApi();
+  const sessionLoaded = AnnotateStore.use((s) => s.sessionLoaded);
+  const session = AnnotateStore.use((s) => s.session);
+  useEffect(() => {
+    void store.getState().loadSession();
+  }, [store]);
+
   const taggers = checkpoints.filter(isTokenClassifier);
   const corpora = datasets.filter(isNerDataset);
-  const datasetId = routeDatasetId ?? corpora[0]?.id;
+  const datasetId = routeDatasetId ?? (sessionLoaded ? defaultAnnotateDataset(corpora, session) : undefined);
 
   if (corpora.length === 0 && !routeDatasetId) {
     return (
@@ -83,9 +94,12 @@ export function AnnotateView() {
   return <Workbench datasetId={datasetId ?? ''} />;
 }
 
+/** Commands that change the example: ignored on a read-only dataset (navigation still works). */
+const editCommands = new Set(['label', 'remove-span', 'undo', 'redo', 'accept-all', 'accept-all-and-next']);
+
 function Workbench({ datasetId }: { datasetId: string }) {
   const navigate = useRouter((s) => s.navigate);
-  const { checkpoints, datasets } = LibraryStore.use();
+  const { checkpoints, datasets, refreshDatasets } = LibraryStore.use();
   const store = AnnotateStore.useApi();
   const state = AnnotateStore.use();
   const [reviewing, setReviewing] = useState(false);
@@ -107,6 +121,22 @@ function Workbench({ datasetId }: { datasetId: string }) {
   const colors = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
   const taggers = checkpoints.filter(isTokenClassifier);
   const corpora = datasets.filter(isNerDataset);
+  const readOnly = dataset?.id === datasetId && dataset.readOnly;
+
+  // The checkpoint picked before a reload is picked again (once, if it is still in the library), once the
+  // worker has its backend: a load sent before the first init would reach tfjs with none.
+  const backendReady = useRuntime((s) => s.backend !== null);
+  useEffect(() => {
+    const list = checkpoints.filter(isTokenClassifier);
+    if (list.length && backendReady) void store.getState().restoreCheckpoint(list);
+  }, [store, checkpoints, backendReady]);
+
+  const annotateCopy = async () => {
+    const copyId = await state.annotateCopy();
+    if (!copyId) return;
+    await refreshDatasets();
+    navigate('annotate', copyId);
+  };
 
   // The whole view listens: labelling, undo and navigation work without focusing the text first.
   useEffect(() => {
@@ -116,6 +146,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
       const inEditableField = Boolean(target?.closest('input, textarea, select, [contenteditable="true"]'));
       const command = commandForKey(event, { hotkeys, inEditableField });
       if (!command) return;
+      if (readOnly && editCommands.has(command.type)) return;
       // Buttons keep Enter/Space for themselves.
       if (command.type === 'accept-all-and-next' && target?.closest('button, a')) return;
       event.preventDefault();
@@ -146,7 +177,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, hotkeys, reviewing]);
+  }, [store, hotkeys, reviewing, readOnly]);
 
   const pickedSpan = current?.spans.find((s) => s.id === pickedSpanId) ?? null;
 
@@ -187,6 +218,24 @@ function Workbench({ datasetId }: { datasetId: string }) {
           Could not open dataset “{datasetId}”: {state.openError}{' '}
           <button className="button button-small" onClick={() => navigate('datasets')}>
             Go to Datasets
+          </button>
+        </div>
+      )}
+
+      {readOnly && dataset && (
+        <div className="callout read-only-callout" role="status" data-testid="read-only-banner">
+          <span>
+            <strong>Read-only.</strong> “{dataset.name}” is a benchmark gold set: editing it would change the
+            gold every benchmark scores against, so it cannot be edited here. Annotate a copy to work on its
+            sentences.
+          </span>
+          <button
+            className="button button-small button-primary"
+            onClick={() => void annotateCopy()}
+            disabled={state.copying}
+            data-testid="annotate-copy"
+          >
+            {state.copying ? 'Copying…' : 'Annotate a copy'}
           </button>
         </div>
       )}
@@ -262,14 +311,14 @@ function Workbench({ datasetId }: { datasetId: string }) {
                     <span className="spacer" />
                     <button
                       className="button button-small"
-                      disabled={!current.canUndo}
+                      disabled={readOnly || !current.canUndo}
                       onClick={() => void state.undo()}
                     >
                       Undo <kbd>Ctrl Z</kbd>
                     </button>
                     <button
                       className="button button-small"
-                      disabled={!current.canRedo}
+                      disabled={readOnly || !current.canRedo}
                       onClick={() => void state.redo()}
                     >
                       Redo <kbd>Ctrl ⇧ Z</kbd>
@@ -306,13 +355,14 @@ function Workbench({ datasetId }: { datasetId: string }) {
                     <button
                       className="button button-small"
                       onClick={() => void state.markDone()}
-                      disabled={current.status === 'done'}
+                      disabled={readOnly || current.status === 'done'}
                     >
                       Mark done
                     </button>
                     <button
                       className="button button-small button-primary"
                       onClick={() => void state.acceptAllAndNext()}
+                      disabled={readOnly}
                     >
                       Accept &amp; next <kbd>↵</kbd>
                     </button>
@@ -345,20 +395,36 @@ function Workbench({ datasetId }: { datasetId: string }) {
                   onLabel={(label) => void state.labelSelection(label)}
                 />
               </section>
-              <ModelPanel
-                checkpoints={taggers}
-                model={state.model}
-                example={current}
-                colors={colors}
-                autoPreannotate={state.autoPreannotate}
-                onPick={(id) => void state.pickCheckpoint(taggers.find((c) => c.id === id) ?? null)}
-                onAuto={(on) => state.setAutoPreannotate(on)}
-                onPreannotate={() => current && void state.preannotate([current], true)}
-                onAccept={(ids) => void state.acceptModel(ids)}
-                onReject={(ids) => void state.rejectModel(ids)}
-              />
-              <PreannotationPanel />
-              <UpdatePanel />
+              {readOnly ? (
+                <section className="side-section" aria-label="Model in the loop">
+                  <h3>Model</h3>
+                  <p className="muted small">No suggestions on a read-only gold set.</p>
+                </section>
+              ) : (
+                <ModelPanel
+                  checkpoints={taggers}
+                  model={state.model}
+                  example={current}
+                  colors={colors}
+                  autoPreannotate={state.autoPreannotate}
+                  onPick={(id) => void state.pickCheckpoint(taggers.find((c) => c.id === id) ?? null)}
+                  onAuto={(on) => state.setAutoPreannotate(on)}
+                  onPreannotate={() => current && void state.preannotate([current], true)}
+                  onAccept={(ids) => void state.acceptModel(ids)}
+                  onReject={(ids) => void state.rejectModel(ids)}
+                />
+              )}
+              {!readOnly && (
+                <LabelMappingStep
+                  mapping={state.labelMapping}
+                  labels={labels}
+                  onTarget={state.setMappingTarget}
+                  onConfirm={() => void state.confirmLabelMapping()}
+                  onEdit={state.editLabelMapping}
+                />
+              )}
+              {!readOnly && <PreannotationPanel />}
+              {!readOnly && <UpdatePanel />}
               <ProgressPanel stats={state.stats} colors={colors} />
             </aside>
           </div>

@@ -92,7 +92,15 @@ function DatasetRow({ dataset }: { dataset: DatasetRecord }) {
     <Fragment>
       <tr data-testid="dataset-row" data-dataset-id={dataset.id}>
         <td>
-          {dataset.name} {dataset.builtin && <span className="badge">Built-in</span>}
+          {dataset.name} {dataset.builtin && <span className="badge">Built-in</span>}{' '}
+          {dataset.readOnly && (
+            <span
+              className="badge"
+              title="A benchmark gold set: it cannot be edited; Annotate offers a copy."
+            >
+              Read-only gold
+            </span>
+          )}
           {dataset.sourcePath && <div className="muted mono small">{dataset.sourcePath}</div>}
         </td>
         <td>{dataset.task}</td>

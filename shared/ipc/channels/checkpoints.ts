@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CheckpointRecord } from '../records/checkpoints';
+import type { TrainedOn } from '../records/trainingRuns';
 import { idSchema, none } from './primitives';
 
 export const checkpointsChannels = {
@@ -14,5 +15,10 @@ export const checkpointsChannels = {
   'checkpoints.remove': {
     request: z.object({ id: idSchema }).strict(),
     response: {} as { removed: boolean },
+  },
+  /** What each checkpoint was trained on (null: not known, e.g. an imported HF folder without a record). */
+  'checkpoints.trainedOn': {
+    request: z.object({ ids: z.array(idSchema).max(500) }).strict(),
+    response: {} as Record<string, TrainedOn | null>,
   },
 } as const;

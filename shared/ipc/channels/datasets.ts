@@ -46,5 +46,13 @@ export const datasetsChannels = {
       .strict(),
     response: {} as DatasetExportResult,
   },
+  /**
+   * Copies a dataset's examples, labels and working spans (gold + annotator; not model suggestions, not the
+   * edit history) into a new, editable dataset in one transaction: how a read-only gold set is annotated.
+   */
+  'datasets.copy': {
+    request: z.object({ id: idSchema, name: z.string().trim().min(1).max(200).optional() }).strict(),
+    response: {} as DatasetDetail,
+  },
   'datasets.stats': { request: z.object({ id: idSchema }).strict(), response: {} as DatasetStats },
 } as const;

@@ -4,6 +4,7 @@
  * is not). A new channel goes into its namespace's file; a new namespace gets a file and a line here.
  */
 import type { z } from 'zod';
+import { annotateSessionChannels } from './annotateSession';
 import { annotationsChannels } from './annotations';
 import { appChannels } from './app';
 import { benchmarksChannels } from './benchmarks';
@@ -12,6 +13,7 @@ import { datasetsChannels } from './datasets';
 import { dialogsChannels } from './dialogs';
 import { examplesChannels } from './examples';
 import { jobsChannels } from './jobs';
+import { labelMappingsChannels } from './labelMappings';
 import { labelsChannels } from './labels';
 import { reviewChannels } from './review';
 import { settingsChannels } from './settings';
@@ -30,6 +32,8 @@ export const requestChannels = {
   ...benchmarksChannels,
   ...trainingRunsChannels,
   ...dialogsChannels,
+  ...annotateSessionChannels,
+  ...labelMappingsChannels,
 } as const;
 
 export type RequestChannel = keyof typeof requestChannels;

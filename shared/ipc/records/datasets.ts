@@ -10,6 +10,11 @@ export interface DatasetRecord {
   sourcePath: string | null;
   exampleCount: number;
   builtin: boolean;
+  /**
+   * A built-in benchmark gold set (a builtin whose file carries its entities or its answers): the main side
+   * refuses every edit of it; Annotate shows it read-only and offers to annotate a copy (`datasets.copy`).
+   */
+  readOnly: boolean;
   addedAt: string;
 }
 

@@ -123,3 +123,17 @@ export interface LearningCurve {
   version: number;
   points: LearningCurvePoint[];
 }
+
+/**
+ * The dataset a trained checkpoint learnt from, as its folder's training_record.json names it (`dataset`:
+ * id, name and the SHA-256 of the dataset's benchmark data file, the same hash benchmark runs record), else
+ * as the training run that published it names it (id only). The benchmark grid warns when a checkpoint is
+ * evaluated on the data it was trained on.
+ */
+export interface TrainedOn {
+  datasetId: string | null;
+  datasetName: string | null;
+  /** benchmarks.prepareData's sha256 of the training dataset when the run started; null when unknown. */
+  sha256: string | null;
+  source: 'training_record.json' | 'training run';
+}

@@ -163,6 +163,7 @@ export function createTrainHandlers(options: TrainHandlerOptions = {}): TrainHan
               ...request.recordExtra,
               checkpoint: request.checkpoint.name,
               runId: request.runId,
+              ...(request.dataset ? { dataset: request.dataset } : {}),
             }),
             tokenizer.settings.modelMaxLength,
           );

@@ -7,15 +7,18 @@
  * main.tsx creates it once with the app's dependencies (`createAnnotateStore(deps)`); components read it
  * through `AnnotateStore`. Its parts live in state/: the list and paging (list.ts), the edits (edits.ts)
  * and the write queue they share (writes.ts), the model suggestions (model.ts), the background
- * pre-annotation of a whole dataset (preannotate.ts), and updating that model from the done examples
- * with its learning curve (update.ts).
+ * pre-annotation of a whole dataset (preannotate.ts), updating that model from the done examples with its
+ * learning curve (update.ts), the remembered place and "Annotate a copy" (session.ts), and the label
+ * mapping step (labelMapping.ts).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { defineViewStore, type ViewStoreDeps } from '../../state/viewStore';
 import { createEditSlice } from './state/edits';
+import { createLabelMappingSlice } from './state/labelMapping';
 import { createListSlice } from './state/list';
 import { createModelSlice } from './state/model';
 import { createPreannotateSlice } from './state/preannotate';
+import { createSessionSlice } from './state/session';
 import type { AnnotateState } from './state/types';
 import { createUpdateSlice } from './state/update';
 import { createAnnotateCore } from './state/writes';
@@ -26,6 +29,7 @@ export {
   ownVersion,
   pageSize,
   type AnnotateState,
+  type LabelMappingState,
   type ListOrder,
   type ListQuery,
   type ModelState,
@@ -43,6 +47,8 @@ export function createAnnotateStore(deps: ViewStoreDeps): StoreApi<AnnotateState
       ...createModelSlice(core),
       ...createPreannotateSlice(core),
       ...createUpdateSlice(core),
+      ...createSessionSlice(core),
+      ...createLabelMappingSlice(core),
     };
   });
 }

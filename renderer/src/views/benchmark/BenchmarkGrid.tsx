@@ -4,13 +4,15 @@
  * is marked too, with the test and the p-value in the tooltip. Running cells show examples/s and the ETA;
  * refused pairs say why. A click opens the cell's details.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { headlineMetric, HEADLINE_METRIC } from '../../../../shared/benchmark/score';
 import type { PairedComparison } from '../../../../shared/metrics/types';
-import type { CheckpointRecord, DatasetRecord } from '../../../../shared/ipc';
+import type { CheckpointRecord, DatasetRecord, TrainedOn } from '../../../../shared/ipc';
+import { useServices } from '../../state/services';
 import { compareColumn, type ColumnComparison } from './analysis';
 import { comparisonText, formatEta, formatScore, halfInterval, METRIC_NAMES } from './format';
 import { BENCHMARK_TASK_NAMES, BenchmarkStore, cellKey, headlineValue, type CellState } from './store';
+import { trainingOverlap } from './trainingOverlap';
 
 export const SIGNIFICANCE_LEVEL = 0.05;
 
@@ -123,6 +125,25 @@ function CellContent({
   }
 }
 
+/** What each checkpoint was trained on (checkpoints.trainedOn), fetched when the rows change. */
+function useTrainedOn(checkpoints: CheckpointRecord[]): Record<string, TrainedOn | null> {
+  const { api } = useServices();
+  const [trainedOn, setTrainedOn] = useState<Record<string, TrainedOn | null>>({});
+  const ids = checkpoints.map((c) => c.id).join('\u0000');
+  useEffect(() => {
+    if (!ids) return;
+    let live = true;
+    api.checkpoints
+      .trainedOn({ ids: ids.split('\u0000') })
+      .then((answer) => live && setTrainedOn(answer))
+      .catch(() => undefined); // toasted by the client; the grid just shows no warning
+    return () => {
+      live = false;
+    };
+  }, [api, ids]);
+  return trainedOn;
+}
+
 export function BenchmarkGrid({
   checkpoints,
   datasets,
@@ -135,6 +156,19 @@ export function BenchmarkGrid({
   const cells = BenchmarkStore.use((s) => s.cells);
   const detailsKey = BenchmarkStore.use((s) => s.detailsKey);
   const openDetails = BenchmarkStore.use((s) => s.openDetails);
+  const loaded = BenchmarkStore.use((s) => s.datasets);
+  const trainedOn = useTrainedOn(checkpoints);
+  const overlapOf = (c: CheckpointRecord, d: DatasetRecord) => {
+    const prepared = loaded[d.id];
+    const sha256 = prepared && !('error' in prepared) ? prepared.prepared.sha256 : null;
+    return trainingOverlap(trainedOn[c.id], { id: d.id, name: d.name, sha256 });
+  };
+  const overlaps = checkpoints.flatMap((c) =>
+    datasets.flatMap((d) => {
+      const why = overlapOf(c, d);
+      return why ? [{ checkpoint: c.name, dataset: d.name, why }] : [];
+    }),
+  );
   const nameOf = (id: string | null) => checkpoints.find((c) => c.id === id)?.name ?? '';
   return (
     <div className="bench-grid-wrap">
@@ -163,6 +197,7 @@ export function BenchmarkGrid({
                 const cell = cells[key];
                 const column = comparisons.get(d.id);
                 const finished = cell?.status === 'finished';
+                const overlap = overlapOf(c, d);
                 return (
                   <td
                     key={d.id}
@@ -170,6 +205,7 @@ export function BenchmarkGrid({
                     data-checkpoint={c.name}
                     data-dataset={d.name}
                     data-status={cell?.status ?? 'none'}
+                    data-trained-on={overlap ? 'true' : undefined}
                     className={`bench-cell bench-${cell?.status ?? 'none'}${column?.best === c.id ? ' bench-cell-best' : ''}${detailsKey === key ? ' bench-cell-open' : ''}`}
                   >
                     {finished ? (
@@ -196,6 +232,15 @@ export function BenchmarkGrid({
                         multiple={false}
                       />
                     )}
+                    {overlap ? (
+                      <span
+                        className="bench-mark bench-trained-on"
+                        data-testid="trained-on-mark"
+                        title={overlap}
+                      >
+                        ⚠ trained on this data
+                      </span>
+                    ) : null}
                   </td>
                 );
               })}
@@ -203,6 +248,18 @@ export function BenchmarkGrid({
           ))}
         </tbody>
       </table>
+      {overlaps.length > 0 && (
+        <div className="callout bench-overlap" role="alert" data-testid="training-overlap-warning">
+          {overlaps.map((o) => (
+            <p key={`${o.checkpoint}\u0000${o.dataset}`} className="small">
+              <strong>
+                {o.checkpoint} on {o.dataset}:
+              </strong>{' '}
+              {o.why}
+            </p>
+          ))}
+        </div>
+      )}
       <p className="small muted">
         Scores × 100 (CMRC 2018 F1 in points); ± is half the width of the 95 % percentile-bootstrap interval
         over examples. ★ best in its column; ▼ significantly worse than the column’s best (paired test, p &lt;{' '}

@@ -4,7 +4,7 @@
  * resume a saved run (also after a restart). The result lands in the checkpoint library.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { TrainingRunRecord } from '../../../../shared/ipc';
+import type { BenchmarkRunSummary, TrainingRunRecord } from '../../../../shared/ipc';
 import type { TrainingSettings, TrainingTask } from '../../../../shared/training';
 import { LibraryStore } from '../../state/library';
 import { useRouter } from '../../state/router';
@@ -13,6 +13,7 @@ import { useServices } from '../../state/services';
 import { backendLabel } from '../../inference/common/backendSelection';
 import { DevChart, LossChart } from './TrainCharts';
 import { datasetFits, TASK_OPTIONS } from './trainingData';
+import { benchmarkGoldIds, trainingDatasetChoice } from './trainingDataset';
 import { DEFAULT_RUN_OPTIONS, defaultSettings, TrainStore, type RunOptions } from './trainStore';
 import './train.css';
 import { SelectField } from '../../components/SelectField';
@@ -90,6 +91,14 @@ export function TrainView() {
   const [name, setName] = useState('');
   const [formError, setFormError] = useState<string | null>(null);
 
+  const [benchmarkRuns, setBenchmarkRuns] = useState<BenchmarkRunSummary[]>([]);
+  useEffect(() => {
+    api.benchmarks
+      .list({})
+      .then(setBenchmarkRuns)
+      .catch(() => undefined);
+  }, [api]);
+
   const refreshRuns = () =>
     api.trainingRuns
       .list()
@@ -109,13 +118,19 @@ export function TrainView() {
 
   const fitting = useMemo(() => datasets.filter((d) => datasetFits(task, d)), [datasets, task]);
   const checkpoint = checkpoints.find((c) => c.id === checkpointId) ?? checkpoints[0];
-  const dataset = fitting.find((d) => d.id === datasetId) ?? fitting[0];
+  const goldIds = useMemo(() => benchmarkGoldIds(datasets, benchmarkRuns), [datasets, benchmarkRuns]);
+  // Never a benchmark's gold set by default: the person picks one on purpose (trainingDataset.ts).
+  const dataset = trainingDatasetChoice(fitting, datasetId, goldIds);
   const busy = ['preparing', 'training', 'pausing', 'cancelling', 'saving'].includes(train.phase);
   const defaultName = checkpoint && dataset ? `${checkpoint.name} · ${dataset.name} (${task})` : '';
 
   const start = () => {
     setFormError(null);
     if (!checkpoint) return setFormError('Import a checkpoint first (Checkpoints view).');
+    if (!dataset && fitting.length > 0)
+      return setFormError(
+        'Pick a dataset: every dataset that fits this task is a benchmark’s gold set, so none is chosen for you.',
+      );
     if (!dataset)
       return setFormError(
         `No dataset fits ${task}: import one as ${TASK_OPTIONS.find((t) => t.task === task)?.datasetTask} in the Datasets view.`,
@@ -180,7 +195,15 @@ export function TrainView() {
             label="Dataset"
             value={dataset?.id ?? ''}
             disabled={busy}
-            options={fitting.map((d) => ({ value: d.id, label: `${d.name} (${d.exampleCount})` }))}
+            options={[
+              ...(dataset || fitting.length === 0
+                ? []
+                : [{ value: '', label: 'Pick a dataset (the others are benchmark gold)' }]),
+              ...fitting.map((d) => ({
+                value: d.id,
+                label: `${d.name} (${d.exampleCount})${goldIds.has(d.id) ? ' · benchmark gold' : ''}`,
+              })),
+            ]}
             onChange={setDatasetId}
           />
           <div className="field grow">

@@ -22,6 +22,7 @@ import {
 import type { TrainProgressPayload, TrainStartResponse } from '../../inference/common/protocol/train';
 import { defineViewStore, type ViewStoreDeps } from '../../state/viewStore';
 import { fetchAllExamples, recordsFromExamples } from './trainingData';
+import { trainingDatasetIdentity } from './trainingDataset';
 
 /** What the form sets besides shared/training's settings. */
 export interface RunOptions {
@@ -164,6 +165,7 @@ export function createTrainStore({ api, inference }: ViewStoreDeps): StoreApi<Tr
           set({ message: `Reading ${run.dataset.name}: ${done} of ${total} examples` }),
         );
         const data = recordsFromExamples(run.settings.task, run.dataset.name, examples);
+        const datasetIdentity = await trainingDatasetIdentity(api, run.dataset);
         await saveRecord('running');
         set({ message: `Loading ${run.checkpoint.name} in the worker…` });
         const response: TrainStartResponse = await inference.call(
@@ -185,6 +187,7 @@ export function createTrainStore({ api, inference }: ViewStoreDeps): StoreApi<Tr
             saveEverySteps: run.options.saveEverySteps,
             runFilesUrl: api.trainingRunFilesUrl(run.id),
             resume,
+            dataset: datasetIdentity,
           },
           {
             onProgress: ({ training, message }) => {

@@ -40,6 +40,12 @@ export interface TrainStartRequest {
    * which base checkpoint, dataset and how many examples under `modelUpdate`).
    */
   recordExtra?: Record<string, unknown>;
+  /**
+   * The dataset the records came from, written into training_record.json's `dataset` (sha256: the dataset's
+   * benchmark data file hash, as benchmark runs record it), so the benchmark grid can tell a checkpoint
+   * evaluated on its own training data.
+   */
+  dataset?: { id: string; name: string; sha256: string | null };
 }
 
 /** What a training progress message carries besides done / total. */

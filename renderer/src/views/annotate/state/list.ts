@@ -5,6 +5,7 @@
 import type { ExampleView } from '../../../../../shared/ipc';
 import { PageCache } from '../pageCache';
 import { preannotateOpen } from './model';
+import { restoredPosition } from './session';
 import { filterFor, maxCachedPages, ownVersion, pageSize, type ListSlice } from './types';
 import type { AnnotateCore } from './writes';
 
@@ -71,9 +72,15 @@ export function createListSlice(core: AnnotateCore): ListSlice {
         ]);
         if (token !== openToken) return;
         set({ dataset, labels, stats });
-        await loadPage(0);
+        // The checkpoint in the loop may need a label mapping on this dataset (labelMapping.ts).
+        void get().resolveLabelMapping();
+        await get().loadSession();
         if (token !== openToken) return;
-        await get().goTo(0);
+        get().rememberPlace(datasetId, null);
+        const start = restoredPosition(get(), datasetId);
+        await loadPage(examples.pageOf(start));
+        if (token !== openToken) return;
+        await get().goTo(start);
       } catch (error) {
         if (token === openToken) set({ openError: (error as Error).message });
       }
@@ -105,6 +112,8 @@ export function createListSlice(core: AnnotateCore): ListSlice {
         selection: null,
         pickedSpanId: null,
       });
+      const datasetId = get().datasetId;
+      if (example && datasetId) get().rememberPlace(datasetId, example.index);
       // Keep the next page warm so J/Enter never waits on the store.
       get().ensureRange(target, target + 2);
       if (example) {

@@ -7,6 +7,7 @@
  */
 import type { ExampleView } from '../../../../../shared/ipc';
 import type { Entity } from '../../../../../shared/pipelines';
+import { activeLabelMapping, mapPredictions } from './labelMappingRules';
 import type { ModelSlice } from './types';
 import type { AnnotateCore } from './writes';
 
@@ -23,19 +24,21 @@ export interface ExamplePrediction {
 
 /**
  * Store one checkpoint's predictions, one acknowledged write per example. Entities become code-point
- * spans with scores clamped to 0..1; empty spans are dropped. (Label mapping hooks in here.)
+ * spans with scores clamped to 0..1; empty spans are dropped; model types are mapped to the dataset's
+ * labels (labelMappingRules.ts). Returns the ids not stored because the mapping step is open again.
  */
 export async function storePredictions(
   core: AnnotateCore,
   checkpointId: string,
   predictions: readonly ExamplePrediction[],
   options: { rerun?: boolean } = {},
-): Promise<void> {
+): Promise<number[]> {
   // A re-run (a person asked for the model again) brings back that annotator's rejected suggestions;
   // otherwise stored decisions stay (a rejected suggestion never returns).
   const rerun = options.rerun ? { rerun: true, author: core.author() } : {};
+  const skipped: number[] = [];
   for (const { example, entities, uncertainty } of predictions) {
-    const spans = entities
+    const raw = entities
       .filter((entity) => entity.end > entity.start)
       .map((entity) => ({
         start: entity.start,
@@ -43,6 +46,12 @@ export async function storePredictions(
         label: entity.type,
         score: Math.max(0, Math.min(1, entity.score)),
       }));
+    // Model types become the dataset's labels (ignored ones dropped); a mapping reopened meanwhile waits.
+    const spans = mapPredictions(core.get(), checkpointId, raw);
+    if (spans === null) {
+      skipped.push(example.id);
+      continue;
+    }
     await core.write(() =>
       core.deps.api.annotations.saveModelPredictions({
         exampleId: example.id,
@@ -53,6 +62,7 @@ export async function storePredictions(
       }),
     );
   }
+  return skipped;
 }
 
 /** Run token classification on `texts` in the worker; entities and token uncertainty per text. */
@@ -74,8 +84,10 @@ export async function predictTexts(
 
 /** Pre-annotate the open and the next example, if the store is set to and a model is ready. */
 export function preannotateOpen({ get }: AnnotateCore): void {
-  const { autoPreannotate, examples, position, model } = get();
+  const { autoPreannotate, examples, position, model, dataset } = get();
   if (!autoPreannotate || (model.state !== 'ready' && model.state !== 'running')) return;
+  // No suggestions on a read-only gold set, nor before the label mapping step is done (labelMapping.ts).
+  if (dataset?.readOnly || activeLabelMapping(get(), model.checkpointId) === undefined) return;
   const targets = [examples.get(position), examples.get(position + 1)].filter((e): e is ExampleView =>
     Boolean(e),
   );
@@ -95,6 +107,8 @@ export function createModelSlice(core: AnnotateCore): ModelSlice {
 
     async pickCheckpoint(checkpoint) {
       const token = ++pickToken;
+      get().rememberCheckpoint(checkpoint?.id ?? null);
+      void get().resolveLabelMapping(checkpoint);
       if (!checkpoint) {
         set({ model: { state: 'none' } });
         // The worker may unload it now (least recently used first, under its memory budget).
@@ -139,6 +153,7 @@ export function createModelSlice(core: AnnotateCore): ModelSlice {
       if (model.state !== 'ready' && model.state !== 'running') return;
       const checkpointId = model.checkpointId;
       // Stored predictions of this checkpoint (predictedBy) count as done, across reloads; `force` re-runs.
+      if (get().dataset?.readOnly || activeLabelMapping(get(), checkpointId) === undefined) return;
       const todo = examples.filter(
         (e) =>
           (force || (e.predictedBy !== checkpointId && !predicted.has(`${checkpointId}:${e.id}`))) &&
@@ -154,12 +169,13 @@ export function createModelSlice(core: AnnotateCore): ModelSlice {
           todo.map((e) => e.text),
         );
         // `force` is a person asking for the model again ("Run now"): their rejections come back.
-        await storePredictions(
+        const skipped = await storePredictions(
           core,
           checkpointId,
           todo.map((example, i) => ({ example, entities: entities[i] ?? [], uncertainty: uncertainty[i] })),
           { rerun: force },
         );
+        for (const id of skipped) predicted.delete(`${checkpointId}:${id}`);
         const now = get().model;
         if (now.state === 'running' && now.checkpointId === checkpointId)
           set({ model: { state: 'ready', checkpointId } });

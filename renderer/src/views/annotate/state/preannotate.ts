@@ -11,6 +11,7 @@
  * one stopped. Cancel stops between chunks (the chunk in the worker is dropped, its examples stay to do).
  */
 import type { ExampleView } from '../../../../../shared/ipc';
+import { activeLabelMapping } from './labelMappingRules';
 import { predictTexts, storePredictions, type ExamplePrediction } from './model';
 import type { AnnotateCore } from './writes';
 
@@ -92,6 +93,14 @@ export function createPreannotateSlice(core: AnnotateCore): PreannotateSlice {
         return;
       }
       const checkpointId = model.checkpointId;
+      if (get().dataset?.readOnly) {
+        core.notify('This dataset is read-only gold', 'Annotate a copy to pre-annotate it.');
+        return;
+      }
+      if (activeLabelMapping(get(), checkpointId) === undefined) {
+        core.notify('Map the model’s labels first', 'Confirm the label mapping step, then pre-annotate.');
+        return;
+      }
       const filter = { undone: true, notPredictedBy: checkpointId };
       /** Stops the run when the person picks another checkpoint or opens another dataset. */
       const stillCurrent = () => {
@@ -148,7 +157,11 @@ export function createPreannotateSlice(core: AnnotateCore): PreannotateSlice {
                   ? predictChunk(chunks[k + 1])
                   : null;
               try {
-                await storePredictions(core, checkpointId, predictions);
+                const skipped = await storePredictions(core, checkpointId, predictions);
+                if (skipped.length > 0)
+                  throw new Error(
+                    'The label mapping step was opened again: confirm it, then pre-annotate again.',
+                  );
               } catch (error) {
                 next?.catch(() => undefined);
                 throw error;

@@ -3,6 +3,7 @@
  * the pure rules the store applies (which query filter a quick filter means, which spans the annotator sees).
  */
 import type {
+  AnnotateSession,
   CheckpointRecord,
   DatasetDetail,
   DatasetStats,
@@ -10,6 +11,7 @@ import type {
   ExampleView,
   LabelDefinition,
 } from '../../../../../shared/ipc';
+import type { LabelMapping } from '../../../../../shared/datasets';
 import type { PageCache } from '../pageCache';
 import type { PreannotateSlice } from './preannotate';
 import type { CaretMove, TextSelection } from '../selection';
@@ -111,7 +113,69 @@ export interface ModelSlice {
   setAutoPreannotate(on: boolean): void;
 }
 
-export type AnnotateState = ListSlice & EditSlice & ModelSlice & PreannotateSlice & UpdateSlice;
+export type LabelMappingState =
+  /** No checkpoint, or no dataset open. */
+  | { state: 'none' }
+  | { state: 'checking'; checkpointId: string; datasetId: string }
+  /** The step is shown: `draft` is what the selects say. */
+  | {
+      state: 'needed';
+      checkpointId: string;
+      datasetId: string;
+      modelTypes: string[];
+      draft: LabelMapping;
+      problems: string[];
+    }
+  /** Suggestions may run: `mapping` null means the model's types are the dataset's labels. */
+  | {
+      state: 'ready';
+      checkpointId: string;
+      datasetId: string;
+      modelTypes: string[];
+      mapping: LabelMapping | null;
+    }
+  | { state: 'error'; checkpointId: string; datasetId: string; message: string };
+
+export interface LabelMappingSlice {
+  labelMapping: LabelMappingState;
+  /**
+   * Decides whether the checkpoint (left out: the last one given) needs a mapping on the open dataset;
+   * model.ts calls it on a pick, list.ts when another dataset opens.
+   */
+  resolveLabelMapping(checkpoint?: Pick<CheckpointRecord, 'id' | 'labels'> | null): Promise<void>;
+  setMappingTarget(modelType: string, target: string | null): void;
+  /** Stores the draft on the main side and lets suggestions run. */
+  confirmLabelMapping(): Promise<void>;
+  /** Shows the step again with the active mapping as the draft. */
+  editLabelMapping(): void;
+}
+
+export interface SessionSlice {
+  /** The remembered place; null until `loadSession` answered (or when it failed: nothing is restored). */
+  session: AnnotateSession | null;
+  sessionLoaded: boolean;
+  /** Copying a read-only dataset is under way. */
+  copying: boolean;
+
+  /** Fetches the remembered place once per store (later calls get the same answer). */
+  loadSession(): Promise<AnnotateSession | null>;
+  /** Picks the remembered checkpoint again, once per store, if nothing was picked yet and it is in the list. */
+  restoreCheckpoint(taggers: readonly CheckpointRecord[]): Promise<void>;
+  /** Records the checkpoint in the loop (null: "No model"). */
+  rememberCheckpoint(checkpointId: string | null): void;
+  /** Records the open dataset and the open example's index (list.ts calls it on every open and move). */
+  rememberPlace(datasetId: string, exampleIndex: number | null): void;
+  /** Copies the open (read-only) dataset into a new editable one; resolves with the copy's id. */
+  annotateCopy(): Promise<string | null>;
+}
+
+export type AnnotateState = ListSlice &
+  EditSlice &
+  ModelSlice &
+  PreannotateSlice &
+  UpdateSlice &
+  SessionSlice &
+  LabelMappingSlice;
 
 /**
  * The version the given annotator edits: gold spans and their own annotator spans. Another author's

@@ -76,6 +76,15 @@ export function createAnnotateCore(
       if (changed) refreshStats();
     },
     write(work) {
+      const dataset = get().dataset;
+      if (dataset?.readOnly) {
+        // The main side refuses it too; this only spares the request and says why at once.
+        core.notify(
+          `“${dataset.name}” is read-only`,
+          'It is a benchmark gold set: annotate a copy to edit it.',
+        );
+        return Promise.resolve();
+      }
       const save = get().save;
       set({ save: { state: 'saving', pending: (save.state === 'saving' ? save.pending : 0) + 1 } });
       const run = writeQueue.then(async () => {
