@@ -158,7 +158,7 @@ export function createPreannotateSlice(core: AnnotateCore): PreannotateSlice {
                   : null;
               try {
                 const skipped = await storePredictions(core, checkpointId, predictions);
-                if (skipped.length > 0)
+                if (skipped.length > 0 && stillCurrent())
                   throw new Error(
                     'The label mapping step was opened again: confirm it, then pre-annotate again.',
                   );
