@@ -6,11 +6,13 @@ import { useRouter } from '../state/router';
 import { useServices } from '../state/services';
 import { AnnotationText } from './annotate/AnnotationText';
 import { ExampleList } from './annotate/ExampleList';
-import { commandForKey, labelHotkeys } from './annotate/keyboard';
+import { labelHotkeys } from './annotate/keyboard';
+import { KeyboardHelp } from './annotate/KeyboardHelp';
 import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from './annotate/Panels';
 import { AnnotatorName } from './annotate/review/AnnotatorName';
 import { ReviewPanel } from './annotate/review/ReviewPanel';
 import { AnnotateStore, type QuickFilter } from './annotate/store';
+import { useAnnotateKeys } from './annotate/useAnnotateKeys';
 import { isNerDataset, isTokenClassifier, names } from './requirements';
 import './annotate/annotate.css';
 
@@ -82,7 +84,6 @@ export function AnnotateView() {
 function Workbench({ datasetId }: { datasetId: string }) {
   const navigate = useRouter((s) => s.navigate);
   const { checkpoints, datasets } = LibraryStore.use();
-  const store = AnnotateStore.useApi();
   const state = AnnotateStore.use();
   const [reviewing, setReviewing] = useState(false);
   const { open, dataset, labels, current, selection, pickedSpanId, query, total, position } = state;
@@ -97,44 +98,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
   const corpora = datasets.filter(isNerDataset);
 
   // The whole view listens: labelling, undo and navigation work without focusing the text first.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (reviewing) return; // the review has its own buttons; hotkeys would edit the hidden example
-      const target = event.target as HTMLElement | null;
-      const inEditableField = Boolean(target?.closest('input, textarea, select, [contenteditable="true"]'));
-      const command = commandForKey(event, { hotkeys, inEditableField });
-      if (!command) return;
-      // Buttons keep Enter/Space for themselves.
-      if (command.type === 'accept-all-and-next' && target?.closest('button, a')) return;
-      event.preventDefault();
-      const s = store.getState();
-      switch (command.type) {
-        case 'label':
-          return void s.labelSelection(command.label);
-        case 'caret':
-          return s.moveCaret(command.move);
-        case 'remove-span':
-          return void s.removeSpan();
-        case 'undo':
-          return void s.undo();
-        case 'redo':
-          return void s.redo();
-        case 'accept-all':
-          return void s.acceptModel();
-        case 'accept-all-and-next':
-          return void s.acceptAllAndNext();
-        case 'next':
-          return void s.step(1);
-        case 'prev':
-          return void s.step(-1);
-        case 'escape':
-          if (s.pickedSpanId !== null) s.pickSpan(null);
-          else s.setSelection(null);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [store, hotkeys, reviewing]);
+  const keys = useAnnotateKeys({ hotkeys, disabled: reviewing });
 
   const pickedSpan = current?.spans.find((s) => s.id === pickedSpanId) ?? null;
 
@@ -167,8 +131,23 @@ function Workbench({ datasetId }: { datasetId: string }) {
         </button>
         <span className="spacer" />
         <AnnotatorName />
+        <button
+          className="button button-small"
+          onClick={() => keys.setHelpOpen(true)}
+          title="Every key of the Annotate view (?)"
+        >
+          Keys <kbd>?</kbd>
+        </button>
         <SaveIndicator save={state.save} />
       </header>
+      {keys.helpOpen && (
+        <KeyboardHelp
+          labels={labels}
+          hotkeys={hotkeys}
+          words={keys.words}
+          onClose={() => keys.setHelpOpen(false)}
+        />
+      )}
 
       {state.openError && (
         <div className="callout callout-error" role="alert">
@@ -270,6 +249,8 @@ function Workbench({ datasetId }: { datasetId: string }) {
                     pickedSpanId={pickedSpanId}
                     onSelect={state.setSelection}
                     onPickSpan={state.pickSpan}
+                    focusedSuggestionId={keys.focusedSuggestionId}
+                    words={keys.words.state}
                   />
                   {pickedSpan && (
                     <SpanMenu
@@ -312,8 +293,10 @@ function Workbench({ datasetId }: { datasetId: string }) {
                     </button>
                   </div>
                   <p className="muted small hint">
-                    Drag over characters (or Shift+←/→), then press a label’s key. Click a span to relabel or
-                    remove it. Enter accepts the suggestions, marks the sentence done and opens the next.
+                    Drag over characters (or Shift+←/→, Ctrl+Shift+←/→ by word), then press a label’s key. Tab
+                    focuses a suggestion: A accepts it, X rejects it. Click a span to relabel or remove it.
+                    Enter accepts the suggestions, marks the sentence done and opens the next. <kbd>?</kbd>{' '}
+                    lists every key.
                   </p>
                 </>
               ) : (
