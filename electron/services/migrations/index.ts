@@ -10,6 +10,7 @@ import { initialMigration } from './001-initial';
 import { checkpointValidationMigration } from './002-checkpoint-validation';
 import { datasetStoreMigration } from './003-dataset-store';
 import { benchmarkRunsMigration } from './004-benchmark-runs';
+import { labelHotkeysMigration } from './005-label-hotkeys';
 import type { Migration } from './migration';
 import { latestVersionOf, runMigrations } from './runner';
 
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   checkpointValidationMigration,
   datasetStoreMigration,
   benchmarkRunsMigration,
+  labelHotkeysMigration,
 ];
 
 /** The schema version a fully migrated database has. */
