@@ -92,12 +92,14 @@ test('Chinese glyphs render with the bundled Noto Sans SC, loaded from the app i
     const zha = draw('吒');
     // U+10FFFD (a private-use code point) is in no font: what a missing glyph (tofu) looks like here.
     const tofu = draw('\u{10FFFD}');
+    let loaded = 0;
+    document.fonts.forEach((face) => {
+      if (face.family.replace(/["']/g, '') === 'Noto Sans SC' && face.status === 'loaded') loaded++;
+    });
     return {
       family,
       check: document.fonts.check(`32px 'Noto Sans SC'`, '哪吒'),
-      loaded: [...document.fonts].filter(
-        (f) => f.family.replace(/["']/g, '') === 'Noto Sans SC' && f.status === 'loaded',
-      ).length,
+      loaded,
       inkNa: ink(na),
       inkZha: ink(zha),
       naVsZha: differ(na, zha),
@@ -188,7 +190,7 @@ test('span tags and model scores never wrap inside themselves, at any width of t
   // Narrow the sentence step by step: at every width each tag is one box, one line high.
   const broken = await sentence.evaluate((element) => {
     const problems: string[] = [];
-    const tags = [...element.querySelectorAll<HTMLElement>('.span-label, .model-tag')];
+    const tags = Array.from(element.querySelectorAll<HTMLElement>('.span-label, .model-tag'));
     for (let width = 160; width <= 760; width += 6) {
       element.style.width = `${width}px`;
       for (const tag of tags) {
