@@ -19,7 +19,7 @@ export function KeyboardHelp(props: {
   const dialog = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
-    dialog.current?.focus();
+    dialog.current?.focus({ preventScroll: true });
     return () => before?.focus?.();
   }, []);
   const labels = [...props.labels].sort((a, b) => a.position - b.position);
