@@ -79,9 +79,6 @@ export function useAnnotateKeys(options: { hotkeys: Map<string, string>; disable
     };
 
     const onKey = (event: KeyboardEvent) => {
-      if (disabled) return; // the review has its own buttons; hotkeys would edit the hidden example
-      const target = event.target as HTMLElement | null;
-      const inEditableField = Boolean(target?.closest('input, textarea, select, [contenteditable="true"]'));
       if (help.current) {
         // The help is modal: Escape or ? closes it; other keys do nothing underneath it.
         if (event.key === 'Escape' || event.key === '?') {
@@ -90,6 +87,9 @@ export function useAnnotateKeys(options: { hotkeys: Map<string, string>; disable
         }
         return;
       }
+      if (disabled) return; // the review has its own buttons; hotkeys would edit the hidden example
+      const target = event.target as HTMLElement | null;
+      const inEditableField = Boolean(target?.closest('input, textarea, select, [contenteditable="true"]'));
       const command = commandForKey(event, { hotkeys, inEditableField });
       if (!command) return;
       // Buttons keep Enter/Space for themselves.
