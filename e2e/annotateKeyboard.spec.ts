@@ -4,13 +4,15 @@
  * Also: the `?` overlay lists every binding of the key map, and a label keeps its key whatever the
  * dataset's label order (ORG is 3 even when it comes first).
  *
- * The suggestions are stored through the API before the view opens (as the worker would store them), so
- * the test depends on the keyboard, not on what the demo model predicts for this sentence.
+ * The view shows the picked checkpoint's suggestions only, so the demo checkpoint is picked first (setup,
+ * with selectOption); the test's three suggestions are then stored in its name through the API (as the
+ * worker stores them), so the keystrokes depend on the keyboard, not on what the demo model predicts. From
+ * there on, only page.keyboard.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { APIRequestContext } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import type { ServeHost } from '../electron/serve/host';
 import { formatChord, keyBindings } from '../renderer/src/views/annotate/keyboard';
 import { expect, openApp, test } from './fixtures';
@@ -46,6 +48,7 @@ interface Span {
   end: number;
   label: string;
   source: string;
+  decisions?: { decision: string }[];
 }
 interface Example {
   id: number;
@@ -66,9 +69,28 @@ async function prepare(request: APIRequestContext, host: ServeHost, name: string
     labels: [{ name: 'ORG' }, { name: 'LOC' }, { name: 'PER' }],
   });
   const page = await call<{ items: Example[] }>(request, host, 'examples.list', { datasetId, limit: 2 });
-  const first = page.items[0];
+  return { datasetId, exampleId: page.items[0].id };
+}
+
+/**
+ * Open the dataset with the demo checkpoint picked (the view shows the picked checkpoint's suggestions
+ * only), let its own pre-annotation finish, then store the test's three suggestions in its name (replacing
+ * the model's) and go to #2 and back, so #1 shows exactly those: the keystrokes do not depend on what the
+ * demo model predicts. Setup, before any counted key.
+ */
+async function openWithSuggestions(
+  page: Page,
+  request: APIRequestContext,
+  host: ServeHost,
+  datasetId: string,
+  exampleId: number,
+) {
+  await openApp(page, host, `#/annotate/${encodeURIComponent(datasetId)}`);
+  await page.getByLabel('Token-classification checkpoint').selectOption(demoCheckpoint);
+  await expect(page.getByTestId('model-status')).toHaveText('Ready', { timeout: 60_000 });
+  await expect(page.getByTestId('save-indicator')).not.toHaveText(/Saving/);
   await call(request, host, 'annotations.saveModelPredictions', {
-    exampleId: first.id,
+    exampleId,
     checkpointId: demoCheckpoint,
     spans: [
       { start: 0, end: 2, label: 'PER', score: 0.96 }, // 李明: right
@@ -76,7 +98,10 @@ async function prepare(request: APIRequestContext, host: ServeHost, name: string
       { start: 7, end: 9, label: 'ORG', score: 0.41 }, // 参观: wrong
     ],
   });
-  return { datasetId, exampleId: first.id };
+  await page.keyboard.press('j');
+  await expect(page.getByTestId('example-position')).toHaveText('#2');
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('example-position')).toHaveText('#1');
 }
 
 test('one sentence, three entities, one wrong suggestion: annotated with the keyboard only, keystrokes counted', async ({
@@ -85,7 +110,7 @@ test('one sentence, three entities, one wrong suggestion: annotated with the key
   request,
 }) => {
   const { datasetId, exampleId } = await prepare(request, host, 'Keyboard only');
-  await openApp(page, host, `#/annotate/${encodeURIComponent(datasetId)}`);
+  await openWithSuggestions(page, request, host, datasetId, exampleId);
   const text = page.getByTestId('annotation-text');
   await expect(text.locator('.ch[data-cp]')).toHaveText([...sentence]);
   await expect(text.getByTestId('model-span')).toHaveCount(3);
@@ -140,7 +165,12 @@ test('one sentence, three entities, one wrong suggestion: annotated with the key
 
   const stored = await call<Example>(request, host, 'examples.get', { exampleId });
   expect(stored.status).toBe('done');
-  expect(stored.modelSpans).toEqual([]);
+  // Every suggestion is decided (the two accepted, the one rejected), none left pending.
+  expect(stored.modelSpans.map((span) => (span.decisions ?? []).map((d) => d.decision))).toEqual([
+    ['accepted'],
+    ['accepted'],
+    ['rejected'],
+  ]);
   expect(stored.spans.map(({ start, end, label }) => ({ start, end, label }))).toEqual([
     { start: 0, end: 2, label: 'PER' },
     { start: 5, end: 7, label: 'LOC' },
@@ -153,8 +183,8 @@ test('Home/End and words move the caret; Tab past the last suggestion leaves the
   host,
   request,
 }) => {
-  const { datasetId } = await prepare(request, host, 'Keyboard help');
-  await openApp(page, host, `#/annotate/${encodeURIComponent(datasetId)}`);
+  const { datasetId, exampleId } = await prepare(request, host, 'Keyboard help');
+  await openWithSuggestions(page, request, host, datasetId, exampleId);
   const text = page.getByTestId('annotation-text');
   await expect(text.getByTestId('model-span')).toHaveCount(3);
   await expect(text).toHaveAttribute('data-words', 'ready', { timeout: 30_000 });

@@ -157,7 +157,10 @@ test('span tags and model scores never wrap inside themselves, at any width of t
     ['李强', 'PER'],
     ['人民大会堂', 'LOC'],
   ].map(([word, label]) => ({ start: text.indexOf(word), end: text.indexOf(word) + word.length, label }));
-  writeFileSync(file, JSON.stringify({ text, spans: gold }) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify({ text, spans: gold }) + '\n' + JSON.stringify({ text: '第二句。', spans: [] }) + '\n',
+  );
   const summary = await call<{ dataset: { id: string } }>(request, host, 'datasets.import', {
     path: file,
     name: 'Tags',
@@ -171,6 +174,14 @@ test('span tags and model scores never wrap inside themselves, at any width of t
     ['马来西亚', 'LOC', 0.87],
     ['安瓦尔', 'PER', 0.62],
   ] as const;
+  // The view shows the picked checkpoint's suggestions: pick the demo one, let its run finish, then store
+  // these in its name and come back to #1 to see them.
+  await openApp(page, host, `#/annotate/${encodeURIComponent(summary.dataset.id)}`);
+  await page
+    .getByLabel('Token-classification checkpoint')
+    .selectOption('builtin-nezha-tiny-token-classification');
+  await expect(page.getByTestId('model-status')).toHaveText('Ready', { timeout: 60_000 });
+  await expect(page.getByTestId('save-indicator')).not.toHaveText(/Saving/);
   await call(request, host, 'annotations.saveModelPredictions', {
     exampleId: items[0].id,
     checkpointId: 'builtin-nezha-tiny-token-classification',
@@ -181,7 +192,10 @@ test('span tags and model scores never wrap inside themselves, at any width of t
       score,
     })),
   });
-  await openApp(page, host, `#/annotate/${encodeURIComponent(summary.dataset.id)}`);
+  await page.keyboard.press('j');
+  await expect(page.getByTestId('example-position')).toHaveText('#2');
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('example-position')).toHaveText('#1');
   const sentence = page.getByTestId('annotation-text');
   await expect(sentence.locator('.span-label')).toHaveCount(5);
   await expect(sentence.getByTestId('model-span')).toHaveCount(4);

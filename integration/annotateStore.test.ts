@@ -142,9 +142,12 @@ const tagger = (id: string): CheckpointRecord => ({
 });
 
 /** A store with its own dependencies, as main.tsx makes one; toasts and settings are the test's. */
-function makeStore(settings: Partial<Settings> = {}) {
+function makeStore(
+  settings: Partial<Settings> = {},
+  words: Record<string, string> = { 青岛: 'LOC', 广州: 'LOC', 博士: 'PER' },
+) {
   const toasts: Omit<Toast, 'id' | 'count'>[] = [];
-  const worker = dictionaryTagger({ 青岛: 'LOC', 广州: 'LOC', 博士: 'PER' });
+  const worker = dictionaryTagger(words);
   const current = { ...defaultSettings, annotatorName: 'tester', ...settings };
   const deps: ViewStoreDeps = {
     api,
@@ -257,6 +260,8 @@ describe('Annotate store over the real dataset store', () => {
     });
     await state().goTo(1);
     expect(state().current!.modelSpans).toHaveLength(view.modelSpans.length);
+    // The suggestions are shown (and taken) for the checkpoint in the loop only.
+    store.setState({ model: { state: 'ready', checkpointId: 'demo' } });
     await state().acceptAllAndNext();
     expect(state().position).toBe(2);
     const after = await api.examples.get({ exampleId: current.id });
@@ -267,7 +272,16 @@ describe('Annotate store over the real dataset store', () => {
       'PER',
       'annotator',
     ]);
-    expect(after.modelSpans.map((s) => [s.start, s.label])).toEqual([[9, 'LOC']]);
+    // Both suggestions stay stored; the accepted one carries the decision, the other is still pending.
+    expect(after.modelSpans.map((s) => [s.start, s.label, s.decisions])).toEqual([
+      [0, 'PER', [{ author: 'tester', decision: 'accepted' }]],
+      [9, 'LOC', []],
+    ]);
+    expect(after.spans.find((s) => s.start === 0)).toMatchObject({
+      origin: 'prediction',
+      checkpointId: 'demo',
+      score: 0.9,
+    });
     await flush();
   });
 
@@ -367,5 +381,96 @@ describe('Annotate store over the real dataset store', () => {
     await loading;
     expect(mine.getState().model.state).toBe('none');
     expect(worker.runs).toHaveLength(0);
+  });
+});
+
+describe('decisions are data', () => {
+  // Sentence #9: 对贫困母亲，只要我们帮她们一点点，她们就能站起来，就能多接受一些教育，就能多一些尊严。
+  const words = { 母亲: 'PER', 教育: 'ORG', 尊严: 'LOC' };
+  const live = (s: StoreApi<AnnotateState>, author: string) => {
+    const { current, model } = s.getState();
+    const checkpointId = model.state === 'none' ? null : model.checkpointId;
+    return (current?.modelSpans ?? []).filter(
+      (m) => m.checkpointId === checkpointId && !m.decisions?.some((d) => d.author === author),
+    );
+  };
+
+  it('rejected suggestions stay rejected after a reload and a model re-run; Accept all adds only pending ones', async () => {
+    const first = makeStore({ annotatorName: 'rita' }, words);
+    await first.store.getState().open(datasetId);
+    await first.store.getState().goTo(8);
+    await first.store.getState().pickCheckpoint(tagger('dict'));
+    await vi.waitFor(() => expect(live(first.store, 'rita')).toHaveLength(3));
+    const [mother, education] = live(first.store, 'rita').filter((m) => m.label !== 'LOC');
+    await first.store.getState().rejectModel([mother.id]);
+    await first.store.getState().rejectModel([education.id]);
+    expect(live(first.store, 'rita').map((m) => m.label)).toEqual(['LOC']);
+
+    // "Reload": a new store, the same checkpoint picked again, which runs the model on #9 again.
+    const second = makeStore({ annotatorName: 'rita' }, words);
+    await second.store.getState().open(datasetId);
+    await second.store.getState().goTo(8);
+    await second.store.getState().pickCheckpoint(tagger('dict'));
+    await vi.waitFor(() => expect(second.worker.runs).toHaveLength(1));
+    await vi.waitFor(() => expect(second.store.getState().save.state).toBe('saved'));
+    expect(live(second.store, 'rita').map((m) => m.label)).toEqual(['LOC']);
+    // "No model": nothing shown, and Enter takes nothing.
+    await second.store.getState().pickCheckpoint(null);
+    expect(live(second.store, 'rita')).toEqual([]);
+    await second.store.getState().acceptModel();
+    expect(second.store.getState().current!.spans.filter((s) => s.author === 'rita')).toEqual([]);
+    // Back to the checkpoint: Accept all (Enter) adds the pending suggestion only.
+    await second.store.getState().pickCheckpoint(tagger('dict'));
+    await second.store.getState().acceptAllAndNext();
+    const stored = await api.examples.get({
+      exampleId: mother.id > 0 ? first.store.getState().current!.id : 0,
+    });
+    expect(stored.spans.filter((s) => s.author === 'rita').map((s) => [s.label, s.origin])).toEqual([
+      ['LOC', 'prediction'],
+    ]);
+    // Another annotator still has all three pending.
+    expect(stored.modelSpans.filter((m) => !m.decisions?.some((d) => d.author === 'olga'))).toHaveLength(3);
+
+    // "Run now" is an explicit re-run: the rejected suggestions come back for rita.
+    await second.store.getState().goTo(8);
+    await second.store.getState().preannotate([second.store.getState().current!], true);
+    expect(
+      live(second.store, 'rita')
+        .map((m) => m.label)
+        .sort(),
+    ).toEqual(['ORG', 'PER']);
+  });
+
+  it("A's undo leaves B's edit: undo/redo act on the current annotator's own edits", async () => {
+    const a = makeStore({ annotatorName: 'A' });
+    const b = makeStore({ annotatorName: 'B' });
+    const openAt9 = async (s: StoreApi<AnnotateState>) => {
+      await s.getState().open(datasetId); // a fresh read of the example as stored now
+      await s.getState().goTo(9); // 小小的纪念章托在手心，殷红得像一滴血、一蓬火。
+    };
+    await openAt9(a.store);
+    a.store.getState().setSelection({ anchor: 3, focus: 6 });
+    await a.store.getState().labelSelection('ORG'); // 纪念章
+    await openAt9(b.store);
+    b.store.getState().setSelection({ anchor: 8, focus: 10 });
+    await b.store.getState().labelSelection('LOC'); // 手心
+    expect(b.toasts).toEqual([]);
+    await openAt9(a.store);
+    expect(a.store.getState().current!.canUndo).toBe(true);
+    await a.store.getState().undo();
+    const stored = await api.examples.get({ exampleId: a.store.getState().current!.id });
+    expect(stored.spans.map((s) => [s.start, s.end, s.author])).toEqual([[8, 10, 'B']]);
+    expect(a.store.getState().current!.canUndo).toBe(false);
+    expect(a.store.getState().current!.canRedo).toBe(true);
+    await a.store.getState().undo();
+    expect(a.toasts.map((t) => t.title)).toEqual(['Nothing to undo']);
+    await openAt9(b.store);
+    expect(b.store.getState().current!.canRedo).toBe(false);
+    await b.store.getState().undo();
+    expect((await api.examples.get({ exampleId: stored.id })).spans).toEqual([]);
+    await openAt9(a.store);
+    await a.store.getState().redo();
+    expect(a.store.getState().current!.spans.map((s) => [s.start, s.author])).toEqual([[3, 'A']]);
+    expect(b.toasts).toEqual([]);
   });
 });

@@ -3,11 +3,11 @@
  * the same HTTP + WebSocket protocol the browser uses, minus the cookie (a Bearer token instead,
  * which the host also accepts).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startTestServeHost } from './testServeHost';
 import { startServeHost, type ServeHost } from '../electron/serve/host';
 import { IpcError, type MainErrorEvent, type Transport } from '../shared/ipc';
 import { createApi } from '../renderer/src/api/client';
@@ -18,11 +18,7 @@ let dir: string;
 let host: ServeHost;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'nezha-client-'));
-  const rendererDir = join(dir, 'renderer');
-  mkdirSync(rendererDir, { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Nezha Studio</title>');
-  host = await startServeHost({ dataDir: join(dir, 'data'), rendererDir, resourcesDir });
+  ({ host, dir } = await startTestServeHost('nezha-client-'));
 });
 afterAll(async () => {
   await host?.close();

@@ -4,12 +4,12 @@
  * the same job with the same predictions. The view's store also keeps the run finished (opening it again
  * returns it as is), and the CLI's file ends up in dataset order.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictionsFileRunStore } from '../electron/cli/predictionsFileRunStore';
-import { startServeHost, type ServeHost } from '../electron/serve/host';
+import { startTestServeHost } from './testServeHost';
+import { type ServeHost } from '../electron/serve/host';
 import type { HeadPlan } from '../shared/benchmark/compatibility';
 import { runBenchmarkJob, type BenchmarkJob } from '../shared/benchmark/orchestrator';
 import { parsePredictionsJsonl } from '../shared/benchmark/predictionsFile';
@@ -22,15 +22,7 @@ let dir: string;
 let host: ServeHost;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'nezha-run-adapters-'));
-  const rendererDir = join(dir, 'renderer');
-  mkdirSync(rendererDir, { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Nezha Studio</title>');
-  host = await startServeHost({
-    dataDir: join(dir, 'data'),
-    rendererDir,
-    resourcesDir: resolve(__dirname, '../resources'),
-  });
+  ({ host, dir } = await startTestServeHost('nezha-run-adapters-'));
 });
 afterAll(async () => {
   await host?.close();

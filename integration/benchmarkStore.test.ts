@@ -5,13 +5,13 @@
  * record, cancels and resumes a run, and keeps no state outside itself (a second store starts empty and reads
  * the stored run back).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServeHost, type ServeHost } from '../electron/serve/host';
+import { startTestServeHost } from './testServeHost';
+import { type ServeHost } from '../electron/serve/host';
 import type { CheckpointRecord, DatasetRecord } from '../shared/ipc';
 import { createApi, type Api } from '../renderer/src/api/client';
 import { serveTransport } from '../renderer/src/api/transports/serve';
@@ -82,15 +82,7 @@ function newStore() {
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  dir = mkdtempSync(join(tmpdir(), 'nezha-bench-store-'));
-  const rendererDir = join(dir, 'renderer');
-  mkdirSync(rendererDir, { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Nezha Studio</title>');
-  host = await startServeHost({
-    dataDir: join(dir, 'data'),
-    rendererDir,
-    resourcesDir: join(root, 'resources'),
-  });
+  ({ host, dir } = await startTestServeHost('nezha-bench-store-'));
   // The store turns served paths into URLs of the page's origin, as in the browser.
   Object.defineProperty(globalThis, 'location', { value: new URL(`${host.origin}/`), configurable: true });
   const checkpoint = await host.services.checkpoints.import(

@@ -60,8 +60,10 @@ export function createHandlers(services: Services, host: HostCapabilities = {}):
     'labels.update': ({ datasetId, labels }) =>
       services.writes.run(() => services.datasetStore.updateLabels(datasetId, labels)),
     'annotations.apply': (request) => services.writes.run(() => services.annotations.apply(request)),
-    'annotations.undo': ({ exampleId }) => services.writes.run(() => services.annotations.undo(exampleId)),
-    'annotations.redo': ({ exampleId }) => services.writes.run(() => services.annotations.redo(exampleId)),
+    'annotations.undo': ({ exampleId, author }) =>
+      services.writes.run(() => services.annotations.undo(exampleId, author)),
+    'annotations.redo': ({ exampleId, author }) =>
+      services.writes.run(() => services.annotations.redo(exampleId, author)),
     'annotations.saveModelPredictions': (request) =>
       services.writes.run(() => services.annotations.saveModelPredictions(request)),
     'annotations.acceptModel': (request) =>

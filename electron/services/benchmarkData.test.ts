@@ -112,7 +112,7 @@ describe('benchmark data files', () => {
     const edited = services.benchmarkData.prepare(heldoutId);
     expect(edited.sha256).not.toBe(before.sha256);
     expect(edited.sha256).toBe((await viewSha256(heldoutId)).sha256);
-    services.annotations.undo(example.id);
+    services.annotations.undo(example.id, 'tester');
     expect(services.benchmarkData.prepare(heldoutId).sha256).toBe(before.sha256);
   });
 

@@ -149,7 +149,7 @@ describe('review of double annotation', () => {
     expect(services.review.agreement({ datasetId, authorA: 'alice', authorB: 'bob' }).overall.matched).toBe(
       4,
     );
-    const undone = services.annotations.undo(item.exampleId);
+    const undone = services.annotations.undo(item.exampleId, 'judge');
     expect(undone.spans.filter((s) => s.source === 'gold')).toEqual([]);
     expect(() =>
       services.review.adjudicate({

@@ -8,13 +8,13 @@
  * scoring in the worker must be shared/benchmark's scorePredictions.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServeHost, type ServeHost } from '../../electron/serve/host';
+import { startTestServeHost } from '../testServeHost';
+import { type ServeHost } from '../../electron/serve/host';
 import { checkHeadCompatibility } from '../../shared/benchmark/compatibility';
 import { scorePredictions } from '../../shared/benchmark/score';
 import type { BenchmarkData, ExamplePrediction } from '../../shared/benchmark/types';
@@ -81,15 +81,7 @@ function charPerLine(records: (typeof data)['records']): string {
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  dir = mkdtempSync(join(tmpdir(), 'nezha-bench-worker-'));
-  const rendererDir = join(dir, 'renderer');
-  mkdirSync(rendererDir, { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Nezha Studio</title>');
-  host = await startServeHost({
-    dataDir: join(dir, 'data'),
-    rendererDir,
-    resourcesDir: join(root, 'resources'),
-  });
+  ({ host, dir } = await startTestServeHost('nezha-bench-worker-'));
   checkpoint = await host.services.checkpoints.import(fixture, 'tiny NER');
   writeFileSync(join(dir, 'six.txt'), charPerLine(data.records));
   const dataset = await host.services.datasetStore.import({

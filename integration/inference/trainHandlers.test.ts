@@ -7,13 +7,13 @@
  * snapshots, the folder published into the library, and that a run paused mid-way and resumed from the
  * host's saved state ends with the same weights as an uninterrupted run.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startServeHost, type ServeHost } from '../../electron/serve/host';
+import { startTestServeHost } from '../testServeHost';
+import { type ServeHost } from '../../electron/serve/host';
 import { importDataset } from '../../shared/datasets/importDataset';
 import type { NerExample } from '../../shared/datasets/types';
 import {
@@ -41,15 +41,7 @@ let records: NerExample[];
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  dir = mkdtempSync(join(tmpdir(), 'nezha-train-worker-'));
-  const rendererDir = join(dir, 'renderer');
-  mkdirSync(rendererDir, { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Nezha Studio</title>');
-  host = await startServeHost({
-    dataDir: join(dir, 'data'),
-    rendererDir,
-    resourcesDir: join(root, 'resources'),
-  });
+  ({ host, dir } = await startTestServeHost('nezha-train-worker-'));
   checkpoint = await host.services.checkpoints.import(
     join(root, 'fixtures/nezha-tiny/token-classification'),
     'tiny NER',

@@ -62,8 +62,13 @@ export { parseC3 } from './c3';
 export { findSharedRecords, recordKey, type SharedRecord } from './overlap';
 export {
   exportNer,
+  isKnownExample,
   NER_EXPORT_EXTENSIONS,
   NER_EXPORT_FORMATS,
+  NER_STATUS_FORMATS,
+  planNerExport,
   type NerExportFormat,
   type NerExportOptions,
+  type NerExportPlan,
+  type NerExportSelection,
 } from './exportNer';

@@ -8,8 +8,11 @@ import { DatasetExportError, DatasetFormatError, quoteSnippet } from './errors';
 import { OffsetMap } from './offsets';
 import { bump, checkLength, DatasetReader, lines, type ReaderOptions } from './reader';
 import { checkOverlappingSpans } from './cluener';
+import { isKnownExample } from './knownExamples';
 import { applyLayout, checkSuspiciousChars, parseJson, type DatasetInput } from './source';
-import type { EntitySpan, NerExample, TextLayout } from './types';
+import type { EntitySpan, NerExample, NerExampleStatus, NerExportRecord, TextLayout } from './types';
+
+const statuses: readonly NerExampleStatus[] = ['done', 'in-progress', 'unannotated', 'imported'];
 
 export interface JsonlSpansOptions extends ReaderOptions {
   /** Unit of `start`/`end` in the file. Default 'codepoint' (Python, Prodigy, doccano). */
@@ -140,6 +143,17 @@ export function parseJsonlSpans(input: DatasetInput, options: JsonlSpansOptions 
       const record: NerExample = { text: sentence, spans };
       const id = row.id ?? (row.meta as Record<string, unknown> | undefined)?.id;
       if (typeof id === 'string' || typeof id === 'number') record.id = String(id);
+      if (row.status !== undefined) {
+        if (!statuses.includes(row.status as NerExampleStatus)) {
+          throw new DatasetFormatError({
+            file,
+            line,
+            expected: `"status" to be one of ${statuses.join(', ')}`,
+            found: JSON.stringify(row.status).slice(0, 40),
+          });
+        }
+        record.status = row.status as NerExampleStatus;
+      }
       yield record;
     }
     if (context.counts.records === 0 && counts.skipped === 0) {
@@ -153,8 +167,17 @@ export function parseJsonlSpans(input: DatasetInput, options: JsonlSpansOptions 
   });
 }
 
-/** Writes `{"text", "spans": [{start, end, label}]}` per line, offsets in code points (Prodigy-compatible). */
-export function exportJsonlSpans(records: readonly NerExample[], options: Partial<TextLayout> = {}): string {
+/**
+ * Writes `{"text", "spans": [{start, end, label}]}` per line, offsets in code points (Prodigy-compatible).
+ * Records that carry a status get Prodigy's `"answer": "accept"` when they are known (done, or the
+ * imported file's annotation) and a `"status"` key always, so an "all with status" export tells a checked
+ * sentence with no entities from one never looked at. Spans accepted from a model carry Prodigy's
+ * `source` (the model) and `score`, and `origin` ("prediction" or "prediction-changed").
+ */
+export function exportJsonlSpans(
+  records: readonly NerExportRecord[],
+  options: Partial<TextLayout> = {},
+): string {
   const out = records.map((record, index) => {
     const length = new OffsetMap(record.text).codePointLength;
     for (const span of record.spans) {
@@ -168,7 +191,19 @@ export function exportJsonlSpans(records: readonly NerExample[], options: Partia
     const row: Record<string, unknown> = {};
     if (record.id !== undefined) row.id = record.id;
     row.text = record.text;
-    row.spans = record.spans.map(({ start, end, label }) => ({ start, end, label }));
+    row.spans = record.spans.map(({ start, end, label, provenance }) => {
+      const span: Record<string, unknown> = { start, end, label };
+      if (provenance && provenance.origin !== 'manual') {
+        if (provenance.model !== undefined) span.source = provenance.model;
+        if (provenance.score !== undefined) span.score = provenance.score;
+        span.origin = provenance.origin;
+      }
+      return span;
+    });
+    if (record.status !== undefined) {
+      if (isKnownExample(record)) row.answer = 'accept';
+      row.status = record.status;
+    }
     return `${JSON.stringify(row)}\n`;
   });
   return applyLayout(out.join(''), options);

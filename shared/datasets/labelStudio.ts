@@ -14,8 +14,18 @@ import { DatasetExportError, DatasetFormatError } from './errors';
 import { OffsetMap } from './offsets';
 import { bump, checkLength, DatasetReader, type ReaderOptions } from './reader';
 import { hasOverlap } from './cluener';
+import { isKnownExample } from './knownExamples';
 import { applyLayout, checkSuspiciousChars, LineLocator, parseJson, type DatasetInput } from './source';
-import type { EntitySpan, NerExample, TextLayout } from './types';
+import type {
+  EntitySpan,
+  NerExample,
+  NerExampleStatus,
+  NerExportRecord,
+  SpanProvenance,
+  TextLayout,
+} from './types';
+
+const statuses: readonly NerExampleStatus[] = ['done', 'in-progress', 'unannotated', 'imported'];
 
 export interface LabelStudioOptions extends ReaderOptions {
   /** Key of the text in each task's `data`; default "text", else the only string value. */
@@ -66,6 +76,7 @@ export function parseLabelStudio(
       let sentence: unknown;
       let results: unknown[] | null = null;
       let minFormat = false;
+      let status: NerExampleStatus | undefined;
       if (isObject(t.data)) {
         const data = t.data;
         if (options.textKey) sentence = data[options.textKey];
@@ -102,9 +113,18 @@ export function parseLabelStudio(
             'info',
           );
         }
+        if (isObject(t.meta) && t.meta.status !== undefined) {
+          if (!statuses.includes(t.meta.status as NerExampleStatus))
+            fail(`meta.status to be one of ${statuses.join(', ')}`, JSON.stringify(t.meta.status));
+          status = t.meta.status as NerExampleStatus;
+        }
+        const draft = Array.isArray(t.drafts) ? t.drafts.find(isObject) : undefined;
         if (chosen) {
           if (!Array.isArray(chosen.result)) fail('annotations[].result to be a list');
           results = chosen.result as unknown[];
+        } else if (status === 'in-progress' && draft && Array.isArray(draft.result)) {
+          // This app's "all with status" export keeps unfinished work as the task's draft.
+          results = draft.result as unknown[];
         } else if (
           options.usePredictions &&
           Array.isArray(t.predictions) &&
@@ -138,7 +158,7 @@ export function parseLabelStudio(
       const str = sentence as string;
       const map = new OffsetMap(str);
       const spans: EntitySpan[] = [];
-      if (results === null) {
+      if (results === null && status !== 'unannotated') {
         warnings.add(
           'unannotated',
           line,
@@ -221,6 +241,7 @@ export function parseLabelStudio(
       counts.tokens += map.codePointLength;
       const record: NerExample = { text: str, spans };
       if (typeof t.id === 'number' || typeof t.id === 'string') record.id = String(t.id);
+      if (status !== undefined) record.status = status;
       yield record;
     }
   });
@@ -234,41 +255,71 @@ export interface LabelStudioExportOptions extends Partial<TextLayout> {
 }
 
 /**
- * Writes a Label Studio JSON import/export file: one task per record with the spans as one annotation
- * (offsets converted to UTF-16 units). Records with an id keep it as the task id; others get none
- * (Label Studio numbers tasks itself).
+ * Writes a Label Studio JSON import/export file: one task per record, offsets converted to UTF-16 units.
+ * Records with an id keep it as the task id; others get none (Label Studio numbers tasks itself).
+ *
+ * A record without a status (a file converted as it is) has its spans as its one annotation. With a status
+ * (the dataset store's exports), only known examples (done, or the imported file's annotation) have
+ * `annotations`; unfinished ones keep their spans as a draft (`drafts`), never-seen ones have none, so
+ * Label Studio shows them as still to do; `meta.status` says which. Model suggestions are `predictions`
+ * (one per model, `model_version` = its name, `score` = its lowest span score) and accepted suggestions
+ * keep their `origin` ("prediction", "prediction-changed") and `score`.
  */
 export function exportLabelStudio(
-  records: readonly NerExample[],
+  records: readonly NerExportRecord[],
   options: LabelStudioExportOptions = {},
 ): string {
   const fromName = options.fromName ?? 'label';
   const toName = options.toName ?? 'text';
   const tasks = records.map((record, index) => {
     const map = new OffsetMap(record.text);
-    const result = record.spans.map((span, k) => {
+    const region = (
+      span: EntitySpan,
+      id: string,
+      provenance: SpanProvenance | undefined,
+      score: number | undefined,
+      where: string,
+    ) => {
       let start: number;
       let end: number;
       try {
         start = map.toUtf16(span.start);
         end = map.toUtf16(span.end);
       } catch (error) {
-        throw new DatasetExportError(index, `span #${k + 1}: ${(error as Error).message}`);
+        throw new DatasetExportError(index, `${where}: ${(error as Error).message}`);
       }
-      return {
+      const item: Record<string, unknown> = {
         value: { start, end, text: record.text.slice(start, end), labels: [span.label] },
-        id: `r${index + 1}_${k + 1}`,
+        id,
         from_name: fromName,
         to_name: toName,
         type: 'labels',
-        origin: 'manual',
       };
-    });
+      if (score !== undefined) item.score = score;
+      else item.origin = provenance?.origin ?? 'manual';
+      if (provenance?.score !== undefined) item.score = provenance.score;
+      return item;
+    };
+    const result = record.spans.map((span, k) =>
+      region(span, `r${index + 1}_${k + 1}`, span.provenance, undefined, `span #${k + 1}`),
+    );
     const task: Record<string, unknown> = {};
     // Label Studio assigns ids on import; an id is written only when the record has one.
     if (record.id !== undefined) task.id = /^\d+$/.test(record.id) ? Number(record.id) : record.id;
     task.data = { text: record.text };
-    task.annotations = [{ result }];
+    const status = record.status;
+    if (isKnownExample(record)) task.annotations = [{ result }];
+    else if (status === 'in-progress') task.drafts = [{ result }];
+    if (record.predictions?.length) {
+      task.predictions = record.predictions.map((prediction, p) => ({
+        model_version: prediction.model,
+        score: prediction.spans.length ? Math.min(...prediction.spans.map((s) => s.score)) : 1,
+        result: prediction.spans.map((span, k) =>
+          region(span, `p${index + 1}_${p + 1}_${k + 1}`, undefined, span.score, `prediction span #${k + 1}`),
+        ),
+      }));
+    }
+    if (status !== undefined) task.meta = { status };
     return task;
   });
   return applyLayout(`${JSON.stringify(tasks, null, 2)}\n`, options);

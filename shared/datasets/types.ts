@@ -22,6 +22,45 @@ export interface NerExample {
   spans: EntitySpan[];
   /** Source id where the format has one (Label Studio task id, JSONL `id`). */
   id?: string;
+  /**
+   * How far the example was annotated, where the file says (JSONL `status`, Label Studio `meta.status`, as
+   * this app's "all with status" exports write them); absent for formats without one.
+   */
+  status?: NerExampleStatus;
+}
+
+/**
+ * done: a person finished it; in-progress: edited, not finished; unannotated: never looked at; imported:
+ * the annotation came with an annotated file (a gold corpus) and was not reviewed here.
+ */
+export type NerExampleStatus = 'done' | 'in-progress' | 'unannotated' | 'imported';
+
+/** Where a span of an export came from (the JSONL `source`, Label Studio `origin`). */
+export interface SpanProvenance {
+  origin: 'manual' | 'prediction' | 'prediction-changed';
+  /** The model (checkpoint name) that suggested it; absent for manual spans. */
+  model?: string;
+  score?: number;
+}
+
+/** A span as exporters take it: with its provenance where the store knows it. */
+export interface ExportSpan extends EntitySpan {
+  provenance?: SpanProvenance;
+}
+
+/** One model's suggestions on an example (Label Studio `predictions`). */
+export interface ModelPrediction {
+  /** Model version: the checkpoint's name. */
+  model: string;
+  spans: (EntitySpan & { score: number })[];
+}
+
+/** A NER example with what an export can say beyond the spans: status, provenance, model predictions. */
+export interface NerExportRecord extends NerExample {
+  spans: ExportSpan[];
+  predictions?: ModelPrediction[];
+  /** The example came with its annotation in an annotated file (a gold corpus): known whatever its status. */
+  fromAnnotatedFile?: boolean;
 }
 
 /** Single-text classification (ChnSentiCorp, TNEWS ...). */

@@ -94,4 +94,38 @@ describe('import / export commands', () => {
       /--format is required/,
     );
   });
+
+  it('export --examples: done only by default (refused while none is done), all warns for BIO on stderr', async () => {
+    const dataDir = join(dir, 'raw');
+    const file = join(dir, 'raw.jsonl');
+    writeFileSync(
+      file,
+      ['张三在北京', '没有实体', '李四'].map((text) => JSON.stringify({ text, spans: [] })).join('\n') + '\n',
+    );
+    expect((await inProcess(['import', '--file', file, '--name', 'raw', '--data-dir', dataDir])).code).toBe(
+      0,
+    );
+    const args = (out: string, ...more: string[]) => [
+      'export',
+      '--dataset',
+      'raw',
+      '--format',
+      'char-per-line-bio',
+      '--out',
+      join(dir, out),
+      '--data-dir',
+      dataDir,
+      ...more,
+    ];
+    const refused = await inProcess(args('done.txt'));
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/No example of "raw" is done yet \(0 of 3\)/);
+    const all = await inProcess(args('all.txt', '--examples', 'all'));
+    expect(all).toMatchObject({ code: 0 });
+    expect(all.out).toMatch(/^Wrote 3 examples \(0 spans, \d+ bytes\)/);
+    expect(all.err).toMatch(/export: warning: 3 of 3 sentences were never looked at/);
+    expect((await inProcess(args('x.txt', '--examples', 'some'))).err).toMatch(
+      /--examples must be done or all, got "some"/,
+    );
+  });
 });

@@ -143,16 +143,16 @@ describe('undo / redo', () => {
     services.close();
     services = await createServices({ dataDir, resourcesDir: null, host: 'serve' });
 
-    let view = services.annotations.undo(id);
+    let view = services.annotations.undo(id, 'a');
     expect(spansOf(view)).toEqual([
       [0, 2, 'PER', 'annotator'],
       [3, 5, 'LOC', 'annotator'],
     ]);
     expect(view.spans[0].id).toBe(per.id);
-    view = services.annotations.undo(id);
+    view = services.annotations.undo(id, 'a');
     expect(spansOf(view)).toEqual([[0, 2, 'PER', 'annotator']]);
     expect(view.canRedo).toBe(true);
-    view = services.annotations.redo(id);
+    view = services.annotations.redo(id, 'a');
     expect(spansOf(view)).toEqual([
       [0, 2, 'PER', 'annotator'],
       [3, 5, 'LOC', 'annotator'],
@@ -163,18 +163,79 @@ describe('undo / redo', () => {
       author: 'a',
     });
     expect(view.canRedo).toBe(false);
-    expect(() => services.annotations.redo(id)).toThrow(/Nothing to redo on example #2/);
-    services.annotations.undo(id);
-    services.annotations.undo(id);
-    view = services.annotations.undo(id);
+    expect(() => services.annotations.redo(id, 'a')).toThrow(/Nothing to redo on example #2 for a/);
+    services.annotations.undo(id, 'a');
+    services.annotations.undo(id, 'a');
+    view = services.annotations.undo(id, 'a');
     expect(view.spans).toEqual([]);
     expect(view.canUndo).toBe(false);
-    expect(() => services.annotations.undo(id)).toThrow(/Nothing to undo on example #2/);
+    expect(() => services.annotations.undo(id, 'a')).toThrow(/Nothing to undo on example #2 for a/);
     const history = services.db
       .prepare('SELECT op, state, author FROM example_history WHERE example_id = ? ORDER BY id')
       .all(id) as { op: string; state: string; author: string }[];
     expect(history.map((h) => h.state)).toEqual(['undone', 'undone', 'discarded', 'undone']);
     expect(history[0].op).toBe('apply: add PER [0, 2) "李四"');
+  });
+});
+
+describe('per-annotator undo / redo', () => {
+  it("A's undo takes back A's edit and leaves B's later edit; each has their own redo", () => {
+    const id = example(1).id; // 李四去上海
+    services.annotations.apply({
+      exampleId: id,
+      ops: [{ op: 'add', start: 0, end: 2, label: 'PER' }],
+      author: 'A',
+    });
+    services.annotations.apply({
+      exampleId: id,
+      ops: [{ op: 'add', start: 3, end: 5, label: 'LOC' }],
+      author: 'B',
+    });
+    const owned = (view: ExampleView) => view.spans.map((s) => [s.label, s.author]);
+
+    let view = services.annotations.undo(id, 'A');
+    expect(owned(view)).toEqual([['LOC', 'B']]);
+    expect(() => services.annotations.undo(id, 'A')).toThrow(/Nothing to undo on example #2 for A/);
+    // B editing does not drop A's redo.
+    services.annotations.apply({
+      exampleId: id,
+      ops: [{ op: 'add', start: 2, end: 3, label: 'ORG' }],
+      author: 'B',
+    });
+    view = services.annotations.redo(id, 'A');
+    expect(owned(view)).toEqual([
+      ['PER', 'A'],
+      ['ORG', 'B'],
+      ['LOC', 'B'],
+    ]);
+    view = services.annotations.undo(id, 'B');
+    expect(owned(view)).toEqual([
+      ['PER', 'A'],
+      ['LOC', 'B'],
+    ]);
+    expect(() => services.annotations.redo(id, 'A')).toThrow(/Nothing to redo on example #2 for A/);
+  });
+
+  it("refuses another annotator's edit of one's span, and an undo over a span changed since", () => {
+    const first = example(0); // gold PER [1, 3)
+    const gold = first.spans[0];
+    services.annotations.apply({
+      exampleId: first.id,
+      ops: [{ op: 'relabel', spanId: gold.id, label: 'ORG' }],
+      author: 'A',
+    });
+    expect(() =>
+      services.annotations.apply({
+        exampleId: first.id,
+        ops: [{ op: 'remove', spanId: gold.id }],
+        author: 'B',
+      }),
+    ).toThrow(/in A's version, not B's/);
+    // A change that did not go through A's history (e.g. a row written by an older version): not replayed over.
+    services.db.prepare("UPDATE annotations SET label = 'LOC', author = 'C' WHERE id = ?").run(gold.id);
+    expect(() => services.annotations.undo(first.id, 'A')).toThrow(
+      new RegExp(`Cannot undo "apply: relabel PER .*span #${gold.id} was changed since by C`),
+    );
   });
 });
 
@@ -190,25 +251,34 @@ describe('model predictions', () => {
         { start: 5, end: 8, label: 'LOC', score: 0.88 },
       ],
     });
-    expect(saved.modelSpans.map((s) => [s.start, s.end, s.score, s.checkpointId])).toEqual([
-      [0, 2, 0.97, 'ckpt-a'],
-      [3, 5, 0.41, 'ckpt-a'],
-      [5, 8, 0.88, 'ckpt-a'],
+    expect(saved.modelSpans.map((s) => [s.start, s.end, s.score, s.checkpointId, s.decisions])).toEqual([
+      [0, 2, 0.97, 'ckpt-a', []],
+      [3, 5, 0.41, 'ckpt-a', []],
+      [5, 8, 0.88, 'ckpt-a', []],
     ]);
     expect(saved.uncertainty).toBeCloseTo(0.59);
     const [wang, zhao, guangzhou] = saved.modelSpans;
+    const decisionsOf = (view: ExampleView) => view.modelSpans.map((s) => s.decisions);
 
     expect(() =>
       services.annotations.acceptModel({ exampleId: third.id, spanIds: [guangzhou.id], author: 'b' }),
     ).toThrow(new RegExp(`Model span #${guangzhou.id} LOC \\[5, 8\\) "在广州" overlaps the gold span`));
     const one = services.annotations.acceptModel({ exampleId: third.id, spanIds: [zhao.id], author: 'b' });
-    expect(one.spans.find((s) => s.id === zhao.id)).toMatchObject({
+    // The accepted span is b's, with the suggestion's provenance; the suggestion stays, decided by b.
+    expect(one.spans.find((s) => s.start === 3)).toMatchObject({
       source: 'annotator',
       author: 'b',
       score: 0.41,
+      checkpointId: 'ckpt-a',
+      origin: 'prediction',
     });
-    const undone = services.annotations.undo(third.id);
-    expect(undone.modelSpans.map((s) => s.id)).toEqual([wang.id, zhao.id, guangzhou.id]);
+    expect(decisionsOf(one)).toEqual([[], [{ author: 'b', decision: 'accepted' }], []]);
+    expect(() =>
+      services.annotations.acceptModel({ exampleId: third.id, spanIds: [zhao.id], author: 'b' }),
+    ).toThrow(/was accepted by b already/);
+    const undone = services.annotations.undo(third.id, 'b');
+    expect(spansOf(undone)).toEqual([[6, 8, 'LOC', 'gold']]);
+    expect(decisionsOf(undone)).toEqual([[], [], []]);
 
     const all = services.annotations.acceptModel({ exampleId: third.id, author: 'b' });
     expect(spansOf(all)).toEqual([
@@ -216,10 +286,13 @@ describe('model predictions', () => {
       [3, 5, 'PER', 'annotator'],
       [6, 8, 'LOC', 'gold'],
     ]);
-    expect(all.modelSpans.map((s) => s.id)).toEqual([guangzhou.id]);
+    expect(all.modelSpans.map((s) => s.id)).toEqual([wang.id, zhao.id, guangzhou.id]);
+    expect(decisionsOf(all)[2]).toEqual([]); // overlapping the gold span: left pending
     const rejected = services.annotations.rejectModel({ exampleId: third.id, author: 'b' });
-    expect(rejected.modelSpans).toEqual([]);
-    expect(services.annotations.undo(third.id).modelSpans.map((s) => s.id)).toEqual([guangzhou.id]);
+    expect(decisionsOf(rejected)[2]).toEqual([{ author: 'b', decision: 'rejected' }]);
+    // Another annotator still has every suggestion pending.
+    expect(rejected.modelSpans.every((s) => !s.decisions?.some((d) => d.author === 'c'))).toBe(true);
+    expect(decisionsOf(services.annotations.undo(third.id, 'b'))[2]).toEqual([]);
 
     expect(() =>
       services.annotations.saveModelPredictions({
@@ -228,6 +301,101 @@ describe('model predictions', () => {
         spans: [{ start: 7, end: 9, label: 'LOC', score: 0.5 }],
       }),
     ).toThrow(/Model span 1 \[7, 9\) LOC is not inside example #3 \(0\.\.8 code points\)/);
+  });
+
+  it('keeps a rejection when the model runs again; only an explicit re-run by that annotator brings it back', async () => {
+    const second = example(1); // 李四去上海
+    const predict = (extra: { rerun?: boolean; author?: string } = {}) =>
+      services.annotations.saveModelPredictions({
+        exampleId: second.id,
+        checkpointId: 'ckpt-a',
+        spans: [
+          { start: 0, end: 2, label: 'PER', score: 0.9 },
+          { start: 3, end: 5, label: 'LOC', score: 0.7 },
+        ],
+        ...extra,
+      });
+    const first = predict();
+    const [li, shanghai] = first.modelSpans;
+    const suggested = () =>
+      Object.fromEntries(services.datasetStore.stats(datasetId).labels.map((l) => [l.label, l.modelSpans]));
+    expect(suggested()).toMatchObject({ PER: 1, LOC: 1 });
+    services.annotations.rejectModel({ exampleId: second.id, spanIds: [li.id, shanghai.id], author: 'a' });
+    // Decided suggestions stay stored but are no longer counted as suggested.
+    expect(suggested()).toMatchObject({ PER: 0, LOC: 0 });
+
+    // A restart and the model running again (new suggestion rows): still rejected by a, pending for b.
+    services.close();
+    services = await createServices({ dataDir, resourcesDir: null, host: 'serve' });
+    const again = predict();
+    expect(again.modelSpans.map((s) => s.id)).not.toEqual([li.id, shanghai.id]);
+    expect(again.modelSpans.map((s) => s.decisions)).toEqual([
+      [{ author: 'a', decision: 'rejected' }],
+      [{ author: 'a', decision: 'rejected' }],
+    ]);
+    // Accept all takes pending suggestions only: nothing for a, both for b.
+    const forA = services.annotations.acceptModel({ exampleId: second.id, author: 'a' });
+    expect(forA.spans).toEqual([]);
+    const forB = services.annotations.acceptModel({ exampleId: second.id, author: 'b' });
+    expect(forB.spans.map((s) => [s.start, s.end, s.label, s.author, s.origin])).toEqual([
+      [0, 2, 'PER', 'b', 'prediction'],
+      [3, 5, 'LOC', 'b', 'prediction'],
+    ]);
+    expect(() => predict({ rerun: true })).toThrow(/re-run of the model \(rerun: true\) needs the author/);
+    // a asks for the model again on this example: their rejections are forgotten, b's acceptances stay.
+    const rerun = predict({ rerun: true, author: 'a' });
+    expect(rerun.modelSpans.map((s) => s.decisions)).toEqual([
+      [{ author: 'b', decision: 'accepted' }],
+      [{ author: 'b', decision: 'accepted' }],
+    ]);
+    const accepted = services.annotations.acceptModel({ exampleId: second.id, author: 'a' });
+    expect(accepted.spans.filter((s) => s.author === 'a').map((s) => s.label)).toEqual(['PER', 'LOC']);
+  });
+
+  it('relabelling a suggestion accepts it as changed; removing one rejects it; other annotators stay pending', () => {
+    const second = example(1);
+    const saved = services.annotations.saveModelPredictions({
+      exampleId: second.id,
+      checkpointId: 'ckpt-a',
+      spans: [
+        { start: 0, end: 2, label: 'PER', score: 0.8 },
+        { start: 3, end: 5, label: 'PER', score: 0.5 },
+      ],
+    });
+    const [li, shanghai] = saved.modelSpans;
+    const view = services.annotations.apply({
+      exampleId: second.id,
+      ops: [
+        { op: 'relabel', spanId: shanghai.id, label: 'LOC' },
+        { op: 'remove', spanId: li.id },
+      ],
+      author: 'a',
+    });
+    expect(view.spans.map((s) => [s.start, s.end, s.label, s.origin, s.score, s.checkpointId])).toEqual([
+      [3, 5, 'LOC', 'prediction-changed', 0.5, 'ckpt-a'],
+    ]);
+    expect(view.modelSpans.map((s) => s.decisions)).toEqual([
+      [{ author: 'a', decision: 'rejected' }],
+      [{ author: 'a', decision: 'accepted' }],
+    ]);
+    // b cannot remove a's span, and a manual span says so.
+    expect(() =>
+      services.annotations.apply({
+        exampleId: second.id,
+        ops: [{ op: 'remove', spanId: view.spans[0].id }],
+        author: 'b',
+      }),
+    ).toThrow(/is in a's version, not b's/);
+    const manual = services.annotations.apply({
+      exampleId: second.id,
+      ops: [{ op: 'add', start: 0, end: 2, label: 'PER' }],
+      author: 'b',
+    });
+    expect(manual.spans.find((s) => s.author === 'b')).toMatchObject({ origin: 'manual', score: null });
+    // Undo of a's edit brings both suggestions back to pending for a.
+    const undone = services.annotations.undo(second.id, 'a');
+    expect(undone.modelSpans.map((s) => s.decisions)).toEqual([[], []]);
+    expect(undone.spans.map((s) => s.author)).toEqual(['b']);
   });
 
   it('drives the filters, counts and the active-learning order', () => {

@@ -1,8 +1,9 @@
 /** A person's edits of one example: span ops, adjudication into gold, and the example's status. */
-import type { AnnotationOp, ExampleStatus, ExampleView } from '../../../shared/ipc';
+import type { AnnotationOp, ExampleStatus, ExampleView, SuggestionDecision } from '../../../shared/ipc';
 import { codePointLength, OffsetMap } from '../../../shared/datasets';
 import { transaction } from '../database';
 import { ServiceError } from '../errors';
+import { decisionsOf, recordDecision, suggestionKey, type TouchedDecisions } from './decisions';
 import { finishEdit } from './history';
 import {
   checkLabel,
@@ -44,6 +45,10 @@ export function applyEdits(
     const labels = labelNames(ctx.db, example.dataset_id);
     const spans = spanRows(ctx.db, exampleId);
     const touched = new Map<number, StoredSpan | null>();
+    const decisions: TouchedDecisions = new Map();
+    const decided = new Map<string, SuggestionDecision>(
+      [...decisionsOf(ctx.db, exampleId, author)].map(([key, row]) => [key, row.decision]),
+    );
     const remember = (span: SpanRow) => {
       if (!touched.has(span.id)) touched.set(span.id, stored(span));
     };
@@ -77,6 +82,7 @@ export function applyEdits(
           author,
           score: null,
           checkpoint_id: null,
+          origin: 'manual',
         });
         spans.push(created);
         touched.set(created.id, null);
@@ -89,6 +95,55 @@ export function applyEdits(
             `${where}: span #${op.spanId} is not on this example (it may have been removed already); reload the example.`,
           );
         }
+        if (span.source === 'annotator' && span.author !== author) {
+          throw new ServiceError(
+            'bad-request',
+            `${where}: span #${span.id} ${describe(span)} is in ${span.author}'s version, not ${author}'s; ` +
+              'each annotator edits their own spans (adjudicate in Review).',
+          );
+        }
+        if (span.source === 'model') {
+          const decision = decided.get(suggestionKey(span));
+          if (decision) {
+            throw new ServiceError(
+              'bad-request',
+              `${where}: suggestion #${span.id} ${describe(span)} was ${decision} by ${author} already; reload the example.`,
+            );
+          }
+          if (op.op === 'remove') {
+            // Removing a suggestion rejects it (the row stays: other annotators still see it pending).
+            recordDecision(ctx, example, span, author, 'rejected', null, decisions);
+            decided.set(suggestionKey(span), 'rejected');
+            summary.push(`reject ${describe(span)}`);
+            return;
+          }
+          // Relabelling a suggestion accepts it with the new label: it joins the working annotation.
+          checkLabel(ctx.db, labels, op.label, where, example.dataset_id);
+          const conflict = spans.find((s) => inVersionOf(s, author) && overlaps(s, span));
+          if (conflict) {
+            throw new ServiceError(
+              'bad-request',
+              `${where}: accepting ${describe(span)} as ${op.label} would overlap the ${conflict.source} span ` +
+                `#${conflict.id} ${describe(conflict)}; remove that span first.`,
+            );
+          }
+          const created = insertSpan(ctx, example, {
+            start: span.start,
+            end: span.end,
+            label: op.label,
+            source: 'annotator',
+            author,
+            score: span.score,
+            checkpoint_id: span.checkpoint_id,
+            origin: 'prediction-changed',
+          });
+          spans.push(created);
+          touched.set(created.id, null);
+          recordDecision(ctx, example, span, author, 'accepted', created.id, decisions);
+          decided.set(suggestionKey(span), 'accepted');
+          summary.push(`accept ${describe(span)} as ${op.label}`);
+          return;
+        }
         remember(span);
         if (op.op === 'remove') {
           ctx.db.prepare('DELETE FROM annotations WHERE id = ?').run(span.id);
@@ -96,26 +151,22 @@ export function applyEdits(
           summary.push(`remove ${describe(span)}`);
         } else {
           checkLabel(ctx.db, labels, op.label, where, example.dataset_id);
-          if (span.source === 'model') {
-            // Relabelling a suggestion accepts it with the new label: it joins the working annotation.
-            const conflict = spans.find((s) => inVersionOf(s, author) && overlaps(s, span));
-            if (conflict) {
-              throw new ServiceError(
-                'bad-request',
-                `${where}: accepting ${describe(span)} as ${op.label} would overlap the ${conflict.source} span ` +
-                  `#${conflict.id} ${describe(conflict)}; remove that span first.`,
-              );
-            }
-          }
+          // A gold span relabelled becomes this annotator's; an accepted suggestion relabelled is a changed one.
+          const origin =
+            span.origin === 'prediction' || span.origin === 'prediction-changed'
+              ? 'prediction-changed'
+              : 'manual';
           summary.push(`relabel ${describe(span)} → ${op.label}`);
           ctx.db
-            .prepare("UPDATE annotations SET label = ?, source = 'annotator', author = ? WHERE id = ?")
-            .run(op.label, author, span.id);
-          Object.assign(span, { label: op.label, source: 'annotator', author });
+            .prepare(
+              "UPDATE annotations SET label = ?, source = 'annotator', author = ?, origin = ? WHERE id = ?",
+            )
+            .run(op.label, author, origin, span.id);
+          Object.assign(span, { label: op.label, source: 'annotator', author, origin });
         }
       }
     });
-    finishEdit(ctx, example, 'apply', summary.join('; '), touched, author);
+    finishEdit(ctx, example, 'apply', summary.join('; '), touched, author, decisions);
     return readExampleView(ctx.db, exampleId);
   });
 }
@@ -185,6 +236,7 @@ export function setGold(
         author: request.author,
         score: null,
         checkpoint_id: null,
+        origin: null,
       });
       touched.set(created.id, null);
       summary.push(`gold ${span.label} [${span.start}, ${span.end})`);

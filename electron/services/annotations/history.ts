@@ -1,11 +1,16 @@
 /**
- * The edit history undo/redo replay: each entry holds only the spans an edit touched (before and after), so
- * undoing an old edit does not clobber model predictions saved after it.
+ * The edit history undo/redo replay: each entry holds only the spans (and suggestion decisions) an edit
+ * touched, before and after, so undoing an old edit does not clobber model predictions saved after it.
+ *
+ * History is per annotator: undo/redo step through the entries of the author who asks, so in double
+ * annotation A's Ctrl+Z never takes back B's edit. An entry whose spans were changed since by someone else
+ * (a gold span both corrected) is refused rather than replayed over their change.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { ExampleView } from '../../../shared/ipc';
 import { transaction } from '../database';
 import { ServiceError } from '../errors';
+import { replayDecisions, type DecisionRow, type TouchedDecisions } from './decisions';
 import {
   exampleRow,
   stored,
@@ -16,14 +21,24 @@ import {
 } from './rows';
 import { readExampleView } from './views';
 
+/** One side (before or after) of a history entry as stored in before_json / after_json. */
+interface HistoryState {
+  ids: number[];
+  spans: StoredSpan[];
+  /** Absent in entries written before migration 5. */
+  decisionIds?: number[];
+  decisions?: DecisionRow[];
+}
+
 /**
- * undo: the latest applied entry goes back to its before state and becomes 'undone'; redo: the first
- * undone entry (the most recently undone) goes forward to its after state and becomes 'applied' again.
+ * undo: `author`'s latest applied entry goes back to its before state and becomes 'undone'; redo: their
+ * most recently undone entry goes forward to its after state and becomes 'applied' again.
  */
 export function stepHistory(
   ctx: AnnotationContext,
   exampleId: number,
   direction: 'undo' | 'redo',
+  author: string,
 ): ExampleView {
   const undo = direction === 'undo';
   return transaction(ctx.db, () => {
@@ -31,16 +46,27 @@ export function stepHistory(
     const entry = ctx.db
       .prepare(
         undo
-          ? "SELECT id, before_json, after_json FROM example_history WHERE example_id = ? AND state = 'applied' ORDER BY id DESC LIMIT 1"
-          : "SELECT id, before_json, after_json FROM example_history WHERE example_id = ? AND state = 'undone' ORDER BY id ASC LIMIT 1",
+          ? "SELECT id, op, before_json, after_json FROM example_history WHERE example_id = ? AND author = ? AND state = 'applied' ORDER BY id DESC LIMIT 1"
+          : "SELECT id, op, before_json, after_json FROM example_history WHERE example_id = ? AND author = ? AND state = 'undone' ORDER BY id ASC LIMIT 1",
       )
-      .get(exampleId) as { id: number; before_json: string; after_json: string } | undefined;
-    if (!entry)
-      throw new ServiceError('bad-request', `Nothing to ${direction} on example #${example.idx + 1}.`);
-    const before = JSON.parse(entry.before_json);
-    const after = JSON.parse(entry.after_json);
-    if (undo) replay(ctx.db, example, after, before);
-    else replay(ctx.db, example, before, after);
+      .get(exampleId, author) as
+      { id: number; op: string; before_json: string; after_json: string } | undefined;
+    if (!entry) {
+      throw new ServiceError(
+        'bad-request',
+        `Nothing to ${direction} on example #${example.idx + 1} for ${author} (undo and redo step through your own edits only).`,
+      );
+    }
+    const before = JSON.parse(entry.before_json) as HistoryState;
+    const after = JSON.parse(entry.after_json) as HistoryState;
+    const [from, to] = undo ? [after, before] : [before, after];
+    checkUnchangedSince(ctx.db, example, entry.op, from, direction);
+    replay(ctx.db, example, from, to);
+    replayDecisions(
+      ctx.db,
+      { ids: from.decisionIds ?? [], rows: from.decisions ?? [] },
+      { ids: to.decisionIds ?? [], rows: to.decisions ?? [] },
+    );
     ctx.db
       .prepare('UPDATE example_history SET state = ? WHERE id = ?')
       .run(undo ? 'undone' : 'applied', entry.id);
@@ -49,7 +75,47 @@ export function stepHistory(
   });
 }
 
-/** History entry (before = touched spans as they were, null = did not exist), redo stack dropped. */
+/**
+ * The spans an entry touched must still be as the entry left them (`from`): otherwise another author
+ * changed them since, and replaying would silently overwrite that change.
+ */
+function checkUnchangedSince(
+  db: DatabaseSync,
+  example: ExampleRow,
+  op: string,
+  from: HistoryState,
+  direction: 'undo' | 'redo',
+): void {
+  const expected = new Map(from.spans.map((s) => [s.id, s]));
+  for (const id of from.ids) {
+    const now = db.prepare('SELECT * FROM annotations WHERE id = ?').get(id) as SpanRow | undefined;
+    const was = expected.get(id);
+    const same =
+      now === undefined
+        ? was === undefined
+        : was !== undefined &&
+          now.start === was.start &&
+          now.end === was.end &&
+          now.label === was.label &&
+          now.source === was.source &&
+          now.author === was.author;
+    if (same) continue;
+    // A model suggestion the entry restored or removed may have been replaced by a later model run:
+    // that is not a person's change, replaying over it is what the entry means.
+    if ((now === undefined || now.source === 'model') && (was === undefined || was.source === 'model'))
+      continue;
+    throw new ServiceError(
+      'bad-request',
+      `Cannot ${direction} "${op}" on example #${example.idx + 1}: span #${id} was changed since` +
+        `${now?.author ? ` by ${now.author}` : ''}; edit it directly instead.`,
+    );
+  }
+}
+
+/**
+ * History entry (before = touched spans and decisions as they were, null = did not exist); the author's
+ * redo stack is dropped (another author's is theirs to keep).
+ */
 export function finishEdit(
   ctx: AnnotationContext,
   example: ExampleRow,
@@ -57,6 +123,7 @@ export function finishEdit(
   summary: string,
   touched: Map<number, StoredSpan | null>,
   author: string,
+  touchedDecisions: TouchedDecisions = new Map(),
 ): void {
   const ids = [...touched.keys()];
   const now = ctx.now();
@@ -68,9 +135,23 @@ export function finishEdit(
     for (const row of rows) after.set(row.id, stored(row));
   }
   const before = ids.flatMap((id) => touched.get(id) ?? []);
+  const decisionIds = [...touchedDecisions.keys()];
+  const decisionsAfter =
+    decisionIds.length === 0
+      ? []
+      : (ctx.db
+          .prepare(
+            `SELECT * FROM suggestion_decisions WHERE id IN (${decisionIds.map(() => '?').join(', ')})`,
+          )
+          .all(...decisionIds) as unknown as DecisionRow[]);
+  const decisionsBefore = decisionIds.flatMap((id) => touchedDecisions.get(id) ?? []);
   ctx.db
-    .prepare("UPDATE example_history SET state = 'discarded' WHERE example_id = ? AND state = 'undone'")
-    .run(example.id);
+    .prepare(
+      "UPDATE example_history SET state = 'discarded' WHERE example_id = ? AND author = ? AND state = 'undone'",
+    )
+    .run(example.id, author);
+  const state = (spans: StoredSpan[], decisions: DecisionRow[]): HistoryState =>
+    decisionIds.length ? { ids, spans, decisionIds, decisions } : { ids, spans };
   ctx.db
     .prepare(
       `INSERT INTO example_history (example_id, op, before_json, after_json, author, created_at)
@@ -79,8 +160,8 @@ export function finishEdit(
     .run(
       example.id,
       `${op}: ${summary}`,
-      JSON.stringify({ ids, spans: before }),
-      JSON.stringify({ ids, spans: [...after.values()] }),
+      JSON.stringify(state(before, decisionsBefore)),
+      JSON.stringify(state([...after.values()], decisionsAfter)),
       author,
       now,
     );
@@ -105,8 +186,8 @@ export function replay(
   for (const span of to.spans) {
     db.prepare(
       `INSERT OR REPLACE INTO annotations (id, example_id, dataset_id, start, end, label, source, author, score,
-           checkpoint_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           checkpoint_id, created_at, origin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       span.id,
       example.id,
@@ -119,6 +200,7 @@ export function replay(
       span.score,
       span.checkpoint_id,
       span.created_at,
+      span.origin ?? null,
     );
   }
 }

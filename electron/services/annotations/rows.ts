@@ -3,7 +3,7 @@
  * the span rules every edit checks (labels in the set, one author's version never overlapping).
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { AnnotationSource, ExampleStatus } from '../../../shared/ipc';
+import type { AnnotationSource, ExampleStatus, SpanOrigin } from '../../../shared/ipc';
 import { ServiceError } from '../errors';
 
 /** What every edit works with: the connection and the clock for created/updated times. */
@@ -23,6 +23,8 @@ export interface SpanRow {
   score: number | null;
   checkpoint_id: string | null;
   created_at: string;
+  /** Annotator spans only (migration 5); null for gold and model rows and in history entries before it. */
+  origin: SpanOrigin | null;
 }
 
 export interface ExampleRow {
@@ -38,6 +40,9 @@ export interface ExampleRow {
   updated_at: string | null;
   can_undo: number;
   can_redo: number;
+  /** JSON arrays of the authors with an edit to undo / redo (history is per author). */
+  undo_authors_json: string;
+  redo_authors_json: string;
 }
 
 /** A span as stored in a history entry (enough to restore it under the same id). */
@@ -46,7 +51,11 @@ export type StoredSpan = Omit<SpanRow, 'example_id'>;
 export const exampleColumns = `e.id, e.dataset_id, e.idx, e.text, e.split, e.meta_json, e.status, e.revision,
   e.uncertainty, e.updated_at,
   EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.state = 'applied') AS can_undo,
-  EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.state = 'undone') AS can_redo`;
+  EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.state = 'undone') AS can_redo,
+  (SELECT json_group_array(DISTINCT h.author) FROM example_history h
+     WHERE h.example_id = e.id AND h.state = 'applied' AND h.author IS NOT NULL) AS undo_authors_json,
+  (SELECT json_group_array(DISTINCT h.author) FROM example_history h
+     WHERE h.example_id = e.id AND h.state = 'undone' AND h.author IS NOT NULL) AS redo_authors_json`;
 
 export function byStart(
   a: { start: number; end: number; id: number },
@@ -99,25 +108,6 @@ function datasetName(db: DatabaseSync, datasetId: string): string {
   return row?.name ?? datasetId;
 }
 
-export function pickModelSpans(
-  example: ExampleRow,
-  spans: SpanRow[],
-  ids: readonly number[] | undefined,
-): SpanRow[] {
-  const model = spans.filter((s) => s.source === 'model');
-  if (ids === undefined) return model;
-  return ids.map((id) => {
-    const span = model.find((s) => s.id === id);
-    if (!span) {
-      throw new ServiceError(
-        'not-found',
-        `Span #${id} is not a model suggestion on example #${example.idx + 1} (accepted or rejected already?); reload the example.`,
-      );
-    }
-    return span;
-  });
-}
-
 export function insertSpan(
   ctx: AnnotationContext,
   example: ExampleRow,
@@ -126,8 +116,9 @@ export function insertSpan(
   const createdAt = ctx.now();
   const result = ctx.db
     .prepare(
-      `INSERT INTO annotations (example_id, dataset_id, start, end, label, source, author, score, checkpoint_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO annotations (example_id, dataset_id, start, end, label, source, author, score, checkpoint_id,
+         created_at, origin)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       example.id,
@@ -140,6 +131,7 @@ export function insertSpan(
       span.score,
       span.checkpoint_id,
       createdAt,
+      span.origin,
     );
   return { ...span, id: Number(result.lastInsertRowid), example_id: example.id, created_at: createdAt };
 }

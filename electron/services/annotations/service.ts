@@ -5,11 +5,12 @@
  *
  * Layers: the working annotation is the gold + annotator spans; each author's version (gold + that author's
  * spans) never overlaps, while two authors' versions may (double annotation, see review.ts); model spans are
- * suggestions next to it until accepted (they become annotator spans, keeping id, score and checkpoint)
- * or rejected (deleted). Offsets count code points, end exclusive.
+ * suggestions next to it, per checkpoint, with each annotator's decision stored (decisions.ts): accepted
+ * (a new annotator span keeping the score and checkpoint, origin 'prediction') or rejected (it never comes
+ * back for that annotator unless they re-run the model). Offsets count code points, end exclusive.
  *
- * History entries hold only the spans an edit touched (before and after), so undoing an old edit does
- * not clobber model predictions saved after it.
+ * History entries hold only the spans and decisions an edit touched (before and after), so undoing an old
+ * edit does not clobber model predictions saved after it; undo/redo step through one author's entries.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { AnnotationOp, ExampleStatus, ExampleView } from '../../../shared/ipc';
@@ -40,29 +41,46 @@ export class AnnotationService {
     return applyEdits(this.context, request);
   }
 
-  undo(exampleId: number): ExampleView {
-    return stepHistory(this.context, exampleId, 'undo');
+  /** Takes back `author`'s latest edit of the example (never another annotator's; see history.ts). */
+  undo(exampleId: number, author: string): ExampleView {
+    return stepHistory(this.context, exampleId, 'undo', author);
   }
 
-  redo(exampleId: number): ExampleView {
-    return stepHistory(this.context, exampleId, 'redo');
+  redo(exampleId: number, author: string): ExampleView {
+    return stepHistory(this.context, exampleId, 'redo', author);
   }
 
-  /** See modelSuggestions.ts: replaces this checkpoint's suggestions and stores the example's uncertainty. */
+  /**
+   * See modelSuggestions.ts: replaces this checkpoint's suggestions and stores the example's uncertainty;
+   * `rerun` (with `author`) brings back that author's rejected suggestions of this checkpoint.
+   */
   saveModelPredictions(request: {
     exampleId: number;
     checkpointId: string;
     spans: readonly PredictedSpan[];
     uncertainty?: number;
+    rerun?: boolean;
+    author?: string;
   }): ExampleView {
     return saveModelPredictions(this.context, request);
   }
 
-  acceptModel(request: { exampleId: number; spanIds?: readonly number[]; author: string }): ExampleView {
+  /** Accepts suggestions pending for `author` (all of them, of `checkpointId` when given, if no ids). */
+  acceptModel(request: {
+    exampleId: number;
+    spanIds?: readonly number[];
+    author: string;
+    checkpointId?: string;
+  }): ExampleView {
     return acceptModel(this.context, request);
   }
 
-  rejectModel(request: { exampleId: number; spanIds?: readonly number[]; author: string }): ExampleView {
+  rejectModel(request: {
+    exampleId: number;
+    spanIds?: readonly number[];
+    author: string;
+    checkpointId?: string;
+  }): ExampleView {
     return rejectModel(this.context, request);
   }
 

@@ -1,7 +1,7 @@
 /** The Annotate view's queries: per-dataset statistics, a filtered, ordered page of examples, one example. */
 import type { DatabaseSync } from 'node:sqlite';
 import type { DatasetStats, ExampleFilter, ExamplePage } from '../../../shared/ipc';
-import { exampleColumns, readExampleViews, toExampleViews } from '../annotations';
+import { decisionRowsFor, exampleColumns, readExampleViews, toExampleViews } from '../annotations';
 import { ServiceError } from '../errors';
 import { exampleFilterSql } from './exampleFilter';
 import { datasetLabels } from './labels';
@@ -19,9 +19,13 @@ export function datasetStats(db: DatabaseSync, id: string): DatasetStats {
   const counts = new Map<string, { label: string; spans: number; modelSpans: number }>();
   for (const label of datasetLabels(db, id))
     counts.set(label.name, { label: label.name, spans: 0, modelSpans: 0 });
+  // "Suggested": model suggestions nobody has decided on yet (decided ones stay stored, see annotations/).
   const rows = db
     .prepare(
-      `SELECT label, source = 'model' AS model, COUNT(*) AS n FROM annotations WHERE dataset_id = ?
+      `SELECT label, source = 'model' AS model, COUNT(*) AS n FROM annotations a WHERE dataset_id = ?
+         AND NOT (source = 'model' AND EXISTS (SELECT 1 FROM suggestion_decisions d
+           WHERE d.example_id = a.example_id AND d.checkpoint_id = a.checkpoint_id AND d.start = a.start
+             AND d.end = a.end AND d.label = a.label))
        GROUP BY label, source = 'model' ORDER BY label`,
     )
     .all(id) as { label: string; model: number; n: number }[];
@@ -71,7 +75,11 @@ export function listExamples(
   const spans = db
     .prepare(`SELECT * FROM annotations WHERE example_id IN (${rows.map(() => '?').join(', ')})`)
     .all(...rows.map((r) => r.id)) as unknown as Parameters<typeof toExampleViews>[1];
-  return { total, offset, items: toExampleViews(rows, spans) };
+  const decisions = decisionRowsFor(
+    db,
+    rows.map((r) => r.id),
+  );
+  return { total, offset, items: toExampleViews(rows, spans, decisions) };
 }
 
 export function getExample(db: DatabaseSync, exampleId: number) {

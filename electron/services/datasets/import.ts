@@ -18,7 +18,7 @@ import {
   type DatasetTask,
   type NerExample,
 } from '../../../shared/datasets';
-import type { DatasetImportSummary } from '../../../shared/ipc';
+import type { DatasetImportSummary, ExampleStatus } from '../../../shared/ipc';
 import { readBuiltinDatasetIndex, type BuiltinDatasetEntry } from '../builtinDatasets';
 import { configureConnection } from '../database';
 import { ServiceError } from '../errors';
@@ -155,8 +155,10 @@ async function importInto(
        VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
     ).run(id, name, reader.task, reader.format, path, request.builtinId ? 1 : 0, addedAt, file, hash);
     const insertExample = db.prepare(
-      'INSERT INTO examples (dataset_id, idx, text, split, source_id, meta_json) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO examples (dataset_id, idx, text, split, source_id, meta_json, status) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    // Files this app exported "with status" say how far each example was annotated (issue 12).
+    let withStatus = 0;
     const insertSpan = db.prepare(
       `INSERT INTO annotations (example_id, dataset_id, start, end, label, source, created_at)
        VALUES (?, ?, ?, ?, ?, 'gold', ?)`,
@@ -171,7 +173,9 @@ async function importInto(
         split,
         stored.sourceId,
         stored.meta,
+        stored.status ?? 'unannotated',
       ).lastInsertRowid;
+      if (stored.status !== undefined) withStatus++;
       for (const span of stored.spans) {
         insertSpan.run(exampleId, id, span.start, span.end, span.label, addedAt);
         spans++;
@@ -208,7 +212,7 @@ async function importInto(
       result.format,
       examples,
       spans,
-      JSON.stringify(result.counts),
+      JSON.stringify(withStatus > 0 ? { ...result.counts, withStatus } : result.counts),
       JSON.stringify(result.warnings),
       JSON.stringify(result.layout),
       id,
@@ -244,6 +248,8 @@ export function splitFromFileName(file: string): string | null {
 
 interface StoredExample {
   text: string;
+  /** NER records whose file says (JSONL `status`, Label Studio `meta.status`); else unannotated. */
+  status?: ExampleStatus;
   sourceId: string | null;
   meta: string | null;
   spans: { start: number; end: number; label: string }[];
@@ -255,7 +261,9 @@ function storedExample(task: DatasetTask, record: DatasetExample): StoredExample
   switch (task) {
     case 'ner': {
       const ner = record as NerExample;
-      return { text: ner.text, sourceId: id, meta: null, spans: ner.spans };
+      // "imported" (the file's own annotation, not reviewed) is what a gold corpus is anyway: no status.
+      const status = ner.status === 'imported' ? undefined : ner.status;
+      return { text: ner.text, sourceId: id, meta: null, spans: ner.spans, status };
     }
     case 'classification':
       return {

@@ -7,6 +7,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import type {
   DatasetDetail,
   DatasetExportFormat,
+  DatasetExportResult,
+  DatasetExportSelection,
   DatasetImportSummary,
   DatasetRecord,
   DatasetStats,
@@ -108,12 +110,13 @@ export class DatasetStore {
     return updateLabels(this.db, datasetId, updates);
   }
 
-  /** Writes the working annotation (gold + annotator spans) atomically; see export.ts. */
+  /** Writes the working annotation (gold + annotator spans) atomically, done only or all; see export.ts. */
   export(request: {
     id: string;
     format: DatasetExportFormat;
     path: string;
-  }): Promise<{ path: string; examples: number; spans: number; bytes: number }> {
+    examples?: DatasetExportSelection;
+  }): Promise<DatasetExportResult> {
     return exportDataset(this.db, request);
   }
 

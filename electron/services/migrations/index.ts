@@ -10,7 +10,8 @@ import { initialMigration } from './001-initial';
 import { checkpointValidationMigration } from './002-checkpoint-validation';
 import { datasetStoreMigration } from './003-dataset-store';
 import { benchmarkRunsMigration } from './004-benchmark-runs';
-import { labelHotkeysMigration } from './005-label-hotkeys';
+import { suggestionDecisionsMigration } from './005-suggestion-decisions';
+import { labelHotkeysMigration } from './006-label-hotkeys';
 import type { Migration } from './migration';
 import { latestVersionOf, runMigrations } from './runner';
 
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   checkpointValidationMigration,
   datasetStoreMigration,
   benchmarkRunsMigration,
+  suggestionDecisionsMigration,
   labelHotkeysMigration,
 ];
 

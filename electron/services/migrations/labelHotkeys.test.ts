@@ -12,10 +12,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-it('migration 5 clears the hotkeys imports stored by position and keeps the ones a person chose', () => {
-  const file = join(dir, 'v4.sqlite');
+it('migration 6 clears the hotkeys imports stored by position and keeps the ones a person chose', () => {
+  const file = join(dir, 'v5.sqlite');
   const old = new DatabaseSync(file);
-  migrate(old, 4);
+  migrate(old, 5);
   old.exec(`
     INSERT INTO datasets (id, name, task, format, added_at) VALUES ('d', 'cluener', 'ner', 'cluener', '2026-01-01');
     INSERT INTO dataset_labels (dataset_id, name, color, hotkey, position) VALUES

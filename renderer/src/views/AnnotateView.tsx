@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { AnnotateIcon } from '../components/icons';
 import { LibraryStore } from '../state/library';
+import { SettingsStore } from '../state/settings';
 import { useRouter } from '../state/router';
 import { useServices } from '../state/services';
 import { AnnotationText } from './annotate/AnnotationText';
@@ -11,6 +12,7 @@ import { KeyboardHelp } from './annotate/KeyboardHelp';
 import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from './annotate/Panels';
 import { AnnotatorName } from './annotate/review/AnnotatorName';
 import { ReviewPanel } from './annotate/review/ReviewPanel';
+import { withLiveSuggestions } from './annotate/spans';
 import { AnnotateStore, type QuickFilter } from './annotate/store';
 import { useAnnotateKeys } from './annotate/useAnnotateKeys';
 import { isNerDataset, isTokenClassifier, names } from './requirements';
@@ -86,7 +88,15 @@ function Workbench({ datasetId }: { datasetId: string }) {
   const { checkpoints, datasets } = LibraryStore.use();
   const state = AnnotateStore.use();
   const [reviewing, setReviewing] = useState(false);
-  const { open, dataset, labels, current, selection, pickedSpanId, query, total, position } = state;
+  const { open, dataset, labels, selection, pickedSpanId, query, total, position } = state;
+  const author = SettingsStore.use((s) => s.settings.annotatorName);
+  const liveCheckpoint = state.model.state === 'none' ? null : state.model.checkpointId;
+  // The open example with only the suggestions this annotator is to decide on (spans.ts liveSuggestions).
+  const current = useMemo(
+    () => state.current && withLiveSuggestions(state.current, author, liveCheckpoint),
+    [state.current, author, liveCheckpoint],
+  );
+  const checkpointNames = useMemo(() => new Map(checkpoints.map((c) => [c.id, c.name])), [checkpoints]);
 
   useEffect(() => {
     if (datasetId) void open(datasetId);
@@ -244,6 +254,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
                   </div>
                   <AnnotationText
                     example={current}
+                    checkpointNames={checkpointNames}
                     colors={colors}
                     selection={selection}
                     pickedSpanId={pickedSpanId}

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import {
   datasetExportFormatSchema,
+  datasetExportSelectionSchema,
   datasetFormatSchema,
   datasetTaskSchema,
   type DatasetDetail,
+  type DatasetExportResult,
   type DatasetImportSummary,
   type DatasetRecord,
   type DatasetStats,
@@ -32,11 +34,17 @@ export const datasetsChannels = {
     response: {} as DatasetImportSummary,
   },
   /** Writes the working annotation (gold + annotator spans) atomically (temp file + rename). */
+  /** Writes the working annotation; `examples` picks done only (the default) or all with status. */
   'datasets.export': {
     request: z
-      .object({ id: idSchema, format: datasetExportFormatSchema, path: z.string().min(1).max(4096) })
+      .object({
+        id: idSchema,
+        format: datasetExportFormatSchema,
+        path: z.string().min(1).max(4096),
+        examples: datasetExportSelectionSchema.optional(),
+      })
       .strict(),
-    response: {} as { path: string; examples: number; spans: number; bytes: number },
+    response: {} as DatasetExportResult,
   },
   'datasets.stats': { request: z.object({ id: idSchema }).strict(), response: {} as DatasetStats },
 } as const;

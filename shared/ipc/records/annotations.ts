@@ -10,6 +10,20 @@ export type ExampleStatus = z.infer<typeof exampleStatusSchema>;
 /** gold: came with the imported file; annotator: made or accepted by a person; model: a suggestion. */
 export type AnnotationSource = 'gold' | 'model' | 'annotator';
 
+/**
+ * How an annotator span came to be: typed by a person, a model suggestion accepted as it was, or one
+ * accepted with a change (relabelled). The last two keep the suggestion's `score` and `checkpointId`.
+ */
+export type SpanOrigin = 'manual' | 'prediction' | 'prediction-changed';
+
+/** An annotator's decision on a model suggestion; a suggestion with no decision is pending for them. */
+export type SuggestionDecision = 'accepted' | 'rejected';
+
+export interface SuggestionDecisionRecord {
+  author: string;
+  decision: SuggestionDecision;
+}
+
 export interface AnnotationSpan {
   id: number;
   start: number;
@@ -19,9 +33,16 @@ export interface AnnotationSpan {
   author: string | null;
   /** Model confidence (0..1) for model spans; null otherwise. */
   score: number | null;
-  /** The checkpoint that predicted a model span; null otherwise. */
+  /** The checkpoint that predicted a model span (or the suggestion an annotator span was accepted from). */
   checkpointId: string | null;
   createdAt: string;
+  /** Annotator spans: manual or accepted from a suggestion (see SpanOrigin); null/absent for gold and model. */
+  origin?: SpanOrigin | null;
+  /**
+   * Model spans: each annotator's decision on this suggestion (matched by checkpoint, range and label, so
+   * it survives the model running again). No entry for an annotator: still pending for them.
+   */
+  decisions?: SuggestionDecisionRecord[];
 }
 
 export interface LabelDefinition {
@@ -50,14 +71,21 @@ export interface ExampleView {
   updatedAt: string | null;
   /** The working annotation: gold and annotator spans, sorted by start. Never overlapping. */
   spans: AnnotationSpan[];
-  /** Model suggestions not yet accepted or rejected, sorted by start (may overlap `spans`). */
+  /**
+   * Model suggestions of every checkpoint, sorted by start (may overlap `spans`), each with the annotators'
+   * decisions on it: the renderer shows one annotator the pending ones of the picked checkpoint.
+   */
   modelSpans: AnnotationSpan[];
   /** Model uncertainty stored with the last predictions (higher = less sure); null before any. */
   uncertainty: number | null;
   /** For classification / pair / QA / MC datasets: the imported record as it was read. */
   record: unknown;
+  /** Anyone has an edit of this example to undo / redo; the Annotate view uses its annotator's own (below). */
   canUndo: boolean;
   canRedo: boolean;
+  /** The annotators with an edit to undo / redo here (undo and redo act on one's own edits only). */
+  undoAuthors?: string[];
+  redoAuthors?: string[];
 }
 
 export interface ExamplePage {

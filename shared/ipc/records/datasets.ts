@@ -40,6 +40,32 @@ export const datasetExportFormatSchema = z.enum([
 ]);
 export type DatasetExportFormat = z.infer<typeof datasetExportFormatSchema>;
 
+/**
+ * Which examples `datasets.export` writes: "done" (the default): examples marked done, plus every example of
+ * a corpus imported with its annotation (its file's spans are known); "all": every example, each with its
+ * status where the format carries one (JSONL spans, Label Studio), else with a warning how many were never
+ * looked at.
+ */
+export const datasetExportSelectionSchema = z.enum(['done', 'all']);
+export type DatasetExportSelection = z.infer<typeof datasetExportSelectionSchema>;
+
+export interface DatasetExportResult {
+  path: string;
+  selection: DatasetExportSelection;
+  /** Examples written. */
+  examples: number;
+  spans: number;
+  bytes: number;
+  /** Examples left out ("done" only). */
+  skipped: number;
+  /** Written examples never looked at (status unannotated). */
+  unseen: number;
+  /** Written examples in progress. */
+  unfinished: number;
+  /** What the file cannot tell (BIO/BIOES/TSV/CLUENER of "all"), for the person; null when nothing. */
+  warning: string | null;
+}
+
 export interface DatasetDetail extends DatasetRecord {
   labels: LabelDefinition[];
   sourceFile: string | null;

@@ -3,12 +3,20 @@
  * bundler hands out ("/node_modules/...") do not exist on disk, so WASM fails to start for real.
  * That is the fall-through path the worker must survive: CPU runs, and the status says why.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { selectBackend } from './backends';
 
 describe('selectBackend', () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it('falls through a backend that fails to start and records the reason', async () => {
+    // Emscripten prints the failed .wasm fetch itself; captured here so the suite's output stays clean.
+    const printed: string[] = [];
+    const capture = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
+    vi.spyOn(console, 'error').mockImplementation(capture);
+    vi.spyOn(console, 'warn').mockImplementation(capture);
     const status = await selectBackend('auto');
+    expect(printed.join('\n')).toMatch(/ENOENT.+tfjs-backend-wasm/);
     expect(status.backend).toBe('cpu');
     expect(status.reason).toMatch(/navigator\.gpu is missing/);
     expect(status.failures).toHaveLength(1);

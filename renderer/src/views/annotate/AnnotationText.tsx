@@ -8,11 +8,13 @@ import { useEffect, useMemo, useRef, type CSSProperties, type MouseEvent } from 
 import type { AnnotationSpan, ExampleView } from '../../../../shared/ipc';
 import { selectedRange, selectionFromChars, type TextSelection } from './selection';
 import { suggestionOrder } from './keyboard';
-import { layoutText, type LayoutChar } from './spans';
+import { layoutText, spanProvenance, type LayoutChar } from './spans';
 import { lowConfidenceThreshold } from './store';
 
 export interface AnnotationTextProps {
   example: ExampleView;
+  /** Checkpoint names by id, for the provenance of accepted suggestions (tooltips). */
+  checkpointNames?: ReadonlyMap<string, string>;
   colors: Map<string, string>;
   selection: TextSelection | null;
   pickedSpanId: number | null;
@@ -40,7 +42,7 @@ function spanIdAt(target: EventTarget | null): number | null {
 }
 
 export function AnnotationText(props: AnnotationTextProps) {
-  const { example, colors, selection, pickedSpanId, onSelect, onPickSpan } = props;
+  const { example, checkpointNames, colors, selection, pickedSpanId, onSelect, onPickSpan } = props;
   const focused = example.modelSpans.find((s) => s.id === props.focusedSuggestionId) ?? null;
   const root = useRef<HTMLDivElement>(null);
   // Keyboard focus on a suggestion: the sentence takes DOM focus (so Tab past the last suggestion moves
@@ -160,7 +162,8 @@ export function AnnotationText(props: AnnotationTextProps) {
               data-span-id={group.span.id}
               data-label={group.span.label}
               data-testid="span"
-              title={`${group.span.label} (${group.span.source}) ${group.span.start}–${group.span.end}`}
+              data-origin={group.span.origin ?? group.span.source}
+              title={spanProvenance(group.span, checkpointNames)}
               style={{ '--label-color': colors.get(group.span.label) ?? fallbackColor } as CSSProperties}
             >
               {group.chars.map(renderChar)}

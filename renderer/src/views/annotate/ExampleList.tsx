@@ -4,6 +4,8 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
+import { SettingsStore } from '../../state/settings';
+import { liveSuggestions } from './spans';
 import { AnnotateStore } from './store';
 
 const rowHeight = 52;
@@ -14,6 +16,8 @@ export function ExampleList() {
   const examples = AnnotateStore.use((s) => s.examples);
   AnnotateStore.use((s) => s.listVersion); // re-render when pages arrive or rows change
   const goTo = AnnotateStore.use((s) => s.goTo);
+  const author = SettingsStore.use((s) => s.settings.annotatorName);
+  const checkpointId = AnnotateStore.use((s) => (s.model.state === 'none' ? null : s.model.checkpointId));
   const ensureRange = AnnotateStore.use((s) => s.ensureRange);
   const scroller = useRef<HTMLDivElement>(null);
 
@@ -47,6 +51,7 @@ export function ExampleList() {
         {items.map((row) => {
           const example = examples.get(row.index);
           const active = row.index === position;
+          const suggested = example ? liveSuggestions(example.modelSpans, author, checkpointId).length : 0;
           return (
             <div
               key={row.key}
@@ -72,7 +77,7 @@ export function ExampleList() {
                   </span>
                   <span className="example-row-meta">
                     {example.spans.length} span{example.spans.length === 1 ? '' : 's'}
-                    {example.modelSpans.length > 0 && ` · ${example.modelSpans.length} suggested`}
+                    {suggested > 0 && ` · ${suggested} suggested`}
                   </span>
                 </>
               ) : (

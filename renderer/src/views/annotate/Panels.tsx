@@ -9,6 +9,7 @@ import type {
 } from '../../../../shared/ipc';
 import { OffsetMap } from '../../../../shared/datasets/offsets';
 import { hotkeyOf } from './keyboard';
+import { spanProvenance } from './spans';
 import { lowConfidenceThreshold, type ModelState, type SaveState } from './store';
 
 const swatch = (color: string | undefined) => ({ '--label-color': color ?? '#64748b' }) as CSSProperties;
@@ -60,10 +61,7 @@ export function SpanMenu(props: {
   return (
     <div className="span-menu" role="menu" aria-label={`Span ${text}`} data-testid="span-menu">
       <div className="span-menu-title">
-        <strong>“{text}”</strong>{' '}
-        <span className="muted small">
-          {span.label} · {span.source} · {span.start}–{span.end}
-        </span>
+        <strong>“{text}”</strong> <span className="muted small">{spanProvenance(span)}</span>
       </div>
       <div className="span-menu-actions">
         {props.labels
@@ -153,6 +151,7 @@ export function ModelPanel(props: {
             className="button button-small"
             disabled={model.state !== 'ready' || !example}
             onClick={props.onPreannotate}
+            title="Run the model on this example again: the suggestions you rejected on it come back"
           >
             Run now
           </button>

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { AnnotationSpan } from '../../../../shared/ipc';
-import { checkNewSpan, countByLabel, findOverlap, layoutText, planAcceptAll, spanAt } from './spans';
+import {
+  checkNewSpan,
+  countByLabel,
+  findOverlap,
+  layoutText,
+  liveSuggestions,
+  planAcceptAll,
+  spanAt,
+  spanProvenance,
+  withLiveSuggestions,
+} from './spans';
 
 let nextId = 1;
 function span(
@@ -137,5 +147,53 @@ describe('layout', () => {
       ['PER', 2],
       ['LOC', 1],
     ]);
+  });
+});
+
+describe('liveSuggestions', () => {
+  const a = model(0, 2, 'PER', 0.9);
+  const rejectedByMe = {
+    ...model(3, 5, 'LOC', 0.8),
+    decisions: [{ author: 'me', decision: 'rejected' as const }],
+  };
+  const acceptedByOther = {
+    ...model(6, 8, 'ORG', 0.7),
+    decisions: [{ author: 'other', decision: 'accepted' as const }],
+  };
+  const otherCheckpoint = { ...model(9, 10, 'PER', 0.6), checkpointId: 'older' };
+  const all = [a, rejectedByMe, acceptedByOther, otherCheckpoint];
+
+  it("shows the picked checkpoint's suggestions still pending for this annotator", () => {
+    expect(liveSuggestions(all, 'me', 'demo')).toEqual([a, acceptedByOther]);
+    expect(liveSuggestions(all, 'other', 'demo')).toEqual([a, rejectedByMe]);
+    expect(liveSuggestions(all, 'me', 'older')).toEqual([otherCheckpoint]);
+  });
+
+  it('shows none with "No model" picked, and leaves a view alone when nothing is filtered', () => {
+    expect(liveSuggestions(all, 'me', null)).toEqual([]);
+    const view = { modelSpans: [a] };
+    expect(withLiveSuggestions(view, 'me', 'demo')).toBe(view);
+    expect(withLiveSuggestions({ modelSpans: all }, 'me', null).modelSpans).toEqual([]);
+  });
+});
+
+describe('spanProvenance', () => {
+  it('names the checkpoint and score of accepted suggestions, and manual and gold spans', () => {
+    const accepted = span(0, 2, 'PER', {
+      origin: 'prediction',
+      checkpointId: 'demo',
+      score: 0.934,
+      author: 'ann',
+    });
+    expect(spanProvenance(accepted, new Map([['demo', 'NEZHA tiny']]))).toBe(
+      'PER 0–2 · suggested by NEZHA tiny (score 0.93), accepted by ann',
+    );
+    expect(spanProvenance({ ...accepted, origin: 'prediction-changed' })).toBe(
+      'PER 0–2 · suggested by demo (score 0.93), accepted with a change by ann',
+    );
+    expect(spanProvenance(span(1, 3, 'LOC', { origin: 'manual' }))).toBe('LOC 1–3 · manual by test');
+    expect(spanProvenance(span(1, 3, 'LOC', { source: 'gold', author: null }))).toBe(
+      'LOC 1–3 · from the imported file',
+    );
   });
 });

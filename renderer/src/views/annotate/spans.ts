@@ -164,3 +164,50 @@ export function countByLabel(spans: readonly AnnotationSpan[]): Map<string, numb
   for (const span of spans) counts.set(span.label, (counts.get(span.label) ?? 0) + 1);
   return counts;
 }
+
+/**
+ * The suggestions one annotator is shown: those of the picked checkpoint that are still pending for them
+ * (no decision of theirs; another annotator's decision does not count). With no checkpoint picked ("No
+ * model") none are shown: stored suggestions are never presented as if a model were running, and Accept
+ * all has nothing to take. They stay stored and come back, minus the decided ones, when that checkpoint is
+ * picked again.
+ */
+export function liveSuggestions(
+  modelSpans: readonly AnnotationSpan[],
+  author: string,
+  checkpointId: string | null,
+): AnnotationSpan[] {
+  if (checkpointId === null) return [];
+  return modelSpans.filter(
+    (s) => s.checkpointId === checkpointId && !s.decisions?.some((d) => d.author === author),
+  );
+}
+
+/** The example as one annotator sees it with `checkpointId` picked: only live suggestions (above). */
+export function withLiveSuggestions<V extends { modelSpans: AnnotationSpan[] }>(
+  view: V,
+  author: string,
+  checkpointId: string | null,
+): V {
+  const modelSpans = liveSuggestions(view.modelSpans, author, checkpointId);
+  return modelSpans.length === view.modelSpans.length ? view : { ...view, modelSpans };
+}
+
+/** A working span's provenance for its tooltip: who made it and, for accepted suggestions, from what. */
+export function spanProvenance(
+  span: AnnotationSpan,
+  checkpointNames: ReadonlyMap<string, string> = new Map(),
+): string {
+  const where = `${span.label} ${span.start}–${span.end}`;
+  if (span.source === 'gold') return `${where} · from the imported file`;
+  const by = span.author ? ` by ${span.author}` : '';
+  if (span.origin === 'prediction' || span.origin === 'prediction-changed') {
+    const model = span.checkpointId
+      ? (checkpointNames.get(span.checkpointId) ?? span.checkpointId)
+      : 'a model';
+    const score = span.score !== null ? ` (score ${span.score.toFixed(2)})` : '';
+    const how = span.origin === 'prediction' ? 'accepted' : 'accepted with a change';
+    return `${where} · suggested by ${model}${score}, ${how}${by}`;
+  }
+  return `${where} · manual${by}`;
+}

@@ -5,10 +5,18 @@
  * created with the workbench and stopped with it).
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { SettingsStore } from '../../state/settings';
 import { useToasts } from '../../state/toasts';
 import { createWordSegmenter, type SegmenterStatus } from '../../lib/words/wordSegmenter';
 import { commandForKey, focusAfterDecision, nextSuggestionFocus } from './keyboard';
-import { AnnotateStore } from './store';
+import { liveSuggestions } from './spans';
+import { AnnotateStore, type AnnotateState } from './store';
+
+/** The suggestions the annotator sees and decides on: pending, of the picked checkpoint (spans.ts). */
+function shownSuggestions(state: AnnotateState, author: string) {
+  const checkpointId = state.model.state === 'none' ? null : state.model.checkpointId;
+  return liveSuggestions(state.current?.modelSpans ?? [], author, checkpointId);
+}
 
 export interface AnnotateKeys {
   /** The suggestion Tab focused (its id), or null. */
@@ -24,6 +32,10 @@ export function useAnnotateKeys(options: { hotkeys: Map<string, string>; disable
   const store = AnnotateStore.useApi();
   const current = AnnotateStore.use((s) => s.current);
   const selection = AnnotateStore.use((s) => s.selection);
+  const model = AnnotateStore.use((s) => s.model);
+  const author = SettingsStore.use((s) => s.settings.annotatorName);
+  const authorRef = useRef(author);
+  authorRef.current = author;
   const [segmenter] = useState(() => createWordSegmenter());
   const words = useSyncExternalStore(segmenter.subscribe, segmenter.status);
   const [helpOpen, setHelpOpen] = useState(false);
@@ -60,7 +72,7 @@ export function useAnnotateKeys(options: { hotkeys: Map<string, string>; disable
     const decide = async (decision: 'accept' | 'reject') => {
       const s = store.getState();
       const id = focused.current;
-      const suggestions = s.current?.modelSpans ?? [];
+      const suggestions = shownSuggestions(s, authorRef.current);
       if (id === null || !suggestions.some((span) => span.id === id)) {
         notify(
           suggestions.length ? 'No suggestion focused' : 'No suggestions here',
@@ -74,8 +86,8 @@ export function useAnnotateKeys(options: { hotkeys: Map<string, string>; disable
       focus(after);
       await (decision === 'accept' ? s.acceptModel([id]) : s.rejectModel([id]));
       // Refused (it overlaps a span): the suggestion is still there, and keeps the focus.
-      if (store.getState().current?.modelSpans.some((span) => span.id === id) && focused.current === after)
-        focus(id);
+      const live = shownSuggestions(store.getState(), authorRef.current);
+      if (live.some((span) => span.id === id) && focused.current === after) focus(id);
     };
 
     const onKey = (event: KeyboardEvent) => {
@@ -100,7 +112,11 @@ export function useAnnotateKeys(options: { hotkeys: Map<string, string>; disable
         const fromSentence =
           !target || target === document.body || Boolean(target.closest('.annotation-text'));
         if (!fromSentence) return;
-        const next = nextSuggestionFocus(s.current?.modelSpans ?? [], focused.current, command.direction);
+        const next = nextSuggestionFocus(
+          shownSuggestions(s, authorRef.current),
+          focused.current,
+          command.direction,
+        );
         focus(next);
         if (next !== null) event.preventDefault(); // past either end the browser moves focus on
         return;
@@ -142,7 +158,7 @@ export function useAnnotateKeys(options: { hotkeys: Map<string, string>; disable
     return () => window.removeEventListener('keydown', onKey);
   }, [store, hotkeys, disabled, segmenter]);
 
-  const visible =
-    focusedId !== null && current?.modelSpans.some((span) => span.id === focusedId) ? focusedId : null;
+  const shown = current ? shownSuggestions({ current, model } as AnnotateState, author) : [];
+  const visible = focusedId !== null && shown.some((span) => span.id === focusedId) ? focusedId : null;
   return { focusedSuggestionId: visible, helpOpen, setHelpOpen: showHelp, words };
 }

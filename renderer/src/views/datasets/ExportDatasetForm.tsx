@@ -1,8 +1,13 @@
-/** Export a dataset's working annotation (gold + annotator spans) to a format and a path on this machine. */
+/**
+ * Export a dataset's working annotation (gold + annotator spans) to a format and a path on this machine:
+ * the done examples (default) or all of them with their status; a format that cannot carry the status
+ * gets the main side's warning shown (how many sentences were never looked at).
+ */
 import { useState, type FormEvent } from 'react';
 import {
   datasetExportFormatSchema,
   type DatasetExportFormat,
+  type DatasetExportSelection,
   type DatasetRecord,
 } from '../../../../shared/ipc';
 import { PathField } from '../../components/PathField';
@@ -28,6 +33,9 @@ export function ExportDatasetForm({ dataset, onClose }: { dataset: DatasetRecord
   const { api } = useServices();
   const [format, setFormat] = useState<DatasetExportFormat>('char-per-line-bio');
   const [path, setPath] = useState(() => defaultExportPath(dataset, 'char-per-line-bio'));
+  const [examples, setExamples] = useState<DatasetExportSelection>('done');
+  const [warning, setWarning] = useState<string | null>(null);
+  const carriesStatus = format === 'jsonl-spans' || format === 'label-studio';
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -41,11 +49,19 @@ export function ExportDatasetForm({ dataset, onClose }: { dataset: DatasetRecord
     setBusy(true);
     setError(null);
     setResult(null);
+    setWarning(null);
     try {
-      const written = await api.datasets.export({ id: dataset.id, format, path: path.trim() });
+      const written = await api.datasets.export({ id: dataset.id, format, path: path.trim(), examples });
+      const left =
+        written.skipped > 0 ? ` ${written.skipped.toLocaleString()} examples not done were left out.` : '';
+      const status =
+        examples === 'all' && carriesStatus
+          ? ` Each carries its status (${written.unseen.toLocaleString()} never looked at, ${written.unfinished.toLocaleString()} in progress).`
+          : '';
       setResult(
-        `Wrote ${written.examples.toLocaleString()} examples and ${written.spans.toLocaleString()} spans to ${written.path} (${formatBytes(written.bytes)}).`,
+        `Wrote ${written.examples.toLocaleString()} examples and ${written.spans.toLocaleString()} spans to ${written.path} (${formatBytes(written.bytes)}).${left}${status}`,
       );
+      setWarning(written.warning);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -75,6 +91,18 @@ export function ExportDatasetForm({ dataset, onClose }: { dataset: DatasetRecord
           ))}
         </select>
       </div>
+      <div className="field">
+        <label htmlFor={`export-examples-${dataset.id}`}>Examples</label>
+        <select
+          id={`export-examples-${dataset.id}`}
+          className="select"
+          value={examples}
+          onChange={(e) => setExamples(e.target.value as DatasetExportSelection)}
+        >
+          <option value="done">Done only</option>
+          <option value="all">All, with status</option>
+        </select>
+      </div>
       <PathField
         id={`export-path-${dataset.id}`}
         label="Write to"
@@ -98,6 +126,16 @@ export function ExportDatasetForm({ dataset, onClose }: { dataset: DatasetRecord
           style={{ flexBasis: '100%', margin: 0 }}
         >
           {result}
+        </p>
+      )}
+      {warning && (
+        <p
+          className="small"
+          role="alert"
+          data-testid="export-warning"
+          style={{ flexBasis: '100%', margin: 0, color: 'var(--warn)' }}
+        >
+          {warning}
         </p>
       )}
       {error && (

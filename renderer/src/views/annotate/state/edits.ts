@@ -4,13 +4,23 @@
  */
 import type { AnnotationOp } from '../../../../../shared/ipc';
 import { moveCaret, selectedRange } from '../selection';
-import { checkNewSpan, planAcceptAll, spanAt } from '../spans';
+import { checkNewSpan, liveSuggestions, planAcceptAll, spanAt } from '../spans';
 import type { EditSlice } from './types';
 import type { AnnotateCore } from './writes';
 
 export function createEditSlice(core: AnnotateCore): EditSlice {
   const { deps, get, set, notify } = core;
   const { api } = deps;
+  /** The suggestions this annotator sees on the open example (pending, of the picked checkpoint). */
+  const pending = () => {
+    const { current, model } = get();
+    if (!current) return [];
+    return liveSuggestions(
+      current.modelSpans,
+      core.author(),
+      model.state === 'none' ? null : model.checkpointId,
+    );
+  };
 
   const apply = (ops: AnnotationOp[]) => {
     const current = get().current;
@@ -117,10 +127,12 @@ export function createEditSlice(core: AnnotateCore): EditSlice {
 
     async acceptModel(spanIds) {
       const current = core.currentOrWarn();
-      if (!current || current.modelSpans.length === 0) return;
+      const suggestions = pending();
+      if (!current || suggestions.length === 0) return;
+      // Only pending suggestions: a rejected (or already accepted) one is never taken again.
       const plan = planAcceptAll(
         current.spans,
-        spanIds ? current.modelSpans.filter((s) => spanIds.includes(s.id)) : current.modelSpans,
+        spanIds ? suggestions.filter((s) => spanIds.includes(s.id)) : suggestions,
       );
       if (plan.conflicts.length && spanIds)
         notify(
@@ -155,13 +167,13 @@ export function createEditSlice(core: AnnotateCore): EditSlice {
 
     async rejectModel(spanIds) {
       const current = core.currentOrWarn();
-      if (!current || current.modelSpans.length === 0) return;
+      const suggestions = pending();
+      if (!current || suggestions.length === 0) return;
+      // Named ids, or every suggestion shown: never another checkpoint's that the person cannot see.
+      const ids = suggestions.filter((s) => !spanIds || spanIds.includes(s.id)).map((s) => s.id);
+      if (ids.length === 0) return;
       await core.write(() =>
-        api.annotations.rejectModel({
-          exampleId: current.id,
-          ...(spanIds ? { spanIds } : {}),
-          author: core.author(),
-        }),
+        api.annotations.rejectModel({ exampleId: current.id, spanIds: ids, author: core.author() }),
       );
     },
 

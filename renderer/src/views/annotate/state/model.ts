@@ -89,8 +89,15 @@ export function createModelSlice(core: AnnotateCore): ModelSlice {
               label: entity.type,
               score: Math.max(0, Math.min(1, entity.score)),
             }));
+          // `force` is a person asking for the model again ("Run now"): their rejections come back.
+          const rerun = force ? { rerun: true, author: core.author() } : {};
           await core.write(() =>
-            deps.api.annotations.saveModelPredictions({ exampleId: todo[i].id, checkpointId, spans }),
+            deps.api.annotations.saveModelPredictions({
+              exampleId: todo[i].id,
+              checkpointId,
+              spans,
+              ...rerun,
+            }),
           );
         }
         if (get().model.state === 'running') set({ model: { state: 'ready', checkpointId } });

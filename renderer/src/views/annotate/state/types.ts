@@ -114,7 +114,11 @@ export type AnnotateState = ListSlice & EditSlice & ModelSlice;
  */
 export function ownVersion(view: ExampleView, author: string): ExampleView {
   const spans = view.spans.filter((s) => s.source !== 'annotator' || s.author === author);
-  return spans.length === view.spans.length ? view : { ...view, spans };
+  // Undo and redo step through this annotator's own edits (the main side's history is per author).
+  const canUndo = view.undoAuthors ? view.undoAuthors.includes(author) : view.canUndo;
+  const canRedo = view.redoAuthors ? view.redoAuthors.includes(author) : view.canRedo;
+  if (spans.length === view.spans.length && canUndo === view.canUndo && canRedo === view.canRedo) return view;
+  return { ...view, spans, canUndo, canRedo };
 }
 
 export function filterFor(query: ListQuery): ExampleFilter | undefined {

@@ -1,5 +1,5 @@
 /**
- * Migration 5: label hotkeys become a person's explicit choice only (issue 12). Imports used to store each
+ * Migration 6: label hotkeys become a person's explicit choice only (issue 12). Imports used to store each
  * label's position + 1 as its hotkey, so the same label got different keys in two datasets (ORG 1 in one,
  * PER 1 in the other). The renderer now assigns stable keys per label name
  * (renderer/src/views/annotate/labelHotkeys.ts); this clears every stored hotkey that is exactly the old
@@ -8,7 +8,7 @@
 import type { Migration } from './migration';
 
 export const labelHotkeysMigration: Migration = {
-  version: 5,
+  version: 6,
   description:
     'clear label hotkeys that are the old import default (position + 1): keys are stable per name now',
   up(db) {
