@@ -26,6 +26,13 @@ const withFont = repo('with-font', {
   'renderer/src/fonts.css': "@font-face {\n  font-family: 'Noto Sans SC';\n  src: url(x.woff2);\n}",
 });
 
+const withPackage = repo('with-package', {
+  'node_modules/@fontsource/noto-sans-sc/package.json': '{"name": "@fontsource/noto-sans-sc"}',
+  'renderer/src/fonts.css':
+    "@import '@fontsource/noto-sans-sc/400.css';\n@import '@fontsource/noto-sans-sc/700.css';",
+  'renderer/src/main.tsx': "import '@fontsource/missing-font';\n",
+});
+
 describe('cjkFontReport', () => {
   it('names the system fonts fc-list lists for :lang=zh, once per family', () => {
     const fcList = () => 'Noto Sans CJK SC,Noto Sans CJK SC Regular\nNoto Sans CJK SC\nAR PL UMing CN\n';
@@ -62,5 +69,15 @@ describe('cjkFontReport', () => {
       '@font-face Noto Sans SC (renderer/src/fonts.css)',
     ]);
     expect(shippedFonts(bare)).toEqual([]);
+  });
+
+  it('finds the @fontsource packages the renderer imports, once each, only when installed', () => {
+    expect(shippedFonts(withPackage)).toEqual(['@fontsource/noto-sans-sc (renderer/src/fonts.css)']);
+  });
+
+  it('this repository ships Noto Sans SC (the renderer bundles @fontsource/noto-sans-sc)', () => {
+    expect(shippedFonts(join(import.meta.dirname, '..', '..'))).toContain(
+      '@fontsource/noto-sans-sc (renderer/src/fonts.css)',
+    );
   });
 });

@@ -1,11 +1,12 @@
 /**
  * Which fonts the app will draw Chinese text with on this machine: the system's CJK-capable fonts
  * (fontconfig's `fc-list :lang=zh`, where fontconfig exists) and the fonts the app ships itself (font files
- * under resources/ and @font-face rules in the renderer's stylesheets). The renderer's font stacks name
- * platform CJK faces only, so without either, Chinese text renders as tofu (empty boxes).
+ * under resources/, @font-face rules in the renderer's stylesheets, and @fontsource packages the renderer
+ * imports, which Vite bundles: renderer/src/fonts.css ships Noto Sans SC). Without either, Chinese text
+ * renders as tofu (empty boxes).
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 
 export interface CjkFontReport {
@@ -43,16 +44,34 @@ function filesUnder(folder: string): string[] {
   }
 }
 
-/** Font files under resources/ and the families of @font-face rules in renderer/src's CSS. */
+/**
+ * Font files under resources/, the families of @font-face rules in renderer/src's CSS, and the @fontsource
+ * packages renderer/src imports (CSS `@import` or a module import) that are installed in node_modules.
+ */
 export function shippedFonts(repoRoot: string): string[] {
   const files = filesUnder(join(repoRoot, 'resources'))
     .filter((file) => FONT_EXTENSIONS.has(extname(file).toLowerCase()))
     .map((file) => relative(repoRoot, file));
   const faces: string[] = [];
-  for (const css of filesUnder(join(repoRoot, 'renderer', 'src')).filter((f) => f.endsWith('.css'))) {
-    for (const rule of readFileSync(css, 'utf8').matchAll(/@font-face\s*{([^}]*)}/g)) {
-      const family = /font-family\s*:\s*(['"]?)([^;'"]+)\1/.exec(rule[1])?.[2]?.trim() ?? '(no font-family)';
-      faces.push(`@font-face ${family} (${relative(repoRoot, css)})`);
+  const packages = new Set<string>();
+  const sources = filesUnder(join(repoRoot, 'renderer', 'src')).filter((f) => /\.(css|tsx?)$/.test(f));
+  for (const source of sources) {
+    const text = readFileSync(source, 'utf8');
+    const where = relative(repoRoot, source);
+    if (source.endsWith('.css'))
+      for (const rule of text.matchAll(/@font-face\s*{([^}]*)}/g)) {
+        const family =
+          /font-family\s*:\s*(['"]?)([^;'"]+)\1/.exec(rule[1])?.[2]?.trim() ?? '(no font-family)';
+        faces.push(`@font-face ${family} (${where})`);
+      }
+    for (const match of text.matchAll(
+      /(?:@import|import)\s*(?:url\()?\s*['"](@fontsource(?:-variable)?\/[\w.-]+)/g,
+    )) {
+      const name = match[1];
+      if (!packages.has(name) && existsSync(join(repoRoot, 'node_modules', name, 'package.json'))) {
+        packages.add(name);
+        faces.push(`${name} (${where})`);
+      }
     }
   }
   return [...files.sort(), ...faces];

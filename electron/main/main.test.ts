@@ -120,6 +120,30 @@ describe('app:// protocol', () => {
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
   });
 
+  it('serves the bundled CJK font (woff2) as font/woff2, and the CSP lets the page load it from itself', async () => {
+    mkdirSync(join(dir, 'renderer', 'assets'), { recursive: true });
+    const font = readFileSync(
+      resolve(
+        __dirname,
+        '../../node_modules/@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff2',
+      ),
+    );
+    writeFileSync(join(dir, 'renderer', 'assets', 'noto-sans-sc-4-400-normal-abc.woff2'), font);
+    const response = appProtocolResponse(
+      new Request('app://nezha/assets/noto-sans-sc-4-400-normal-abc.woff2'),
+      context,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('font/woff2');
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(
+      Buffer.from(await response.arrayBuffer())
+        .subarray(0, 4)
+        .toString('latin1'),
+    ).toBe('wOF2');
+    expect(contentSecurityPolicy).toMatch(/(^|; )font-src 'self'( |;|$)/);
+  });
+
   it('serves checkpoint bytes with Range (206, 416) and whole (200)', async () => {
     const url = `app://nezha/files/checkpoints/${demo}/model.safetensors`;
     const partial = appProtocolResponse(new Request(url, { headers: { range: 'bytes=8-15' } }), context);

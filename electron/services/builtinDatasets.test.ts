@@ -40,13 +40,14 @@ describe('builtin datasets', () => {
     expect(new Set(gold.flatMap((r) => r.spans.map((span) => span.label)))).toEqual(
       new Set(['PER', 'LOC', 'ORG']),
     );
-    // The text-only sample still starts with the entity labels (index.json), ready for hotkeys.
+    // The text-only sample still starts with the entity labels (index.json), ready for hotkeys (which the
+    // Annotate view assigns by name: no key is stored).
     expect(
       s.datasetStore.labels('builtin-peoples-daily-sample.jsonl').map((l) => [l.name, l.hotkey]),
     ).toEqual([
-      ['PER', '1'],
-      ['LOC', '2'],
-      ['ORG', '3'],
+      ['PER', null],
+      ['LOC', null],
+      ['ORG', null],
     ]);
     expect(() => s.datasetStore.remove('builtin-peoples-daily-sample.jsonl')).toThrow(/cannot be removed/);
   });

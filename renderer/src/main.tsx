@@ -20,6 +20,7 @@ import type { ViewStoreDeps } from './state/viewStore';
 import { AnnotateStore, createAnnotateStore } from './views/annotate/store';
 import { BenchmarkStore, createBenchmarkStore } from './views/benchmark/store';
 import { createTrainStore, TrainStore } from './views/train/trainStore';
+import './fonts.css';
 import './styles.css';
 
 const toast = useToasts.getState().push;

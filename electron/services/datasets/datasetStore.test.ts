@@ -83,14 +83,14 @@ describe('datasets.import', () => {
       counts: { records: 3442, tokens: 172_601, entities: { LOC: 2886, ORG: 1331, PER: 1973 } },
     });
     expect(summary.dataset.sourceHash).toMatch(/^[0-9a-f]{64}$/);
+    // No hotkey is stored: the Annotate view keys labels by name (PER 1, LOC 2, ORG 3 in every dataset).
     expect(summary.dataset.labels.map((l) => [l.name, l.hotkey])).toEqual(
       expect.arrayContaining([
-        ['LOC', expect.any(String)],
-        ['ORG', expect.any(String)],
-        ['PER', expect.any(String)],
+        ['LOC', null],
+        ['ORG', null],
+        ['PER', null],
       ]),
     );
-    expect(new Set(summary.dataset.labels.map((l) => l.hotkey)).size).toBe(3);
     // The 4 sentences over the model window are reported with file:line.
     const tooLong = summary.warnings.find((w) => w.code === 'too-long');
     expect(tooLong?.count).toBe(4);
@@ -250,14 +250,18 @@ describe('datasets.export', () => {
 });
 
 describe('labels', () => {
-  it('defaults to the imported types with palette colours and hotkeys 1-9; updates swap hotkeys and refuse conflicts', async () => {
+  it('defaults to the imported types with palette colours and no stored hotkey; updates swap hotkeys and refuse conflicts', async () => {
     const { dataset } = await services.datasetStore.import({ path: cluenerFile });
     const labels = services.datasetStore.listLabels(dataset.id);
     expect(labels).toHaveLength(10);
-    expect(labels.slice(0, 9).map((l) => l.hotkey)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    expect(labels[9].hotkey).toBeNull();
+    expect(labels.map((l) => l.hotkey)).toEqual(Array(10).fill(null));
     expect(new Set(labels.map((l) => l.color)).size).toBe(10);
     const [a, b] = labels;
+    services.datasetStore.updateLabels(dataset.id, [
+      { name: a.name, hotkey: '1' },
+      { name: b.name, hotkey: '2' },
+      { name: labels[2].name, hotkey: '3' },
+    ]);
 
     const swapped = services.datasetStore.updateLabels(dataset.id, [
       { name: a.name, hotkey: '2', color: '#ABCDEF' },

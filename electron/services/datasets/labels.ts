@@ -110,12 +110,16 @@ export function defaultLabels(task: DatasetTask, counts: DatasetCounts): LabelDe
   return labelDefinitions(names);
 }
 
-/** Labels in this order, with the palette's colours and hotkeys 1–9. */
+/**
+ * Labels in this order, with the palette's colours and no hotkey: a stored hotkey is one the person chose
+ * (labels.update); the Annotate view gives every other label a key that is the same for its name in every
+ * dataset (renderer/src/views/annotate/labelHotkeys.ts).
+ */
 export function labelDefinitions(names: readonly string[]): LabelDefinition[] {
   return names.map((name, position) => ({
     name,
     color: labelPalette[position % labelPalette.length],
-    hotkey: position < 9 ? String(position + 1) : null,
+    hotkey: null,
     position,
   }));
 }

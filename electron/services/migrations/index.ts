@@ -12,6 +12,7 @@ import { datasetStoreMigration } from './003-dataset-store';
 import { benchmarkRunsMigration } from './004-benchmark-runs';
 import { suggestionDecisionsMigration } from './005-suggestion-decisions';
 import { examplePredictedByMigration } from './006-example-predicted-by';
+import { labelHotkeysMigration } from './007-label-hotkeys';
 import type { Migration } from './migration';
 import { latestVersionOf, runMigrations } from './runner';
 
@@ -25,6 +26,7 @@ export const migrations: readonly Migration[] = [
   benchmarkRunsMigration,
   suggestionDecisionsMigration,
   examplePredictedByMigration,
+  labelHotkeysMigration,
 ];
 
 /** The schema version a fully migrated database has. */

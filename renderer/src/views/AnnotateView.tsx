@@ -9,7 +9,8 @@ import { useServices } from '../state/services';
 import { AnnotationText } from './annotate/AnnotationText';
 import { LabelMappingStep } from './annotate/LabelMappingStep';
 import { ExampleList } from './annotate/ExampleList';
-import { commandForKey, labelHotkeys } from './annotate/keyboard';
+import { labelHotkeys } from './annotate/keyboard';
+import { KeyboardHelp } from './annotate/KeyboardHelp';
 import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from './annotate/Panels';
 import { PreannotationPanel } from './annotate/PreannotationPanel';
 import { AnnotatorName } from './annotate/review/AnnotatorName';
@@ -18,6 +19,7 @@ import { withLiveSuggestions } from './annotate/spans';
 import { UpdatePanel } from './annotate/UpdatePanel';
 import { defaultAnnotateDataset } from './annotate/state/session';
 import { AnnotateStore, type QuickFilter } from './annotate/store';
+import { useAnnotateKeys } from './annotate/useAnnotateKeys';
 import { isNerDataset, isTokenClassifier, names } from './requirements';
 import './annotate/annotate.css';
 
@@ -94,9 +96,6 @@ export function AnnotateView() {
   return <Workbench datasetId={datasetId ?? ''} />;
 }
 
-/** Commands that change the example: ignored on a read-only dataset (navigation still works). */
-const editCommands = new Set(['label', 'remove-span', 'undo', 'redo', 'accept-all', 'accept-all-and-next']);
-
 function Workbench({ datasetId }: { datasetId: string }) {
   const navigate = useRouter((s) => s.navigate);
   const { checkpoints, datasets, refreshDatasets } = LibraryStore.use();
@@ -139,45 +138,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
   };
 
   // The whole view listens: labelling, undo and navigation work without focusing the text first.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (reviewing) return; // the review has its own buttons; hotkeys would edit the hidden example
-      const target = event.target as HTMLElement | null;
-      const inEditableField = Boolean(target?.closest('input, textarea, select, [contenteditable="true"]'));
-      const command = commandForKey(event, { hotkeys, inEditableField });
-      if (!command) return;
-      if (readOnly && editCommands.has(command.type)) return;
-      // Buttons keep Enter/Space for themselves.
-      if (command.type === 'accept-all-and-next' && target?.closest('button, a')) return;
-      event.preventDefault();
-      const s = store.getState();
-      switch (command.type) {
-        case 'label':
-          return void s.labelSelection(command.label);
-        case 'caret':
-          return s.moveCaret(command.move);
-        case 'remove-span':
-          return void s.removeSpan();
-        case 'undo':
-          return void s.undo();
-        case 'redo':
-          return void s.redo();
-        case 'accept-all':
-          return void s.acceptModel();
-        case 'accept-all-and-next':
-          return void s.acceptAllAndNext();
-        case 'next':
-          return void s.step(1);
-        case 'prev':
-          return void s.step(-1);
-        case 'escape':
-          if (s.pickedSpanId !== null) s.pickSpan(null);
-          else s.setSelection(null);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [store, hotkeys, reviewing, readOnly]);
+  const keys = useAnnotateKeys({ hotkeys, disabled: reviewing, readOnly });
 
   const pickedSpan = current?.spans.find((s) => s.id === pickedSpanId) ?? null;
 
@@ -210,8 +171,23 @@ function Workbench({ datasetId }: { datasetId: string }) {
         </button>
         <span className="spacer" />
         <AnnotatorName />
+        <button
+          className="button button-small"
+          onClick={() => keys.setHelpOpen(true)}
+          title="Every key of the Annotate view (?)"
+        >
+          Keys <kbd>?</kbd>
+        </button>
         <SaveIndicator save={state.save} />
       </header>
+      {keys.helpOpen && (
+        <KeyboardHelp
+          labels={labels}
+          hotkeys={hotkeys}
+          words={keys.words}
+          onClose={() => keys.setHelpOpen(false)}
+        />
+      )}
 
       {state.openError && (
         <div className="callout callout-error" role="alert">
@@ -332,6 +308,8 @@ function Workbench({ datasetId }: { datasetId: string }) {
                     pickedSpanId={pickedSpanId}
                     onSelect={state.setSelection}
                     onPickSpan={state.pickSpan}
+                    focusedSuggestionId={keys.focusedSuggestionId}
+                    words={keys.words.state}
                   />
                   {pickedSpan && (
                     <SpanMenu
@@ -375,8 +353,10 @@ function Workbench({ datasetId }: { datasetId: string }) {
                     </button>
                   </div>
                   <p className="muted small hint">
-                    Drag over characters (or Shift+←/→), then press a label’s key. Click a span to relabel or
-                    remove it. Enter accepts the suggestions, marks the sentence done and opens the next.
+                    Drag over characters (or Shift+←/→, Ctrl+Shift+←/→ by word), then press a label’s key. Tab
+                    focuses a suggestion: A accepts it, X rejects it. Click a span to relabel or remove it.
+                    Enter accepts the suggestions, marks the sentence done and opens the next. <kbd>?</kbd>{' '}
+                    lists every key.
                   </p>
                 </>
               ) : (

@@ -49,7 +49,10 @@ export interface LabelDefinition {
   name: string;
   /** CSS colour, "#rrggbb". */
   color: string;
-  /** "1".."9" or a single letter; null when none. */
+  /**
+   * The key the person chose for this label ("0".."9" or a letter, through labels.update); null when none,
+   * and the Annotate view assigns a key that is stable per label name (views/annotate/labelHotkeys.ts).
+   */
   hotkey: string | null;
   /** Order in the label bar. */
   position: number;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { wordStops } from '../../lib/words/wordStops';
 import { moveCaret, rangeFromUtf16, selectedRange, selectionFromChars, trimRange } from './selection';
 
 const withPairs = '在😀北京𠀋'; // 😀 U+1F600 and 𠀋 U+2000B are two UTF-16 units each
@@ -78,5 +79,60 @@ describe('keyboard caret', () => {
       focus: 4,
     });
     expect(selectedRange(moveCaret(null, { type: 'all' }, length))).toEqual({ start: 0, end: 5 });
+  });
+});
+
+describe('keyboard caret by word', () => {
+  // 李明|昨天|在|上海|参观|了|复旦大学|。 as jieba cuts it: stops after each word.
+  const text = '李明昨天在上海参观了复旦大学。';
+  const stops = wordStops(text, ['李明', '昨天', '在', '上海', '参观', '了', '复旦大学', '。']);
+  const length = 15;
+
+  it('jumps to the next / previous word boundary', () => {
+    expect(stops).toEqual([0, 2, 4, 5, 7, 9, 10, 14, 15]);
+    let selection = moveCaret({ anchor: 0, focus: 0 }, { type: 'word-right', extend: false }, length, stops);
+    expect(selection).toEqual({ anchor: 2, focus: 2 });
+    selection = moveCaret({ anchor: 3, focus: 3 }, { type: 'word-right', extend: false }, length, stops);
+    expect(selection).toEqual({ anchor: 4, focus: 4 });
+    selection = moveCaret({ anchor: 15, focus: 15 }, { type: 'word-left', extend: false }, length, stops);
+    expect(selection).toEqual({ anchor: 14, focus: 14 });
+    selection = moveCaret({ anchor: 12, focus: 12 }, { type: 'word-left', extend: false }, length, stops);
+    expect(selection).toEqual({ anchor: 10, focus: 10 });
+    // Clamped at both ends.
+    expect(
+      moveCaret({ anchor: 15, focus: 15 }, { type: 'word-right', extend: false }, length, stops),
+    ).toEqual({
+      anchor: 15,
+      focus: 15,
+    });
+    expect(moveCaret(null, { type: 'word-left', extend: false }, length, stops)).toEqual({
+      anchor: 0,
+      focus: 0,
+    });
+  });
+
+  it('Shift extends by whole words, in both directions', () => {
+    let selection = moveCaret({ anchor: 14, focus: 14 }, { type: 'word-left', extend: true }, length, stops);
+    expect(selectedRange(selection)).toEqual({ start: 10, end: 14 }); // 复旦大学
+    selection = moveCaret(selection, { type: 'word-left', extend: true }, length, stops);
+    expect(selectedRange(selection)).toEqual({ start: 9, end: 14 });
+    selection = moveCaret({ anchor: 5, focus: 5 }, { type: 'word-right', extend: true }, length, stops);
+    expect(selectedRange(selection)).toEqual({ start: 5, end: 7 }); // 上海
+  });
+
+  it('moves one character while the words are not known, or when they belong to another text', () => {
+    expect(moveCaret({ anchor: 0, focus: 0 }, { type: 'word-right', extend: false }, length)).toEqual({
+      anchor: 1,
+      focus: 1,
+    });
+    expect(moveCaret({ anchor: 4, focus: 4 }, { type: 'word-left', extend: true }, length, null)).toEqual({
+      anchor: 4,
+      focus: 3,
+    });
+    const stale = [0, 3, 9];
+    expect(moveCaret({ anchor: 0, focus: 0 }, { type: 'word-right', extend: false }, length, stale)).toEqual({
+      anchor: 1,
+      focus: 1,
+    });
   });
 });

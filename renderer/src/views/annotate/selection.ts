@@ -72,6 +72,8 @@ export function trimRange(text: string, range: CodePointRange): CodePointRange |
 export type CaretMove =
   | { type: 'left'; extend: boolean }
   | { type: 'right'; extend: boolean }
+  | { type: 'word-left'; extend: boolean }
+  | { type: 'word-right'; extend: boolean }
   | { type: 'home'; extend: boolean }
   | { type: 'end'; extend: boolean }
   | { type: 'all' }
@@ -80,9 +82,15 @@ export type CaretMove =
 /**
  * Keyboard selection over a text of `length` code points. The caret sits between characters
  * (0..length); Shift extends from the anchor; without Shift an existing selection collapses to the
- * side the arrow points to, as in any text editor.
+ * side the arrow points to, as in any text editor. Word moves go to the next or previous of
+ * `wordStops` (lib/words/wordStops.ts); without them (the segmenter is still loading) a word is one character.
  */
-export function moveCaret(selection: TextSelection | null, move: CaretMove, length: number): TextSelection {
+export function moveCaret(
+  selection: TextSelection | null,
+  move: CaretMove,
+  length: number,
+  wordStops?: readonly number[] | null,
+): TextSelection {
   const current = selection ?? { anchor: 0, focus: 0 };
   const clamp = (value: number) => Math.max(0, Math.min(length, value));
   const range = selectedRange(current);
@@ -105,5 +113,26 @@ export function moveCaret(selection: TextSelection | null, move: CaretMove, leng
       const caret = range ? range.end : clamp(current.focus + 1);
       return { anchor: caret, focus: caret };
     }
+    case 'word-left':
+    case 'word-right': {
+      const focus = clamp(current.focus);
+      // Stops of another text (a stale answer) would misplace the caret: then move by one character.
+      const stops = wordStops && wordStops[wordStops.length - 1] === length ? wordStops : null;
+      const target = move.type === 'word-right' ? nextStop(stops, focus, length) : previousStop(stops, focus);
+      return move.extend
+        ? { anchor: clamp(current.anchor), focus: target }
+        : { anchor: target, focus: target };
+    }
   }
+}
+
+function nextStop(stops: readonly number[] | null, from: number, length: number): number {
+  if (!stops) return Math.min(length, from + 1);
+  return stops.find((stop) => stop > from) ?? length;
+}
+
+function previousStop(stops: readonly number[] | null, from: number): number {
+  if (!stops) return Math.max(0, from - 1);
+  for (let i = stops.length - 1; i >= 0; i--) if (stops[i] < from) return stops[i];
+  return 0;
 }

@@ -44,11 +44,11 @@ export function createEditSlice(core: AnnotateCore): EditSlice {
       set({ selection, pickedSpanId: null });
     },
 
-    moveCaret(move) {
+    moveCaret(move, wordStops) {
       const current = get().current;
       if (!current) return;
       set({
-        selection: moveCaret(get().selection, move, Array.from(current.text).length),
+        selection: moveCaret(get().selection, move, Array.from(current.text).length, wordStops),
         pickedSpanId: null,
       });
     },

@@ -88,7 +88,8 @@ export interface EditSlice {
   save: SaveState;
 
   setSelection(selection: TextSelection | null): void;
-  moveCaret(move: CaretMove): void;
+  /** `wordStops`: where Ctrl+←/→ stops in the open text (lib/words); without them a word is one character. */
+  moveCaret(move: CaretMove, wordStops?: readonly number[] | null): void;
   pickSpan(spanId: number | null): void;
   labelSelection(label: string): Promise<void>;
   relabelSpan(spanId: number, label: string): Promise<void>;
