@@ -17,6 +17,8 @@ export const NEZHA_ONNX_EXPORTER_VERSION = 1;
 /** Above this many weight bytes, weights go to external data (protobuf messages are limited to 2 GiB). */
 export const EXTERNAL_DATA_THRESHOLD = 2 ** 31 - 64 * 2 ** 20;
 const EXTERNAL_ALIGNMENT = 4096;
+/** Tensors smaller than this stay inside the model (as onnx's convert_model_to_external_data: shape constants). */
+const EXTERNAL_MIN_BYTES = 1024;
 
 export interface OnnxExportOptions {
   /** File name of the external data, relative to the model file (e.g. "model.onnx.data"). */
@@ -43,7 +45,8 @@ function moveToExternal(
 ): { chunks: Uint8Array[]; bytes: number; tensors: Record<string, unknown>[] } {
   const chunks: Uint8Array[] = [];
   let offset = 0;
-  const tensors = initializers.map((init) => {
+  const tensors = initializers.map((init): Record<string, unknown> => {
+    if (init.raw_data.byteLength < EXTERNAL_MIN_BYTES) return { ...init };
     const pad = (EXTERNAL_ALIGNMENT - (offset % EXTERNAL_ALIGNMENT)) % EXTERNAL_ALIGNMENT;
     if (pad > 0) chunks.push(new Uint8Array(pad));
     offset += pad;
