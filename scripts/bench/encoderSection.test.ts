@@ -54,8 +54,8 @@ describe('bench section "encoder"', () => {
     );
     expect(rows[0]).toMatchObject({ value: 400, ratio: 4 });
     expect(
-      rows.some((r) => r.name.includes('tfjs failed: skipped: budget spent') && Number.isNaN(r.value)),
+      rows.some((r) => r.name.includes('tfjs WebGPU failed: skipped: budget spent') && Number.isNaN(r.value)),
     ).toBe(true);
-    expect(rows.some((r) => r.name.includes('ORT failed: no adapter'))).toBe(true);
+    expect(rows.some((r) => r.name.includes('onnxruntime-web WebGPU failed: no adapter'))).toBe(true);
   });
 });

@@ -90,9 +90,9 @@ export function browserRows(result: BrowserResult, parameters: Map<string, numbe
   for (const preset of result.presets) {
     const label = `${preset.preset} (${((parameters.get(preset.preset) ?? 0) / 1e6).toFixed(1)}M)`;
     for (const s of preset.shapes) {
-      for (const [tfjs, ort] of [
-        [s.tfjsWasm, s.ortWasm],
-        [s.tfjsWebgpu, s.ortWebgpu],
+      for (const [kind, tfjs, ort] of [
+        ['WASM', s.tfjsWasm, s.ortWasm],
+        ['WebGPU', s.tfjsWebgpu, s.ortWebgpu],
       ] as const) {
         const where = `${label} ${shapeLabel(s)}, Chromium`;
         if (isTiming(tfjs) && isTiming(ort))
@@ -104,13 +104,18 @@ export function browserRows(result: BrowserResult, parameters: Map<string, numbe
             name: `${where}: ${tfjs.backend} (${runsLabel(tfjs.runs)})`,
             value: tfjs.ms,
             unit: 'ms',
-            reference: `ORT failed: ${(ort as { error: string }).error}`,
+            reference: `onnxruntime-web ${kind} failed: ${ort.error}`,
           });
-        else rows.push({ name: `${where}: tfjs failed: ${tfjs.error}`, value: Number.NaN, unit: 'ms' });
+        else
+          rows.push({ name: `${where}: tfjs ${kind} failed: ${tfjs.error}`, value: Number.NaN, unit: 'ms' });
         if (isTiming(ort))
           rows.push({ name: `${where}: ${ort.backend} (${runsLabel(ort.runs)})`, value: ort.ms, unit: 'ms' });
         else if (!isTiming(tfjs))
-          rows.push({ name: `${where}: ORT failed: ${ort.error}`, value: Number.NaN, unit: 'ms' });
+          rows.push({
+            name: `${where}: onnxruntime-web ${kind} failed: ${ort.error}`,
+            value: Number.NaN,
+            unit: 'ms',
+          });
       }
     }
   }
