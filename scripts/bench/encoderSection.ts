@@ -104,7 +104,7 @@ export function browserRows(result: BrowserResult, parameters: Map<string, numbe
             name: `${where}: ${tfjs.backend} (${runsLabel(tfjs.runs)})`,
             value: tfjs.ms,
             unit: 'ms',
-            reference: `onnxruntime-web ${kind} failed: ${ort.error}`,
+            reference: `onnxruntime-web ${kind} failed: ${(ort as { error: string }).error}`,
           });
         else
           rows.push({ name: `${where}: tfjs ${kind} failed: ${tfjs.error}`, value: Number.NaN, unit: 'ms' });
