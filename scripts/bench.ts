@@ -17,6 +17,7 @@ import { decodeTensorData } from '../shared/checkpoint/dtypes';
 import { inspectCheckpointFolder, loadCheckpointFolder } from '../shared/checkpoint/folder';
 import { median, readWholeFile, runChildScriptOutput } from './bench/child';
 import { datasetImportBenchSection } from './bench/datasetImport';
+import { encoderBenchSection } from './bench/encoderSection';
 import { runModelLoadBench } from './bench/modelLoad';
 import { tokenizerBenchSection } from './bench/tokenizer';
 import { trainingStepBenchSection, type TrainingStepBenchResult } from './bench/training';
@@ -304,6 +305,7 @@ export const sections: BenchSection[] = [
   tokenizerSection,
   trainingStepSection,
   datasetImportBenchSection,
+  encoderBenchSection,
 ];
 
 function machineLine(): string {

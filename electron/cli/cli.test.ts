@@ -41,6 +41,12 @@ describe('CLI', () => {
     expect(report.node.version).toBe(process.versions.node);
     expect(report.backends.map((b) => b.name)).toEqual(['cpu', 'wasm']);
     expect(report.backends.find((b) => b.name === 'cpu')?.available).toBe(true);
+    expect(report.onnxRuntime).toEqual({
+      available: true,
+      detail: expect.stringMatching(
+        /^onnxruntime-node \d+\.\d+\.\d+ \(cpu, \d+ threads\): eval's default backend$/,
+      ),
+    });
     expect(report.webgpu).toEqual({
       available: false,
       detail: "not available in Node; the app's renderer uses WebGPU when a hardware adapter exists",

@@ -85,3 +85,71 @@ export async function startNodeBackend(
     `${command}: no tfjs backend started (${failures.join('; ')}); run \`nezha-studio doctor\``,
   );
 }
+
+/**
+ * The engines `eval` and `infer` run a model on: a tfjs backend, or onnxruntime-node over the checkpoint's
+ * exported ONNX graph (electron/onnx). `train` stays on tfjs (gradients).
+ */
+export type Engine = NodeBackend | 'onnx';
+export type EngineChoice = Engine | 'auto';
+
+/** --backend for eval / infer: auto, onnx, cpu or wasm. */
+export function parseEngineChoice(value: unknown, command: string): EngineChoice {
+  const choices: readonly string[] = ['auto', 'onnx', ...NODE_BACKENDS];
+  if (typeof value === 'string' && choices.includes(value)) return value as EngineChoice;
+  throw new CliError(`${command}: --backend must be one of ${choices.join(', ')}, got "${String(value)}"`);
+}
+
+/** Loads onnxruntime-node (its native binding); returns why it did not load, or null when it did. */
+export async function probeOnnxRuntime(): Promise<string | null> {
+  try {
+    const ort = await import('onnxruntime-node');
+    const backends = ort.listSupportedBackends().map((b) => b.name);
+    return backends.includes('cpu') ? null : `no cpu execution provider (has ${backends.join(', ')})`;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  }
+}
+
+export interface StartedEngine {
+  engine: Engine;
+  /** One line for stderr: which engine runs and, for auto, why that one. */
+  note: string;
+}
+
+export interface EngineOptions {
+  /** auto tries onnxruntime-node first (eval); otherwise auto is the tfjs choice (infer). */
+  autoPrefersOnnx: boolean;
+  probeOnnx?: () => Promise<string | null>;
+  start?: (name: NodeBackend) => Promise<string | null>;
+}
+
+export async function startNodeEngine(
+  choice: EngineChoice,
+  command: string,
+  options: EngineOptions,
+): Promise<StartedEngine> {
+  const probe = options.probeOnnx ?? probeOnnxRuntime;
+  if (choice === 'onnx') {
+    const failure = await probe();
+    if (failure !== null) {
+      throw new CliError(
+        `${command}: onnxruntime-node failed to load: ${failure}; use --backend wasm (or cpu), or run \`nezha-studio doctor\``,
+      );
+    }
+    return { engine: 'onnx', note: `${command}: backend onnx (onnxruntime-node)` };
+  }
+  if (choice !== 'auto' || !options.autoPrefersOnnx) {
+    const started = await startNodeBackend(choice, command, options.start);
+    return { engine: started.backend, note: started.note };
+  }
+  const failure = await probe();
+  if (failure === null) {
+    return { engine: 'onnx', note: `${command}: backend onnx (auto: onnxruntime-node loaded)` };
+  }
+  const started = await startNodeBackend('auto', command, options.start);
+  return {
+    engine: started.backend,
+    note: `${command}: backend ${started.backend} (auto: onnxruntime-node failed to load: ${failure})`,
+  };
+}

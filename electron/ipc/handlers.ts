@@ -6,6 +6,7 @@
 import type { WebContents } from 'electron';
 import type { PickPathRequest, RequestChannel, RequestOf, ResponseOf } from '../../shared/ipc';
 import type { BenchmarkRunRecord } from '../../shared/benchmark/report';
+import { exportLibraryCheckpoint } from '../onnx/exportLibraryCheckpoint';
 import { saveReportFile } from '../services/benchmarkReports';
 import { ServiceError } from '../services/errors';
 import { ReadOnlyDatasets } from '../services/readOnlyDatasets';
@@ -61,6 +62,7 @@ function createAllHandlers(
     'checkpoints.get': ({ id }) => services.checkpoints.get(id),
     'checkpoints.import': ({ path, name }) =>
       services.writes.run(() => services.checkpoints.import(path, name)),
+    'checkpoints.exportOnnx': (request) => exportLibraryCheckpoint(services, request),
     'checkpoints.remove': ({ id }) => services.writes.run(() => services.checkpoints.remove(id)),
     'datasets.list': () => services.datasetStore.list(),
     'datasets.remove': ({ id }) => services.writes.run(() => services.datasetStore.remove(id)),

@@ -74,10 +74,7 @@ export interface AppProtocolContext {
 }
 
 /** Answer one app:// request. Pure apart from file reads, so it is tested with plain Requests. */
-export function appProtocolResponse(
-  request: Request,
-  context: AppProtocolContext,
-): Response {
+export function appProtocolResponse(request: Request, context: AppProtocolContext): Response {
   const headers = securityHeaders(electronContentSecurityPolicy);
   const url = new URL(request.url);
   if (url.protocol !== `${appScheme}:` || url.host !== appHost) {

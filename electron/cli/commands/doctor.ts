@@ -4,6 +4,7 @@
  * database schema version.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
@@ -14,7 +15,7 @@ import { appName, packageVersion } from '../../services/services';
 import { cjkFontReport, type CjkFontReport } from '../cjkFonts';
 import { parseCommandArgs, type Command } from '../command';
 import { findElectronBinary, type ElectronBinary } from '../electronBinary';
-import { NODE_BACKENDS, startTfjsBackend, type NodeBackend } from '../nodeBackend';
+import { NODE_BACKENDS, probeOnnxRuntime, startTfjsBackend, type NodeBackend } from '../nodeBackend';
 
 export interface BackendReport {
   name: string;
@@ -26,6 +27,8 @@ export interface DoctorReport {
   app: { name: string; version: string };
   node: { version: string; platform: string; arch: string; sqlite: string };
   backends: BackendReport[];
+  /** onnxruntime-node, eval's default engine (the checkpoint's ONNX export). */
+  onnxRuntime: { available: boolean; detail: string };
   webgpu: { available: boolean; detail: string };
   electron: ElectronBinary;
   cjkFonts: CjkFontReport;
@@ -66,6 +69,14 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export async function runDoctor(dataDir: string): Promise<DoctorReport> {
   const backends: BackendReport[] = [];
   for (const name of NODE_BACKENDS) backends.push(await probeBackend(name));
+  const ortFailure = await probeOnnxRuntime();
+  const onnxRuntime =
+    ortFailure === null
+      ? {
+          available: true,
+          detail: `onnxruntime-node ${(await import('onnxruntime-node')).env.versions.node ?? ''} (cpu, ${availableParallelism()} threads): eval's default backend`,
+        }
+      : { available: false, detail: `${ortFailure}; eval falls back to tfjs wasm` };
   const hasNavigatorGpu =
     typeof (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu !== 'undefined';
   return {
@@ -77,6 +88,7 @@ export async function runDoctor(dataDir: string): Promise<DoctorReport> {
       sqlite: process.versions.sqlite ?? 'unknown',
     },
     backends,
+    onnxRuntime,
     webgpu: {
       available: hasNavigatorGpu,
       detail: hasNavigatorGpu
@@ -96,6 +108,7 @@ function formatReport(report: DoctorReport): string {
     `Node          ${report.node.version} (${report.node.platform}/${report.node.arch}, SQLite ${report.node.sqlite})`,
     'tfjs backends (in Node):',
     ...report.backends.map((b) => `  ${b.available ? 'ok  ' : 'FAIL'} ${b.name.padEnd(5)} ${b.detail}`),
+    `ONNX Runtime  ${report.onnxRuntime.available ? '' : 'FAIL '}${report.onnxRuntime.detail}`,
     `WebGPU        ${report.webgpu.detail}`,
     `Electron      ${
       report.electron.found

@@ -151,7 +151,7 @@ async function reheadTokenClassifier(target: string, tags: string[]): Promise<vo
 }
 
 describe('eval: full runs of fixture checkpoints', () => {
-  it(`People's Daily NER, first ${LIMIT} sentences (spawned through tsx, default backend: auto)`, async () => {
+  it(`People's Daily NER, first ${LIMIT} sentences (spawned through tsx, default backend: auto = onnx)`, async () => {
     const paths = out('peoples-daily');
     const markdown = join(dir, 'peoples-daily.md');
     const { stdout, stderr } = await promisify(execFile)(
@@ -174,15 +174,19 @@ describe('eval: full runs of fixture checkpoints', () => {
         '--markdown',
         markdown,
       ],
-      { cwd: repoRoot, timeout: 90_000 },
+      { cwd: repoRoot, timeout: 90_000, env: { ...process.env, NEZHA_DATA_DIR: join(dir, 'data') } },
     );
     expect(stdout).toMatch(
-      /^eval: micro-f1 \d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\] on 40 examples, wasm, .* examples\/s → /,
+      /^eval: micro-f1 \d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\] on 40 examples, onnx, .* examples\/s → /,
     );
-    // stderr (a pipe, not a terminal): which backend auto chose, then progress lines, the last one at 100%.
+    // stderr (a pipe, not a terminal): which backend auto chose, the ONNX export it made, then progress
+    // lines, the last one at 100%.
     const notes = stderr.trimEnd().split('\n');
-    expect(notes[0]).toBe('eval: backend wasm (auto: the fastest that started here)');
-    expect(notes.slice(1).every((l) => /^eval: \d+\/40 examples \(\d+%\), [\d.]+ examples\/s/.test(l))).toBe(
+    expect(notes[0]).toBe('eval: backend onnx (auto: onnxruntime-node loaded)');
+    expect(notes[1]).toMatch(
+      /token-classification: exported to ONNX at .*\/onnx-cache\/[0-9a-f]{32}\/model\.onnx$/,
+    );
+    expect(notes.slice(2).every((l) => /^eval: \d+\/40 examples \(\d+%\), [\d.]+ examples\/s/.test(l))).toBe(
       true,
     );
     expect(notes.at(-1)).toMatch(/^eval: 40\/40 examples \(100%\), [\d.]+ examples\/s$/);
@@ -198,7 +202,7 @@ describe('eval: full runs of fixture checkpoints', () => {
         .update(readFileSync(join(tiny, 'token-classification/model.safetensors')))
         .digest('hex'),
     );
-    expect(run.environment.backend).toBe('wasm');
+    expect(run.environment.backend).toBe('onnx');
     expect(run.timing.batches).toBeGreaterThanOrEqual(3);
     expect(run.timing.batchLatencyMs.p95).toBeGreaterThanOrEqual(run.timing.batchLatencyMs.p50);
     expect(run.metrics.map((m) => m.metric)).toEqual([

@@ -1,10 +1,10 @@
 /**
  * `eval --checkpoint DIR --dataset FILE [--format F] [--task T] --out REPORT.json --predictions PRED.jsonl
- *  [--backend auto|cpu|wasm] [--limit N] [--batch-size N] [--markdown REPORT.md] [--csv REPORT.csv] [--resume]`
+ *  [--backend auto|onnx|cpu|wasm] [--limit N] [--batch-size N] [--markdown REPORT.md] [--csv REPORT.csv] [--resume]`
  *
  * The benchmark workbench's evaluation, headless: imports the dataset (format detected unless given), checks
  * the checkpoint's head against the task and the dataset's labels (refused with the reasons), runs
- * shared/benchmark's runner on tfjs cpu/wasm, appends each chunk's predictions to PRED.jsonl as it goes (so
+ * shared/benchmark's runner on onnxruntime-node (the checkpoint's cached ONNX export) or tfjs cpu/wasm, appends each chunk's predictions to PRED.jsonl as it goes (so
  * --resume continues an interrupted run), then rewrites PRED.jsonl in dataset order and writes REPORT.json
  * (metrics with bootstrap intervals, settings, hashes, timing).
  */
@@ -55,7 +55,10 @@ import { BertTokenizer } from '../../../shared/tokenizer';
 import { fsCheckpointSource } from '../../services/fsCheckpointSource';
 import { packageVersion } from '../../services/services';
 import { CliError, parseCommandArgs, usageLine, type Command } from '../command';
-import { parseBackendChoice, startNodeBackend } from '../nodeBackend';
+import type { ModelRunner } from '../../../shared/pipelines/modelRunner';
+import { openCachedOnnxSession } from '../../onnx/cachedSession';
+import { ortModelRunner } from '../../onnx/ortSession';
+import { parseEngineChoice, startNodeEngine } from '../nodeBackend';
 import { predictionsFileRunStore } from '../predictionsFileRunStore';
 import { progressPrinter } from '../progress';
 import { taskOption } from '../taskOption';
@@ -124,7 +127,7 @@ export const command: Command = {
   summary: 'evaluate a checkpoint on a benchmark dataset: metrics with CIs and per-example predictions',
   usage: [
     'eval --checkpoint DIR --dataset FILE [--format F] [--task T] --out REPORT.json',
-    '       --predictions PRED.jsonl [--backend auto|cpu|wasm] [--limit N] [--batch-size N]',
+    '       --predictions PRED.jsonl [--backend auto|onnx|cpu|wasm] [--limit N] [--batch-size N]',
     '       [--markdown REPORT.md] [--csv REPORT.csv] [--resume] [--resamples N] [--seed N]',
     '',
     'Runs the checkpoint (an HF NEZHA folder: config.json, weights, vocab.txt) on the dataset FILE',
@@ -135,7 +138,9 @@ export const command: Command = {
     '--limit N evaluates the first N examples. REPORT.json holds the metrics with bootstrap intervals,',
     'the settings, checkpoint and dataset SHA-256, backend and timing; PRED.jsonl one line per example',
     '(index, id, gold, prediction). --resume keeps the predictions already in PRED.jsonl and predicts',
-    'only the rest. Default backend: auto (wasm when it starts, else cpu); stderr says which one ran,',
+    'only the rest. Default backend: auto (onnx = onnxruntime-node on every core when it loads, over',
+    "the checkpoint's ONNX export, made once and cached in the data dir's onnx-cache/; else tfjs wasm,",
+    'else cpu). Predictions and metrics are the same whichever backend runs. stderr says which one ran,',
     'then the progress (examples done / total, rate, ETA).',
   ].join('\n'),
   async run(args, context) {
@@ -158,7 +163,7 @@ export const command: Command = {
     for (const required of ['checkpoint', 'dataset', 'out', 'predictions'] as const) {
       if (!values[required]) throw new CliError(`eval: --${required} is required. ${usageLine(command)}`);
     }
-    const backendChoice = parseBackendChoice(values.backend, 'eval');
+    const backendChoice = parseEngineChoice(values.backend, 'eval');
     const format = values.format as string | undefined;
     if (format !== undefined && !(format in DATASET_FORMAT_TASK)) {
       throw new CliError(
@@ -229,17 +234,39 @@ export const command: Command = {
       }
       const { plan } = check;
       const tokenizer = await loadTokenizer(checkpointDir);
-      const { backend, note } = await startNodeBackend(backendChoice, 'eval');
+      const { engine: backend, note } = await startNodeEngine(backendChoice, 'eval', {
+        autoPrefersOnnx: true,
+      });
       context.err(note);
       const config = new NezhaConfig(loaded.config as ConstructorParameters<typeof NezhaConfig>[0]);
-      const { model, missingKeys } = loadNezha(plan.className, config, loaded.stateDict);
-      if (missingKeys.length > 0) {
-        context.err(
-          `eval: ${checkpointDir} has no weights for ${missingKeys.length} parameter(s) of ${plan.className} (${missingKeys.join(', ')}); they were initialised randomly`,
-        );
+      const weights = await hashCheckpointWeights(source, loaded.files, nodeSha256);
+      let runner: ModelRunner;
+      let device: string;
+      let release: () => Promise<void> | void;
+      if (backend === 'onnx') {
+        const opened = await openCachedOnnxSession({
+          dataDir: context.dataDir,
+          weightsSha256: weights.sha256,
+          className: plan.className,
+          config,
+          stateDict: loaded.stateDict,
+          note: (line) => context.err(`eval: ${checkpointDir}: ${line}`),
+        });
+        runner = ortModelRunner(opened.session);
+        device = opened.device;
+        release = () => opened.session.release();
+      } else {
+        const { model, missingKeys } = loadNezha(plan.className, config, loaded.stateDict);
+        if (missingKeys.length > 0) {
+          context.err(
+            `eval: ${checkpointDir} has no weights for ${missingKeys.length} parameter(s) of ${plan.className} (${missingKeys.join(', ')}); they were initialised randomly`,
+          );
+        }
+        runner = tfjsModelRunner(model);
+        device = `tfjs-${backend} on Node ${process.versions.node}`;
+        release = () => model.dispose();
       }
 
-      const weights = await hashCheckpointWeights(source, loaded.files, nodeSha256);
       const datasetSha256 = await nodeSha256(datasetBytes);
       const job: BenchmarkJob = {
         open: {
@@ -288,9 +315,9 @@ export const command: Command = {
                 ...args,
                 data,
                 tokenizer,
-                model: tfjsModelRunner(model),
+                model: runner,
                 backend,
-                device: `tfjs-${backend} on Node ${process.versions.node}`,
+                device,
               }),
           },
           score: (task, predictions, bootstrap) =>
@@ -299,7 +326,7 @@ export const command: Command = {
         });
       } finally {
         progress.finish();
-        model.dispose();
+        await release();
       }
       if (outcome.status === 'failed') throw outcome.error;
       if (outcome.status === 'cancelled') throw new CliError('eval: the run was cancelled');

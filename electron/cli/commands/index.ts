@@ -16,5 +16,6 @@ export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
   eval: () => import('./eval'),
   import: () => import('./import'),
   export: () => import('./export'),
+  'export-onnx': () => import('./exportOnnx'),
   dataset: () => import('./dataset'),
 };

@@ -69,6 +69,28 @@ describe('infer command', () => {
     expect(ctx.lines).toEqual([expect.stringMatching(/\(wasm\) → /)]);
   });
 
+  it('--backend onnx runs the cached ONNX export on onnxruntime-node: the graph outputs, equal to HF at 1e-5', async () => {
+    const casePath = join(tiny, 'goldens', 'model_defaults.json');
+    const golden = JSON.parse(readFileSync(casePath, 'utf8')) as { outputs: Record<string, GoldenTensor> };
+    const out = join(dir, 'onnx.json');
+    const ctx = context();
+    const code = await command.run(
+      ['--checkpoint', join(tiny, 'base'), '--case', casePath, '--out', out, '--backend', 'onnx'],
+      ctx,
+    );
+    expect(code).toBe(0);
+    expect(ctx.errors[0]).toBe('infer: backend onnx (onnxruntime-node)');
+    expect(ctx.errors[1]).toMatch(/exported to ONNX at .*onnx-cache/);
+    expect(ctx.errors[2]).toBe(
+      'infer: the ONNX graph has no hidden_states, attentions; only last_hidden_state, pooler_output are written',
+    );
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    expect(written.backend).toBe('onnx');
+    expect(Object.keys(written.outputs)).toEqual(['last_hidden_state', 'pooler_output']);
+    for (const name of ['last_hidden_state', 'pooler_output'])
+      compare(written.outputs[name], golden.outputs[name], name);
+  });
+
   it('reports a broken checkpoint folder in one line naming the file', async () => {
     const broken = join(dir, 'broken');
     cpSync(join(tiny, 'base'), broken, { recursive: true });

@@ -6,6 +6,7 @@ import { describeArchitecture, formatBytes, formatDateTime } from '../lib/format
 import { LibraryStore } from '../state/library';
 import { useRouter } from '../state/router';
 import { useServices } from '../state/services';
+import { ExportOnnxForm } from './checkpoints/ExportOnnxForm';
 
 export function CheckpointsView() {
   const { api } = useServices();
@@ -249,6 +250,7 @@ function CheckpointDetails({ checkpoint }: { checkpoint: CheckpointRecord }) {
         <dt>Added</dt>
         <dd>{formatDateTime(checkpoint.addedAt)}</dd>
       </dl>
+      <ExportOnnxForm checkpoint={checkpoint} />
     </article>
   );
 }

@@ -29,3 +29,18 @@ export interface CheckpointRecord {
   builtin: boolean;
   addedAt: string;
 }
+
+/** What `checkpoints.exportOnnx` wrote. */
+export interface OnnxExportSummary {
+  /** The .onnx file. */
+  path: string;
+  /** Every file written: the external data file (weights over 2 GB) first when there is one, the model last. */
+  files: string[];
+  className: string;
+  inputs: string[];
+  outputs: string[];
+  weightBytes: number;
+  /** Parameters of the class the checkpoint lacks (initialised as HF does). */
+  missingKeys: string[];
+  ms: number;
+}

@@ -1,0 +1,3 @@
+export * from './exportNezha';
+export * from './nezhaGraph';
+export { decodeModel } from './proto';
