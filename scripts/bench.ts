@@ -16,6 +16,7 @@ import { fsCheckpointSource } from '../electron/services/fsCheckpointSource';
 import { decodeTensorData } from '../shared/checkpoint/dtypes';
 import { inspectCheckpointFolder, loadCheckpointFolder } from '../shared/checkpoint/folder';
 import { median, readWholeFile, runChildScriptOutput } from './bench/child';
+import { serveLoadBenchSection } from './bench/serveLoad';
 import { datasetImportBenchSection } from './bench/datasetImport';
 import { encoderBenchSection } from './bench/encoderSection';
 import { runModelLoadBench } from './bench/modelLoad';
@@ -306,6 +307,7 @@ export const sections: BenchSection[] = [
   trainingStepSection,
   datasetImportBenchSection,
   encoderBenchSection,
+  serveLoadBenchSection,
 ];
 
 function machineLine(): string {
