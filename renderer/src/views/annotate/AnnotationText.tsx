@@ -68,7 +68,8 @@ export function AnnotationText(props: AnnotationTextProps) {
     const offset = charOffset(event.target);
     if (offset === null) return;
     event.preventDefault(); // no native text selection: ours is in code points
-    (event.currentTarget as HTMLElement).focus();
+    // No scroll on focus: the page must not move between this press and its release (a click would become a drag).
+    (event.currentTarget as HTMLElement).focus({ preventScroll: true });
     if (event.shiftKey && selection) {
       const anchorChar = selection.anchor <= offset ? selection.anchor : selection.anchor - 1;
       onSelect(selectionFromChars(anchorChar, offset));

@@ -42,7 +42,8 @@ export function createLabelMappingSlice(core: AnnotateCore): LabelMappingSlice {
       const base = { checkpointId: checkpoint.id, datasetId };
       const modelTypes = entityTypesOfModelLabels(checkpoint.labels ?? []);
       const datasetLabels = labels.map((l) => l.name);
-      if (labelsMatchExactly(modelTypes, datasetLabels)) {
+      // A corpus with no label set yet (plain text) takes the model's types as they are: nothing to map to.
+      if (datasetLabels.length === 0 || labelsMatchExactly(modelTypes, datasetLabels)) {
         set({ labelMapping: { state: 'ready', ...base, modelTypes, mapping: null } });
         preannotateOpen(core);
         return;
