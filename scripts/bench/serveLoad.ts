@@ -3,7 +3,7 @@
  * (or one busy tab) would hit it. The host runs in a child process over a data dir holding a
  * 200,000-sentence corpus; this process plays `clients` concurrent clients, each calling the list and query
  * channels the Annotate and Datasets views call (`examples.list` pages in file and queue order, a text
- * search, `datasets.stats`, `datasets.list`) back to back for `seconds`. Reported: p50 / p95 / max latency
+ * search, `datasets.stats`, `datasets.list`) with a 100–300 ms pause between calls, for `seconds`. Reported: p50 / p95 / max latency
  * per channel and overall, requests per second, and the host's RSS before and after. Reference: the same
  * host answering `app.info` to one client alone (the transport's own cost).
  *
@@ -23,9 +23,16 @@ export interface LoadOptions {
   sentences: number;
   clients: number;
   seconds: number;
+  /** Pause between one client's calls, ms (uniform in [min, max]): a person paging, not a flood. */
+  thinkMs: [number, number];
 }
 
-export const defaultLoadOptions: LoadOptions = { sentences: 200_000, clients: 50, seconds: 20 };
+export const defaultLoadOptions: LoadOptions = {
+  sentences: 200_000,
+  clients: 50,
+  seconds: 20,
+  thinkMs: [100, 300],
+};
 
 interface HostHandle {
   origin: string;
@@ -159,6 +166,8 @@ export async function runServeLoad(options: LoadOptions = defaultLoadOptions): P
           } catch (error) {
             if (errors.length < 5) errors.push((error as Error).message);
           }
+          const [low, high] = options.thinkMs;
+          await new Promise((done) => setTimeout(done, low + random() * (high - low)));
         }
       }),
     );

@@ -5,6 +5,7 @@ import { decisionRowsFor, exampleColumns, readExampleViews, toExampleViews } fro
 import { ServiceError } from '../errors';
 import { exampleFilterSql } from './exampleFilter';
 import { datasetLabels } from './labels';
+import type { ReadCache } from './readCache';
 import { requireDataset } from './rows';
 
 export function datasetStats(db: DatabaseSync, id: string): DatasetStats {
@@ -58,6 +59,7 @@ export function listExamples(
     filter?: ExampleFilter;
     order?: 'index' | 'uncertainty';
   },
+  cache?: ReadCache,
 ): ExamplePage {
   requireDataset(db, request.datasetId);
   const offset = request.offset ?? 0;
@@ -70,9 +72,9 @@ export function listExamples(
     ...request.filter,
     ...(queue ? { undone: true } : {}),
   });
-  const total = (
-    db.prepare(`SELECT COUNT(*) AS n FROM examples e WHERE ${where}`).get(...params) as { n: number }
-  ).n;
+  const count = () =>
+    (db.prepare(`SELECT COUNT(*) AS n FROM examples e WHERE ${where}`).get(...params) as { n: number }).n;
+  const total = cache ? cache.get(`count:${where}:${JSON.stringify(params)}`, count) : count();
   const order = queue ? 'e.uncertainty DESC, e.idx' : 'e.idx';
   const rows = db
     .prepare(`SELECT ${exampleColumns} FROM examples e WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)

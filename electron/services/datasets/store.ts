@@ -22,6 +22,7 @@ import type { EventBus } from '../events';
 import type { JobRegistry } from '../jobs';
 import { copyDataset } from './copy';
 import { datasetStats, getExample, listExamples } from './examples';
+import { createReadCache, type ReadCache } from './readCache';
 import { exportDataset, nerRecords } from './export';
 import { importDatasetFile, syncBuiltinDatasets, type ImportContext, type ImportRequest } from './import';
 import { datasetLabels, listLabels, updateLabels } from './labels';
@@ -42,10 +43,13 @@ export interface DatasetStoreOptions {
 
 export class DatasetStore {
   private readonly db: DatabaseSync;
+  /** Statistics and list totals until the next write (readCache.ts). */
+  private readonly readCache: ReadCache;
   private readonly context: ImportContext;
 
   constructor(options: DatasetStoreOptions) {
     this.db = options.db;
+    this.readCache = createReadCache(options.db);
     this.context = { ...options, now: options.now ?? (() => new Date().toISOString()) };
   }
 
@@ -83,7 +87,7 @@ export class DatasetStore {
   }
 
   stats(id: string): DatasetStats {
-    return datasetStats(this.db, id);
+    return this.readCache.get(`stats:${id}`, () => datasetStats(this.db, id));
   }
 
   /** One page of examples with their spans; filters and order run in SQL. */
@@ -94,7 +98,7 @@ export class DatasetStore {
     filter?: ExampleFilter;
     order?: 'index' | 'uncertainty';
   }): ExamplePage {
-    return listExamples(this.db, request);
+    return listExamples(this.db, request, this.readCache);
   }
 
   getExample(exampleId: number): ExampleView {
