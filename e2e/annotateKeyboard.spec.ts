@@ -229,6 +229,7 @@ test('Home/End and words move the caret; Tab past the last suggestion leaves the
     '1Label the selection PER',
   ]);
   await expect(help.getByTestId('keyboard-help-words')).toContainText('jieba');
+  if (process.env.NEZHA_SCREENSHOT) await page.screenshot({ path: 'resources/screenshot-annotate-keys.png' });
   // Keys do nothing underneath it; Escape closes it.
   await page.keyboard.press('j');
   await expect(page.getByTestId('example-position')).toHaveText('#1');

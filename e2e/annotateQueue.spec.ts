@@ -47,6 +47,11 @@ function workerMemory(page: Page): Promise<MemoryReport> {
 }
 
 async function openSample(page: Page, host: ServeHost, datasetId: string) {
+  // Other specs share this host: forget the model and the position Annotate remembers for the sample.
+  await apiCall(page, host, 'annotateSession.save', {
+    checkpointId: null,
+    position: { datasetId, exampleIndex: 0 },
+  });
   await page.goto(`${host.url}&debug#/annotate/${encodeURIComponent(datasetId)}`);
   await expect(page.getByTestId('example-position')).toHaveText('#1', { timeout: 30_000 });
   await expect.poll(() => page.evaluate(() => '__nezhaDebug' in window)).toBe(true);
@@ -77,6 +82,10 @@ test('background pre-annotation of the 348-sentence sample, the uncertainty queu
   await openSample(page, host, datasetId);
   const baseline = await workerMemory(page);
   expect(baseline.models).toEqual([]);
+  // Other specs share this host and may have finished a sentence of the sample already: count from here.
+  const all = (await list(page, host, { datasetId, limit: 1 })).total;
+  const undoneAtStart = (await list(page, host, { datasetId, filter: { undone: true }, limit: 1 })).total;
+  const doneAtStart = all - undoneAtStart;
 
   await pick(page, demoId);
   const panel = page.getByTestId('preannotation');
@@ -84,7 +93,7 @@ test('background pre-annotation of the 348-sentence sample, the uncertainty queu
   const started = Date.now();
   await panel.getByRole('button', { name: 'Pre-annotate dataset' }).click();
   // Progress while it runs: n / total examples (the open example and the next may be predicted already).
-  await expect(status).toContainText(/\d+ \/ 34[678] examples/);
+  await expect(status).toContainText(/\d+ \/ \d+ examples/);
   await expect(status).toHaveAttribute('data-phase', 'done', { timeout: 180_000 });
   const seconds = (Date.now() - started) / 1000;
   const { done: todo, total } = await counts(page);
@@ -104,7 +113,7 @@ test('background pre-annotation of the 348-sentence sample, the uncertainty queu
   // Mark the open example done: it leaves the queue.
   await page.getByLabel('Order').selectOption('uncertainty');
   const queue = await list(page, host, { datasetId, order: 'uncertainty', limit: 500 });
-  expect(queue.total).toBe(348);
+  expect(queue.total).toBe(undoneAtStart);
   const uncertainties = queue.items.map((e) => e.uncertainty);
   for (const e of queue.items) {
     expect(e.status).not.toBe('done');
@@ -114,7 +123,9 @@ test('background pre-annotation of the 348-sentence sample, the uncertainty queu
   // Ordered by the stored scores: non-increasing uncertainty, and not file order.
   for (let i = 1; i < uncertainties.length; i++)
     expect(uncertainties[i]!).toBeLessThanOrEqual(uncertainties[i - 1]!);
-  expect(queue.items.map((e) => e.index)).not.toEqual([...Array(348).keys()]);
+  expect(queue.items.map((e) => e.index)).not.toEqual(
+    [...queue.items.map((e) => e.index)].sort((a, b) => a - b),
+  );
   // The view follows that order: it opens on the most uncertain one, the list rows come in the same order.
   await expect(page.getByTestId('example-position')).toHaveText(`#${queue.items[0].index + 1}`);
   const rows = page.getByTestId('example-row');
@@ -124,9 +135,9 @@ test('background pre-annotation of the 348-sentence sample, the uncertainty queu
   // Enter accepts the suggestions, marks done and moves on: the done example drops out of the queue.
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur()); // the Order select had focus
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('progress-done')).toContainText('1 / 348 done');
+  await expect(page.getByTestId('progress-done')).toContainText(`${doneAtStart + 1} / ${all} done`);
   const after = await list(page, host, { datasetId, order: 'uncertainty', limit: 2 });
-  expect(after.total).toBe(347);
+  expect(after.total).toBe(undoneAtStart - 1);
   expect(after.items[0].id).toBe(queue.items[1].id);
 
   // Model memory: the view holds the demo model, so even a zero budget keeps it.
