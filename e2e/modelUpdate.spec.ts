@@ -33,15 +33,18 @@ test('update the model: fine-tune the demo on the done sentences, v1 suggests, t
     annotations.setStatus({ exampleId: example.id, status: 'done', author });
   }
 
+  // Other specs share this host and may have finished a sample sentence past the first 60 already.
+  const done = datasetStore.stats(sample.id).done;
+  expect(done).toBeGreaterThanOrEqual(60);
   await openApp(page, host, `#/annotate/${sample.id}`);
-  await expect(page.getByTestId('progress-done')).toContainText('60 / 348 done');
+  await expect(page.getByTestId('progress-done')).toContainText(`${done} / 348 done`);
   const picker = page.getByLabel('Token-classification checkpoint');
   const demo = await picker.locator('option', { hasText: 'NEZHA demo NER' }).getAttribute('value');
   await picker.selectOption(demo ?? 'missing: no NEZHA demo NER option');
   await expect(page.getByTestId('model-status')).toHaveText(/Ready|Pre-annotating/, { timeout: 60_000 });
 
   const panel = page.getByTestId('update-panel');
-  await expect(panel).toContainText('60 done examples');
+  await expect(panel).toContainText(`${done} done examples`);
   await panel.getByText('Training settings').click();
   await panel.getByLabel('Max steps (0 = epochs)').fill('4');
   await panel.getByLabel('Batch size').fill('4');
