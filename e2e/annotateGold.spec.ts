@@ -13,24 +13,13 @@ import { startServeHost, type ServeHost } from '../electron/serve/host';
 import { importDataset } from '../shared/datasets/importDataset';
 import type { NerExample } from '../shared/datasets/types';
 import { dragChars, expect, openApp, test } from './fixtures';
+import { CLUENER2020_LABELS } from '../shared/metrics/cluener2020';
 
 const goldId = 'builtin-peoples-daily-heldout.txt';
 const sampleId = 'builtin-peoples-daily-sample.jsonl';
 const goldFile = 'resources/datasets/peoples-daily-heldout.txt';
 const gold = importDataset(new Uint8Array(readFileSync(goldFile)), { file: goldFile })
   .records as NerExample[];
-const cluenerLabels = [
-  'address',
-  'book',
-  'company',
-  'game',
-  'government',
-  'movie',
-  'name',
-  'organization',
-  'position',
-  'scene',
-];
 
 let dir: string;
 test.beforeAll(() => {
@@ -196,7 +185,7 @@ test('label mapping: the demo model on CLUENER dev waits for a mapping, then sug
     items.map((li) => li.querySelector('.muted')!.textContent!.split(' ')[0]),
   );
   expect(labels.length).toBeGreaterThan(0);
-  for (const label of labels) expect(cluenerLabels).toContain(label);
+  for (const label of labels) expect(CLUENER2020_LABELS).toContain(label);
 
   // After a reload: same dataset and model, the mapping is not asked again.
   await page.reload();

@@ -8,13 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { dictionaryTagger, taggerRecord } from './fakeTagger';
 import { dispatchRequest } from '../electron/ipc/dispatch';
 import { createHandlers } from '../electron/ipc/handlers';
 import { createServices, type Services } from '../electron/services/services';
-import { defaultSettings, type CheckpointRecord, type Transport } from '../shared/ipc';
-import type { Entity } from '../shared/pipelines';
+import { defaultSettings, type Transport } from '../shared/ipc';
 import { createApi, type Api } from '../renderer/src/api/client';
-import type { InferenceClient } from '../renderer/src/inference/ui/client';
 import type { Toast } from '../renderer/src/state/toasts';
 import { defaultAnnotateDataset } from '../renderer/src/views/annotate/state/session';
 import { createAnnotateStore } from '../renderer/src/views/annotate/store';
@@ -59,66 +58,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Tags every occurrence of a dictionary word with its type; counts its runs. */
-function dictionaryTagger(words: Record<string, string>) {
-  const runs: string[][] = [];
-  const tag = (text: string): Entity[] => {
-    const chars = Array.from(text);
-    const entities: Entity[] = [];
-    for (const [word, type] of Object.entries(words)) {
-      const length = Array.from(word).length;
-      for (let start = 0; start + length <= chars.length; start++)
-        if (chars.slice(start, start + length).join('') === word) {
-          const startUtf16 = chars.slice(0, start).join('').length;
-          entities.push({
-            type,
-            score: 0.9,
-            text: word,
-            start,
-            end: start + length,
-            startUtf16,
-            endUtf16: startUtf16 + word.length,
-          });
-        }
-    }
-    return entities;
-  };
-  const call = async (method: string, payload: unknown) => {
-    if (method === 'load') return {};
-    if (method === 'runPipeline') {
-      const { request } = payload as { request: { task: string; texts: string[] } };
-      runs.push(request.texts);
-      return { result: { task: request.task, entities: request.texts.map(tag) }, ms: 0, backend: 'test' };
-    }
-    throw new Error(`The dictionary tagger has no method ${method}`);
-  };
-  const client: InferenceClient = {
-    call: call as InferenceClient['call'],
-    onBackend: () => () => {},
-    onCrash: () => () => {},
-    terminate: () => {},
-  };
-  return { client, runs };
-}
-
 /** A PER/LOC/ORG tagger, like the demo model. */
-const tagger = (id: string): CheckpointRecord =>
-  ({
-    id,
-    name: id,
-    path: `/checkpoints/${id}`,
-    architecture: 'NezhaForTokenClassification',
-    modelType: 'nezha',
-    format: 'safetensors',
-    files: ['config.json'],
-    hiddenSize: 8,
-    numLayers: 1,
-    numLabels: 7,
-    labels: ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG'],
-    sizeBytes: 0,
-    builtin: false,
-    addedAt: '2026-01-01T00:00:00.000Z',
-  }) as CheckpointRecord;
+const tagger = (id: string) => taggerRecord(id, ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG']);
 
 function makeStore(words: Record<string, string> = {}) {
   const toasts: Omit<Toast, 'id' | 'count'>[] = [];

@@ -8,10 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { taggerRecord } from './fakeTagger';
 import { dispatchRequest } from '../electron/ipc/dispatch';
 import { createHandlers } from '../electron/ipc/handlers';
 import { createServices, type Services } from '../electron/services/services';
-import { defaultSettings, type CheckpointRecord, type ExampleView, type Transport } from '../shared/ipc';
+import { defaultSettings, type ExampleView, type Transport } from '../shared/ipc';
 import { createApi, type Api } from '../renderer/src/api/client';
 import type { InferenceClient } from '../renderer/src/inference/ui/client';
 import type { ViewStoreDeps } from '../renderer/src/state/viewStore';
@@ -147,23 +148,6 @@ function scriptedWorker() {
   };
 }
 
-const tagger = (id: string): CheckpointRecord => ({
-  id,
-  name: id,
-  path: `/checkpoints/${id}`,
-  architecture: 'NezhaForTokenClassification',
-  modelType: 'nezha',
-  format: 'safetensors',
-  files: ['config.json'],
-  hiddenSize: 8,
-  numLayers: 1,
-  numLabels: 3,
-  labels: ['O', 'B-LOC', 'I-LOC'],
-  sizeBytes: 0,
-  builtin: false,
-  addedAt: '2024-01-01T00:00:00.000Z',
-});
-
 function makeStore() {
   const worker = scriptedWorker();
   const toasts: unknown[] = [];
@@ -196,7 +180,7 @@ describe('pre-annotate dataset (background, resumable)', () => {
     await api.examples.setStatus({ exampleId: first.id, status: 'done', author: 'tester' });
     await store.getState().open(datasetId);
     store.getState().setAutoPreannotate(false);
-    await store.getState().pickCheckpoint(tagger('ckpt-a'));
+    await store.getState().pickCheckpoint(taggerRecord('ckpt-a'));
     expect(worker.calls.find((c) => c.method === 'load')?.payload).toMatchObject({ holder: 'annotate' });
 
     await store.getState().preannotateDataset();
@@ -238,7 +222,7 @@ describe('pre-annotate dataset (background, resumable)', () => {
     const { store, worker } = makeStore();
     await store.getState().open(datasetId);
     store.getState().setAutoPreannotate(false);
-    await store.getState().pickCheckpoint(tagger('ckpt-a'));
+    await store.getState().pickCheckpoint(taggerRecord('ckpt-a'));
     worker.holdRunAt(1); // the first chunk goes through, the second waits in the "worker" until cancelled
     const running = store.getState().preannotateDataset();
     await vi.waitFor(() => expect(worker.runs).toHaveLength(2));
@@ -260,7 +244,7 @@ describe('pre-annotate dataset (background, resumable)', () => {
     const reloaded = makeStore();
     await reloaded.store.getState().open(datasetId);
     reloaded.store.getState().setAutoPreannotate(false);
-    await reloaded.store.getState().pickCheckpoint(tagger('ckpt-a'));
+    await reloaded.store.getState().pickCheckpoint(taggerRecord('ckpt-a'));
     await reloaded.store.getState().preannotateDataset();
     expect(reloaded.store.getState().preannotation).toMatchObject({
       phase: 'done',
@@ -275,7 +259,7 @@ describe('pre-annotate dataset (background, resumable)', () => {
     for (const text of resumed) expect(predictedIds.has(text)).toBe(false);
 
     // Another checkpoint has its own resume state: everything is to do for it.
-    await reloaded.store.getState().pickCheckpoint(tagger('ckpt-b'));
+    await reloaded.store.getState().pickCheckpoint(taggerRecord('ckpt-b'));
     await reloaded.store.getState().preannotateDataset();
     expect(reloaded.store.getState().preannotation).toMatchObject({ checkpointId: 'ckpt-b', total: count });
   });
@@ -286,11 +270,11 @@ describe('pre-annotate dataset (background, resumable)', () => {
     store.getState().setAutoPreannotate(false);
     await store.getState().preannotateDataset();
     expect(toasts).toMatchObject([{ title: 'No model is ready' }]);
-    await store.getState().pickCheckpoint(tagger('ckpt-a'));
+    await store.getState().pickCheckpoint(taggerRecord('ckpt-a'));
     const release = worker.holdRuns();
     const running = store.getState().preannotateDataset();
     await vi.waitFor(() => expect(worker.runs).toHaveLength(1));
-    await store.getState().pickCheckpoint(tagger('ckpt-b'));
+    await store.getState().pickCheckpoint(taggerRecord('ckpt-b'));
     release();
     await running;
     expect(store.getState().preannotation).toMatchObject({ phase: 'cancelled', checkpointId: 'ckpt-a' });
@@ -304,7 +288,7 @@ describe('the queue: "Most uncertain first"', () => {
     const examples = await allExamples();
     await store.getState().open(datasetId);
     store.getState().setAutoPreannotate(false);
-    await store.getState().pickCheckpoint(tagger('ckpt-a'));
+    await store.getState().pickCheckpoint(taggerRecord('ckpt-a'));
     // Predict the first 30 only (as a cancelled run would), and mark the most uncertain of them done.
     for (const example of examples.slice(0, 30))
       await api.annotations.saveModelPredictions({
@@ -337,7 +321,7 @@ describe('the queue: "Most uncertain first"', () => {
     await store.getState().setQuery({ order: 'uncertainty' });
     const opened = store.getState().current!;
     expect(opened.index).toBe(0); // nothing predicted yet: file order
-    await store.getState().pickCheckpoint(tagger('ckpt-a'));
+    await store.getState().pickCheckpoint(taggerRecord('ckpt-a'));
     await store.getState().preannotateDataset();
     const state = store.getState();
     expect(state.current?.id).toBe(opened.id);
@@ -355,9 +339,9 @@ describe('checkpoint picks: the latest wins', () => {
     store.getState().setAutoPreannotate(false);
     const slow = worker.holdLoad('slow');
     const failing = worker.holdLoad('failing');
-    const first = store.getState().pickCheckpoint(tagger('slow'));
-    const second = store.getState().pickCheckpoint(tagger('failing'));
-    await store.getState().pickCheckpoint(tagger('fast'));
+    const first = store.getState().pickCheckpoint(taggerRecord('slow'));
+    const second = store.getState().pickCheckpoint(taggerRecord('failing'));
+    await store.getState().pickCheckpoint(taggerRecord('fast'));
     expect(store.getState().model).toMatchObject({ state: 'ready', checkpointId: 'fast' });
     slow.open();
     failing.fail(new Error('out of memory'));
@@ -381,7 +365,7 @@ describe('checkpoint picks: the latest wins', () => {
     const { store, worker } = makeStore();
     await store.getState().open(datasetId);
     worker.holdLoad('broken').fail(new Error('config.json is not valid JSON'));
-    await store.getState().pickCheckpoint(tagger('broken'));
+    await store.getState().pickCheckpoint(taggerRecord('broken'));
     expect(store.getState().model).toMatchObject({
       state: 'error',
       checkpointId: 'broken',
@@ -403,7 +387,7 @@ describe('checkpoint picks: the latest wins', () => {
     });
     const { store, worker } = makeStore();
     await store.getState().open(datasetId);
-    await store.getState().pickCheckpoint(tagger('ckpt-a'));
+    await store.getState().pickCheckpoint(taggerRecord('ckpt-a'));
     await vi.waitFor(() => expect(store.getState().model.state).toBe('ready'));
     expect(worker.runs).toHaveLength(0);
     await store.getState().goTo(1); // #2 is stored, #3 is not

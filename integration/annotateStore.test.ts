@@ -9,13 +9,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { dictionaryTagger, taggerRecord } from './fakeTagger';
 import { dispatchRequest } from '../electron/ipc/dispatch';
 import { createHandlers } from '../electron/ipc/handlers';
 import { createServices, type Services } from '../electron/services/services';
-import { defaultSettings, type CheckpointRecord, type Settings, type Transport } from '../shared/ipc';
-import type { Entity } from '../shared/pipelines';
+import { defaultSettings, type Settings, type Transport } from '../shared/ipc';
 import { createApi, type Api } from '../renderer/src/api/client';
-import type { InferenceClient } from '../renderer/src/inference/ui/client';
 import type { Toast } from '../renderer/src/state/toasts';
 import type { ViewStoreDeps } from '../renderer/src/state/viewStore';
 import { createAnnotateStore, filterFor, type AnnotateState } from '../renderer/src/views/annotate/store';
@@ -67,79 +66,6 @@ afterAll(async () => {
   await new Promise((resolve) => setTimeout(resolve, 400));
   services?.close();
   rmSync(dir, { recursive: true, force: true });
-});
-
-/** A stand-in for the inference worker: tags every occurrence of a dictionary word, and counts its runs. */
-function dictionaryTagger(words: Record<string, string>) {
-  const runs: string[][] = [];
-  let loadGate: Promise<void> | null = null;
-  const tag = (text: string): Entity[] => {
-    const chars = Array.from(text);
-    const entities: Entity[] = [];
-    for (const [word, type] of Object.entries(words)) {
-      const length = Array.from(word).length;
-      for (let start = 0; start + length <= chars.length; start++)
-        if (chars.slice(start, start + length).join('') === word) {
-          const startUtf16 = chars.slice(0, start).join('').length;
-          entities.push({
-            type,
-            score: 0.9,
-            text: word,
-            start,
-            end: start + length,
-            startUtf16,
-            endUtf16: startUtf16 + word.length,
-          });
-        }
-    }
-    return entities;
-  };
-  const call = async (method: string, payload: unknown) => {
-    if (method === 'load') {
-      if (loadGate) await loadGate;
-      return {};
-    }
-    if (method === 'runPipeline') {
-      const { request } = payload as { request: { task: string; texts: string[] } };
-      runs.push(request.texts);
-      return { result: { task: request.task, entities: request.texts.map(tag) }, ms: 0, backend: 'test' };
-    }
-    if (method === 'release') return { released: null, evicted: [], memory: {} };
-    throw new Error(`The dictionary tagger has no method ${method}`);
-  };
-  const client: InferenceClient = {
-    call: call as InferenceClient['call'],
-    onBackend: () => () => {},
-    onCrash: () => () => {},
-    terminate: () => {},
-  };
-  return {
-    client,
-    runs,
-    /** Hold every load back until the returned function is called. */
-    holdLoads() {
-      let release!: () => void;
-      loadGate = new Promise((resolve) => (release = resolve));
-      return release;
-    },
-  };
-}
-
-const tagger = (id: string): CheckpointRecord => ({
-  id,
-  name: id,
-  path: `/checkpoints/${id}`,
-  architecture: 'NezhaForTokenClassification',
-  modelType: 'nezha',
-  format: 'safetensors',
-  files: ['config.json'],
-  hiddenSize: 8,
-  numLayers: 1,
-  numLabels: 3,
-  labels: ['O', 'B-LOC', 'I-LOC'],
-  sizeBytes: 0,
-  builtin: false,
-  addedAt: '2024-01-01T00:00:00.000Z',
 });
 
 /** A store with its own dependencies, as main.tsx makes one; toasts and settings are the test's. */
@@ -346,7 +272,7 @@ describe('Annotate store over the real dataset store', () => {
     const { store: mine, worker } = makeStore();
     await mine.getState().open(datasetId);
     await mine.getState().goTo(1);
-    await mine.getState().pickCheckpoint(tagger('dictionary'));
+    await mine.getState().pickCheckpoint(taggerRecord('dictionary'));
     await vi.waitFor(() => expect(mine.getState().model.state).toBe('ready'));
     await vi.waitFor(() => expect(mine.getState().save.state).toBe('saved'));
     expect(worker.runs).toHaveLength(1);
@@ -378,7 +304,7 @@ describe('Annotate store over the real dataset store', () => {
     const { store: mine, worker } = makeStore();
     await mine.getState().open(datasetId);
     const release = worker.holdLoads();
-    const loading = mine.getState().pickCheckpoint(tagger('slow'));
+    const loading = mine.getState().pickCheckpoint(taggerRecord('slow'));
     expect(mine.getState().model).toMatchObject({ state: 'loading', checkpointId: 'slow' });
     await mine.getState().pickCheckpoint(null);
     release();
@@ -403,7 +329,7 @@ describe('decisions are data', () => {
     const first = makeStore({ annotatorName: 'rita' }, words);
     await first.store.getState().open(datasetId);
     await first.store.getState().goTo(8);
-    await first.store.getState().pickCheckpoint(tagger('dict'));
+    await first.store.getState().pickCheckpoint(taggerRecord('dict'));
     await vi.waitFor(() => expect(live(first.store, 'rita')).toHaveLength(3));
     const [mother, education] = live(first.store, 'rita').filter((m) => m.label !== 'LOC');
     await first.store.getState().rejectModel([mother.id]);
@@ -415,7 +341,7 @@ describe('decisions are data', () => {
     const second = makeStore({ annotatorName: 'rita' }, words);
     await second.store.getState().open(datasetId);
     await second.store.getState().goTo(8);
-    await second.store.getState().pickCheckpoint(tagger('dict'));
+    await second.store.getState().pickCheckpoint(taggerRecord('dict'));
     await vi.waitFor(() => expect(second.store.getState().model.state).toBe('ready'));
     await flush();
     expect(second.worker.runs).toHaveLength(0); // #9 and #10 were both predicted by the first store
@@ -429,7 +355,7 @@ describe('decisions are data', () => {
     await second.store.getState().acceptModel();
     expect(second.store.getState().current!.spans.filter((s) => s.author === 'rita')).toEqual([]);
     // Back to the checkpoint: Accept all (Enter) adds the pending suggestion only.
-    await second.store.getState().pickCheckpoint(tagger('dict'));
+    await second.store.getState().pickCheckpoint(taggerRecord('dict'));
     await second.store.getState().acceptAllAndNext();
     const stored = await api.examples.get({
       exampleId: mother.id > 0 ? first.store.getState().current!.id : 0,

@@ -38,7 +38,14 @@ beforeAll(async () => {
   tagger = await api.checkpoints.import({ path: join(process.cwd(), fixture), name: 'tiny NER' });
   const source = readFileSync('fixtures/datasets/peoples_daily_ner/example.dev', 'utf8');
   const file = join(dir, 'pd12.txt');
-  writeFileSync(file, source.replace(/\r/g, '').split(/\n\s*\n/).slice(0, 12).join('\n\n') + '\n');
+  writeFileSync(
+    file,
+    source
+      .replace(/\r/g, '')
+      .split(/\n\s*\n/)
+      .slice(0, 12)
+      .join('\n\n') + '\n',
+  );
   datasetId = (await api.datasets.import({ path: file, name: 'pd12' })).dataset.id;
 });
 
@@ -81,7 +88,9 @@ function scriptedWorker(script: Script) {
         return { cancelled: true };
       case 'trainStart':
         if (script.train === 'fail')
-          throw new Error('Training ran out of the WASM backend’s 4 GiB memory (batch 8 × up to 128 tokens).');
+          throw new Error(
+            'Training ran out of the WASM backend’s 4 GiB memory (batch 8 × up to 128 tokens).',
+          );
         await new Promise<void>((resolve) => (stopped = resolve));
         return {
           status: 'cancelled',

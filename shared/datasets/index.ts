@@ -77,6 +77,7 @@ export {
   entityTypesOfModelLabels,
   labelMappingProblems,
   labelsMatchExactly,
+  needsLabelMapping,
   mapSuggestions,
   type LabelMapping,
 } from './labelMapping';

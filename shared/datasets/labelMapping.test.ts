@@ -4,21 +4,10 @@ import {
   entityTypesOfModelLabels,
   labelMappingProblems,
   labelsMatchExactly,
+  needsLabelMapping,
   mapSuggestions,
 } from './labelMapping';
-
-const cluener = [
-  'address',
-  'book',
-  'company',
-  'game',
-  'government',
-  'movie',
-  'name',
-  'organization',
-  'position',
-  'scene',
-];
+import { CLUENER2020_LABELS } from '../metrics/cluener2020';
 
 describe('label mapping', () => {
   it('strips BIO / BIOES / BMES prefixes and drops O', () => {
@@ -33,12 +22,20 @@ describe('label mapping', () => {
 
   it('needs no mapping only when every model type is a dataset label by exact name', () => {
     expect(labelsMatchExactly(['PER', 'LOC'], ['LOC', 'PER', 'ORG'])).toBe(true);
-    expect(labelsMatchExactly(['PER', 'LOC', 'ORG'], cluener)).toBe(false);
+    expect(labelsMatchExactly(['PER', 'LOC', 'ORG'], CLUENER2020_LABELS)).toBe(false);
     expect(labelsMatchExactly(['per'], ['PER'])).toBe(false);
+    expect(needsLabelMapping(['PER', 'LOC', 'ORG'], CLUENER2020_LABELS)).toBe(true);
+    expect(needsLabelMapping(['PER', 'LOC'], ['LOC', 'PER'])).toBe(false);
+    // A plain-text corpus with no label set takes the model's types.
+    expect(needsLabelMapping(['PER', 'LOC', 'ORG'], [])).toBe(false);
   });
 
   it('pre-fills exact names, then case-insensitive ones, and ignores the rest', () => {
-    expect(defaultLabelMapping(['PER', 'LOC', 'ORG'], cluener)).toEqual({ PER: null, LOC: null, ORG: null });
+    expect(defaultLabelMapping(['PER', 'LOC', 'ORG'], CLUENER2020_LABELS)).toEqual({
+      PER: null,
+      LOC: null,
+      ORG: null,
+    });
     expect(defaultLabelMapping(['per', 'LOC', 'GPE'], ['PER', 'LOC', 'Loc'])).toEqual({
       per: 'PER',
       LOC: 'LOC',
@@ -47,8 +44,8 @@ describe('label mapping', () => {
   });
 
   it('names the key of every problem: a missing type, a target that is not a dataset label', () => {
-    expect(labelMappingProblems({ PER: 'name', LOC: null }, ['PER', 'LOC'], cluener)).toEqual([]);
-    expect(labelMappingProblems({ PER: 'person' }, ['PER', 'ORG'], cluener)).toEqual([
+    expect(labelMappingProblems({ PER: 'name', LOC: null }, ['PER', 'LOC'], CLUENER2020_LABELS)).toEqual([]);
+    expect(labelMappingProblems({ PER: 'person' }, ['PER', 'ORG'], CLUENER2020_LABELS)).toEqual([
       'model label "ORG" has no mapping (pick a dataset label or ignore)',
       'model label "PER" maps to "person", which is not a label of the dataset',
     ]);

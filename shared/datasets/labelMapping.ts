@@ -29,6 +29,14 @@ export function labelsMatchExactly(modelTypes: readonly string[], datasetLabels:
 }
 
 /**
+ * Whether suggestions must wait for a mapping step: some model type is not a label of the dataset. A
+ * dataset with no label set yet (plain text) takes the model's types as they are.
+ */
+export function needsLabelMapping(modelTypes: readonly string[], datasetLabels: readonly string[]): boolean {
+  return datasetLabels.length > 0 && !labelsMatchExactly(modelTypes, datasetLabels);
+}
+
+/**
  * The mapping the step starts with: a model type maps to the dataset label of the same name, exact first,
  * then ignoring case ("per" → "PER"); every other type starts as ignored.
  */

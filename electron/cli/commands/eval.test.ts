@@ -19,6 +19,7 @@ import { exportStateDict, loadNezha, NezhaConfig } from '../../../shared/nezha';
 import { fsCheckpointSource } from '../../services/fsCheckpointSource';
 import type { CliContext } from '../command';
 import { command } from './eval';
+import { CLUENER2020_LABELS } from '../../../shared/metrics/cluener2020';
 
 /*
  * The eval command end to end on the fixture checkpoints (random-weight tiny NEZHA models, so scores are
@@ -42,18 +43,6 @@ const files = {
 };
 const pairCheckpoint = join(dir, 'sequence-classification-2-labels');
 const cluenerCheckpoint = join(dir, 'token-classification-cluener');
-const CLUENER_TYPES = [
-  'address',
-  'book',
-  'company',
-  'game',
-  'government',
-  'movie',
-  'name',
-  'organization',
-  'position',
-  'scene',
-];
 const out = (name: string) => ({
   report: join(dir, `${name}.report.json`),
   predictions: join(dir, `${name}.pred.jsonl`),
@@ -120,7 +109,7 @@ beforeAll(async () => {
   for (const [file, bytes] of folder) writeFileSync(join(pairCheckpoint, file), bytes);
   await reheadTokenClassifier(cluenerCheckpoint, [
     'O',
-    ...CLUENER_TYPES.flatMap((t) => [`B-${t}`, `I-${t}`]),
+    ...CLUENER2020_LABELS.flatMap((t) => [`B-${t}`, `I-${t}`]),
   ]);
 });
 
@@ -278,7 +267,7 @@ describe('eval: full runs of fixture checkpoints', () => {
     // Averaged over the entity types the gold sentences hold (CLUENER's own ten, at most).
     const labels = official.perClass!.map((c) => c.label);
     expect(labels.length).toBeGreaterThan(3);
-    expect(CLUENER_TYPES).toEqual(expect.arrayContaining(labels));
+    expect(CLUENER2020_LABELS).toEqual(expect.arrayContaining(labels));
   });
 
   it(`CMRC 2018, first ${LIMIT} questions, with the QA head`, async () => {

@@ -10,6 +10,7 @@ import {
   nextSuggestionFocus,
 } from './keyboard';
 import { reservedLetters, wellKnownHotkey } from './labelHotkeys';
+import { CLUENER2020_LABELS } from '../../../../shared/metrics/cluener2020';
 
 const label = (name: string, position: number, hotkey: string | null = null): LabelDefinition => ({
   name,
@@ -31,19 +32,7 @@ describe('label hotkeys', () => {
   });
 
   it('keys all ten CLUENER labels, the 10th with a letter, people/places/organisations as PER/LOC/ORG', () => {
-    const cluener = [
-      'address',
-      'book',
-      'company',
-      'game',
-      'government',
-      'movie',
-      'name',
-      'organization',
-      'position',
-      'scene',
-    ];
-    const keys = labelHotkeys(cluener.map((name, i) => label(name, i)));
+    const keys = labelHotkeys(CLUENER2020_LABELS.map((name, i) => label(name, i)));
     expect(keys.size).toBe(10);
     expect(Object.fromEntries([...keys].map(([key, name]) => [name, key]))).toEqual({
       name: '1',
@@ -58,7 +47,7 @@ describe('label hotkeys', () => {
       scene: 's',
     });
     // Reversed order, same keys.
-    const reversed = labelHotkeys([...cluener].reverse().map((name, i) => label(name, i)));
+    const reversed = labelHotkeys([...CLUENER2020_LABELS].reverse().map((name, i) => label(name, i)));
     expect([...reversed].sort()).toEqual([...keys].sort());
   });
 

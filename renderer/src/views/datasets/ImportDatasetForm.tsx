@@ -2,10 +2,10 @@
  * Import a dataset by path (the main side reads the file), with live progress from the `progress`
  * event and Cancel (jobs.cancel with the jobId we chose), then the counts and warnings it reported.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { datasetFormatSchema, type DatasetImportSummary, type ProgressEvent } from '../../../../shared/ipc';
+import { useState, type FormEvent } from 'react';
+import { datasetFormatSchema, type DatasetImportSummary } from '../../../../shared/ipc';
+import { JobProgress, useMainJob } from '../../components/JobProgress';
 import { PathField } from '../../components/PathField';
-import { newJobId } from '../../lib/jobId';
 import { LibraryStore } from '../../state/library';
 import { useRouter } from '../../state/router';
 import { useServices } from '../../state/services';
@@ -19,21 +19,9 @@ export function ImportDatasetForm() {
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [format, setFormat] = useState<Format | ''>('');
-  const [job, setJob] = useState<{ id: string; progress: ProgressEvent | null; cancelling: boolean } | null>(
-    null,
-  );
+  const { job, run, cancel: cancelJob } = useMainJob('import');
   const [error, setError] = useState<string | null>(null);
   const [summary, setSummary] = useState<DatasetImportSummary | null>(null);
-  const jobId = useRef<string | null>(null);
-
-  useEffect(
-    () =>
-      api.on('progress', (event) => {
-        if (event.jobId === jobId.current)
-          setJob((j) => (j && j.id === event.jobId ? { ...j, progress: event } : j));
-      }),
-    [api],
-  );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -42,43 +30,29 @@ export function ImportDatasetForm() {
       setError('Enter the path of a dataset file on this machine (e.g. /data/msra/test.txt).');
       return;
     }
-    const id = newJobId('import');
-    jobId.current = id;
-    setJob({ id, progress: null, cancelling: false });
     setError(null);
     setSummary(null);
     try {
-      const result = await api.datasets.import({
-        path: trimmed,
-        jobId: id,
-        ...(format ? { format } : {}),
-        ...(name.trim() ? { name: name.trim() } : {}),
-      });
+      const result = await run((jobId) =>
+        api.datasets.import({
+          path: trimmed,
+          jobId,
+          ...(format ? { format } : {}),
+          ...(name.trim() ? { name: name.trim() } : {}),
+        }),
+      );
       setSummary(result);
       setPath('');
       setName('');
       await refreshDatasets();
     } catch (e) {
       setError((e as Error).message);
-    } finally {
-      jobId.current = null;
-      setJob(null);
     }
   };
 
   const cancel = async () => {
-    if (!job) return;
-    setJob({ ...job, cancelling: true });
-    try {
-      const { cancelled } = await api.jobs.cancel({ jobId: job.id });
-      if (!cancelled) setError('The import had already finished when Cancel arrived.');
-    } catch {
-      // toasted by the client
-    }
+    if (!(await cancelJob())) setError('The import had already finished when Cancel arrived.');
   };
-
-  const progress = job?.progress;
-  const percent = progress?.total ? Math.min(100, (100 * progress.done) / progress.total) : null;
 
   return (
     <section className="panel" aria-label="Import a dataset">
@@ -123,33 +97,12 @@ export function ImportDatasetForm() {
           {job ? 'Importing…' : 'Import'}
         </button>
         {job && (
-          <div className="import-progress" data-testid="import-progress">
-            <div
-              className="progress"
-              role="progressbar"
-              aria-label="Import progress"
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={percent ?? undefined}
-            >
-              <div className="progress-fill" style={{ width: `${percent ?? 0}%` }} />
-            </div>
-            <span className="small muted">
-              {!progress
-                ? 'Starting…'
-                : progress.message
-                  ? `${progress.message}${percent !== null ? ` · ${Math.floor(percent)}%` : ''}`
-                  : `${progress.done.toLocaleString()}${progress.total ? ` / ${progress.total.toLocaleString()}` : ''}`}
-            </span>
-            <button
-              className="button button-small"
-              type="button"
-              onClick={() => void cancel()}
-              disabled={job.cancelling}
-            >
-              {job.cancelling ? 'Cancelling…' : 'Cancel'}
-            </button>
-          </div>
+          <JobProgress
+            job={job}
+            label="Import progress"
+            testId="import-progress"
+            onCancel={() => void cancel()}
+          />
         )}
         {error && (
           <p className="field-error" role="alert">

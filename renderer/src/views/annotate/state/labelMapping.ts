@@ -10,7 +10,7 @@ import {
   defaultLabelMapping,
   entityTypesOfModelLabels,
   labelMappingProblems,
-  labelsMatchExactly,
+  needsLabelMapping,
 } from '../../../../../shared/datasets';
 import type { CheckpointRecord } from '../../../../../shared/ipc';
 import { preannotateOpen } from './model';
@@ -42,8 +42,7 @@ export function createLabelMappingSlice(core: AnnotateCore): LabelMappingSlice {
       const base = { checkpointId: checkpoint.id, datasetId };
       const modelTypes = entityTypesOfModelLabels(checkpoint.labels ?? []);
       const datasetLabels = labels.map((l) => l.name);
-      // A corpus with no label set yet (plain text) takes the model's types as they are: nothing to map to.
-      if (datasetLabels.length === 0 || labelsMatchExactly(modelTypes, datasetLabels)) {
+      if (!needsLabelMapping(modelTypes, datasetLabels)) {
         set({ labelMapping: { state: 'ready', ...base, modelTypes, mapping: null } });
         preannotateOpen(core);
         return;
