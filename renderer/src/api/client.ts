@@ -40,6 +40,11 @@ export interface ApiExtras {
    * state back to resume (shared/ipc trainingRunFilesPath): bytes that never cross the UI thread.
    */
   trainingRunFilesUrl(runId: string): string;
+  /**
+   * Reads a JSON file the main side serves (a URL one of its channels returned, e.g. a dataset's benchmark
+   * data from `benchmarks.prepareData`); the error names the URL and the HTTP status.
+   */
+  readServedJson<T>(url: string): Promise<T>;
   /** Call a channel by name (what the generated methods use). */
   request<C extends RequestChannel>(channel: C, request?: RequestOf<C>): Promise<ResponseOf<C>>;
 }
@@ -89,6 +94,11 @@ export function createApi(transport: Transport, options: ApiOptions = {}): Api {
     },
     checkpointFileUrl: (checkpointId, file) => transport.checkpointFileUrl(checkpointId, file),
     trainingRunFilesUrl: (runId) => transport.trainingRunFilesUrl(runId),
+    async readServedJson<T>(url: string): Promise<T> {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status} from ${url}`);
+      return (await response.json()) as T;
+    },
     request,
   };
   return Object.freeze({ ...namespaces, ...extras }) as Api;

@@ -498,9 +498,7 @@ export function createBenchmarkStore(deps: ViewStoreDeps): StoreApi<BenchmarkSta
       void (async () => {
         let value: BenchmarkData | { error: string };
         try {
-          const response = await fetch(dataset.url);
-          if (!response.ok) throw new Error(`HTTP ${response.status} from ${dataset.url}`);
-          value = (await response.json()) as BenchmarkData;
+          value = await api.readServedJson<BenchmarkData>(dataset.url);
         } catch (error) {
           value = { error: `The dataset's examples could not be read: ${(error as Error).message}` };
         }
