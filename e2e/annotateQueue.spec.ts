@@ -66,6 +66,15 @@ async function counts(page: Page): Promise<{ done: number; total: number }> {
   return { done: number(match[1]), total: number(match[2]) };
 }
 
+/** Waits until the auto pre-annotation of the open example (#1) and the next has stored its predictions. */
+async function openAndNextPredicted(page: Page, host: ServeHost, datasetId: string, checkpointId: string) {
+  await expect
+    .poll(async () => (await list(page, host, { datasetId, limit: 2 })).items.map((e) => e.predictedBy), {
+      timeout: 30_000,
+    })
+    .toEqual([checkpointId, checkpointId]);
+}
+
 async function pick(page: Page, checkpointId: string) {
   await page.getByLabel('Token-classification checkpoint').selectOption(checkpointId);
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-state', /ready|running/, {
@@ -167,6 +176,9 @@ test('cancel stops the background run; after a reload the next run resumes with 
   const datasetId = await sampleId(page, host);
   await openSample(page, host, datasetId);
   await pick(page, tinyId);
+  // Picking a model also predicts the open example and the next one (outside the run): wait until they
+  // are stored, so the run's total and the examples left are counted over the same set.
+  await openAndNextPredicted(page, host, datasetId, tinyId);
   const status = page.getByTestId('preannotation-status');
   const panel = page.getByTestId('preannotation');
   await panel.getByRole('button', { name: 'Pre-annotate dataset' }).click();
