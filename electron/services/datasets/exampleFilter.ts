@@ -1,11 +1,38 @@
 import type { ExampleFilter } from '../../../shared/ipc';
 
+/**
+ * A WHERE term on examples `e` that holds exactly when `e.text` contains a string, as the store's text
+ * search answers it (sqliteTextSearch.ts for SQLite).
+ */
+export interface TextMatch {
+  clause: string;
+  params: (string | number)[];
+  /**
+   * The term reads a short candidate list: the query should start from it rather than walk the dataset's
+   * index, so the dataset term must not offer the planner that index.
+   */
+  selective: boolean;
+}
+
+/** Finds the examples whose text contains `text` (the store's text search port). */
+export type TextSearch = (text: string) => TextMatch;
+
+/** Without an index: instr() over every example of the dataset. */
+export const scanTextSearch: TextSearch = (text) => ({
+  clause: 'instr(e.text, ?) > 0',
+  params: [text],
+  selective: false,
+});
+
 /** SQL WHERE clause and parameters for an example filter (examples aliased `e`). */
 export function exampleFilterSql(
   datasetId: string,
   filter: ExampleFilter,
-): { where: string; params: (string | number)[] } {
-  const clauses = ['e.dataset_id = ?'];
+  textSearch: TextSearch = scanTextSearch,
+): { where: string; params: (string | number)[]; wholeDataset: boolean } {
+  const text = filter.text ? textSearch(filter.text) : null;
+  // A unary + keeps a column term from using an index (SQLite's documented way to steer the planner).
+  const clauses = [text?.selective ? '+e.dataset_id = ?' : 'e.dataset_id = ?'];
   const params: (string | number)[] = [datasetId];
   if (filter.status) {
     clauses.push('e.status = ?');
@@ -16,9 +43,9 @@ export function exampleFilterSql(
     clauses.push('(e.predicted_by IS NULL OR e.predicted_by != ?)');
     params.push(filter.notPredictedBy);
   }
-  if (filter.text) {
-    clauses.push('instr(e.text, ?) > 0');
-    params.push(filter.text);
+  if (text) {
+    clauses.push(text.clause);
+    params.push(...text.params);
   }
   // Span conditions select example ids through the annotations' (dataset_id, ...) indices, so a filter
   // over a 100,000-example corpus reads only the matching spans.
@@ -56,5 +83,5 @@ export function exampleFilterSql(
     clauses.push(filter.disagreement ? `(${disagree})` : `NOT (${disagree})`);
     params.push(datasetId);
   }
-  return { where: clauses.join(' AND '), params };
+  return { where: clauses.join(' AND '), params, wholeDataset: clauses.length === 1 };
 }

@@ -13,6 +13,7 @@ import { benchmarkRunsMigration } from './004-benchmark-runs';
 import { suggestionDecisionsMigration } from './005-suggestion-decisions';
 import { examplePredictedByMigration } from './006-example-predicted-by';
 import { labelHotkeysMigration } from './007-label-hotkeys';
+import { exampleTextIndexMigration } from './008-example-text-index';
 import type { Migration } from './migration';
 import { latestVersionOf, runMigrations } from './runner';
 
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   suggestionDecisionsMigration,
   examplePredictedByMigration,
   labelHotkeysMigration,
+  exampleTextIndexMigration,
 ];
 
 /** The schema version a fully migrated database has. */
