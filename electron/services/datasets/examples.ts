@@ -3,7 +3,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { DatasetStats, ExampleFilter, ExamplePage } from '../../../shared/ipc';
 import { decisionRowsFor, exampleColumns, readExampleViews, toExampleViews } from '../annotations';
 import { ServiceError } from '../errors';
-import { exampleFilterSql } from './exampleFilter';
+import { exampleFilterSql, type TextSearch } from './exampleFilter';
+import { readPage } from './pageSeek';
 import { datasetLabels } from './labels';
 import type { ReadCache } from './readCache';
 import { requireDataset } from './rows';
@@ -49,7 +50,10 @@ export function datasetStats(db: DatabaseSync, id: string): DatasetStats {
   };
 }
 
-/** One page of examples with their spans; filters and order run in SQL. */
+/**
+ * One page of examples with their spans; filters and order run in SQL. Deep pages seek on the order's key
+ * (pageSeek.ts) and text filters use the store's text index (`textSearch`), so no page scans the dataset.
+ */
 export function listExamples(
   db: DatabaseSync,
   request: {
@@ -60,6 +64,7 @@ export function listExamples(
     order?: 'index' | 'uncertainty';
   },
   cache?: ReadCache,
+  textSearch?: TextSearch,
 ): ExamplePage {
   requireDataset(db, request.datasetId);
   const offset = request.offset ?? 0;
@@ -68,17 +73,23 @@ export function listExamples(
   // uncertain predictions come first, and examples with no prediction yet follow in file order (NULL sorts
   // lowest in SQLite, so DESC puts them last). Background pre-annotation fills those in.
   const queue = request.order === 'uncertainty';
-  const { where, params } = exampleFilterSql(request.datasetId, {
-    ...request.filter,
-    ...(queue ? { undone: true } : {}),
-  });
+  const { where, params, wholeDataset } = exampleFilterSql(
+    request.datasetId,
+    { ...request.filter, ...(queue ? { undone: true } : {}) },
+    textSearch,
+  );
   const count = () =>
     (db.prepare(`SELECT COUNT(*) AS n FROM examples e WHERE ${where}`).get(...params) as { n: number }).n;
   const total = cache ? cache.get(`count:${where}:${JSON.stringify(params)}`, count) : count();
-  const order = queue ? 'e.uncertainty DESC, e.idx' : 'e.idx';
-  const rows = db
-    .prepare(`SELECT ${exampleColumns} FROM examples e WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...params, limit, offset) as unknown as Parameters<typeof toExampleViews>[0];
+  const order = queue ? 'uncertainty' : 'index';
+  const rows = readPage<Parameters<typeof toExampleViews>[0][number]>(
+    db,
+    { datasetId: request.datasetId, where, params, order, total, wholeDataset },
+    exampleColumns,
+    offset,
+    limit,
+    cache,
+  );
   if (rows.length === 0) return { total, offset, items: [] };
   const spans = db
     .prepare(`SELECT * FROM annotations WHERE example_id IN (${rows.map(() => '?').join(', ')})`)

@@ -27,6 +27,8 @@ import { exportDataset, nerRecords } from './export';
 import { importDatasetFile, syncBuiltinDatasets, type ImportContext, type ImportRequest } from './import';
 import { datasetLabels, listLabels, updateLabels } from './labels';
 import { getDataset, listDatasets, removeDataset } from './library';
+import type { TextSearch } from './exampleFilter';
+import { sqliteTextMatch } from './sqliteTextSearch';
 
 export interface DatasetStoreOptions {
   db: DatabaseSync;
@@ -46,9 +48,12 @@ export class DatasetStore {
   /** Statistics and list totals until the next write (readCache.ts). */
   private readonly readCache: ReadCache;
   private readonly context: ImportContext;
+  /** Text filters through the FTS5 index (sqliteTextSearch.ts: the store's only FTS-specific code). */
+  private readonly textSearch: TextSearch;
 
   constructor(options: DatasetStoreOptions) {
     this.db = options.db;
+    this.textSearch = (text) => sqliteTextMatch(options.db, text);
     this.readCache = createReadCache(options.db);
     this.context = { ...options, now: options.now ?? (() => new Date().toISOString()) };
   }
@@ -98,7 +103,7 @@ export class DatasetStore {
     filter?: ExampleFilter;
     order?: 'index' | 'uncertainty';
   }): ExamplePage {
-    return listExamples(this.db, request, this.readCache);
+    return listExamples(this.db, request, this.readCache, this.textSearch);
   }
 
   getExample(exampleId: number): ExampleView {
