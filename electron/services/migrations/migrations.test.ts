@@ -128,3 +128,28 @@ describe('transaction', () => {
     db.close();
   });
 });
+
+describe('migration 8 (example text index)', () => {
+  it('indexes the examples a v7 database already holds and follows later inserts and deletes', () => {
+    const file = join(dir, 'v7.sqlite');
+    const old = new DatabaseSync(file);
+    migrate(old, 7);
+    old.exec(`INSERT INTO datasets (id, name, task, format, example_count, builtin, added_at)
+                VALUES ('d1', 'd', 'ner', 'bio', 2, 0, '2026-01-01');
+              INSERT INTO examples (dataset_id, idx, text) VALUES ('d1', 0, '张三在北京工作'), ('d1', 1, '李四');`);
+    old.close();
+    const db = openDatabase(file);
+    const hits = (q: string) =>
+      (
+        db.prepare('SELECT COUNT(*) AS n FROM examples_text WHERE examples_text MATCH ?').get(q) as {
+          n: number;
+        }
+      ).n;
+    expect(hits('"北京工"')).toBe(1);
+    db.exec(`INSERT INTO examples (dataset_id, idx, text) VALUES ('d1', 2, '在北京工作')`);
+    expect(hits('"北京工"')).toBe(2);
+    db.exec(`DELETE FROM datasets WHERE id = 'd1'`);
+    expect(hits('"北京工"')).toBe(0);
+    db.close();
+  });
+});
