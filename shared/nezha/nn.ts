@@ -121,10 +121,37 @@ export class Linear extends Module {
     this.bias = withBias ? this.parameter(source, 'bias', [outFeatures], { kind: 'zeros' }) : null;
   }
 
+  /** Wᵀ ([in, out]) for forwards without a gradient tape, and the weight buffer it was made from. */
+  private inputMajorWeight: tf.Tensor2D | null = null;
+  private inputMajorSource: object | null = null;
+
+  /**
+   * The weight as [in, out], made once per weight value: XNNPACK (tfjs-backend-wasm) caches its
+   * packed right-hand operand per tensor, so handing it the same tensor each call skips both the
+   * transpose and the repacking. An assign() (optimizer step, checkpoint load) gives the variable a
+   * new data buffer, which is what the cache is keyed on. Under a gradient tape the transpose stays
+   * on the tape so the weight's gradient is unchanged.
+   */
+  private transposedWeight(): tf.Tensor {
+    if (tf.engine().isTapeOn()) return tf.transpose(this.weight);
+    if (this.inputMajorWeight === null || this.inputMajorSource !== this.weight.dataId) {
+      this.inputMajorWeight?.dispose();
+      this.inputMajorWeight = tf.keep(tf.transpose(this.weight) as tf.Tensor2D);
+      this.inputMajorSource = this.weight.dataId;
+    }
+    return this.inputMajorWeight;
+  }
+
+  protected override disposeResources(): void {
+    this.inputMajorWeight?.dispose();
+    this.inputMajorWeight = null;
+    this.inputMajorSource = null;
+  }
+
   apply(x: tf.Tensor): tf.Tensor {
     const leading = x.shape.slice(0, -1);
     const flat = tf.reshape(x, [-1, this.inFeatures]);
-    let y = matMulTransposedB(flat, this.weight);
+    let y = tf.matMul(flat, this.transposedWeight());
     if (this.bias !== null) y = tf.add(y, this.bias);
     return tf.reshape(y, [...leading, this.outFeatures]);
   }
