@@ -22,6 +22,8 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-background-networking',
   '--enable-unsafe-webgpu',
+  // scripts/bench-gpu.sh adds the flags a real GPU needs (Vulkan, ANGLE on Vulkan); space-separated.
+  ...(process.env.NEZHA_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean),
 ];
 /** Timed runs after a warm-up, bounded by this budget (at least one). */
 const BUDGET_MS = 6000;
