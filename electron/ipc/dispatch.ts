@@ -24,6 +24,8 @@ export function toErrorPayload(channel: string, error: unknown): IpcErrorPayload
 
 /** A team server's check around the handler (teamGuard.ts): rewrites or refuses the request, filters the result. */
 export interface RequestGuard {
+  /** Before validation: a caller without the role learns nothing about the payload's shape. */
+  admit(channel: RequestChannel): void;
   before(channel: RequestChannel, request: unknown): unknown;
   after(channel: RequestChannel, result: unknown): unknown;
 }
@@ -43,6 +45,7 @@ export async function dispatchRequest(
         channel,
       );
     }
+    guard?.admit(channel);
     const parsed = parseRequest(channel, payload);
     const request = guard ? guard.before(channel, parsed) : parsed;
     const handler = handlers[channel] as Handler<RequestChannel>;

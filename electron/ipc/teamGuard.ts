@@ -15,13 +15,8 @@ import {
 } from '../../shared/ipc';
 import type { TaskRouter } from '../services/team/taskRouter';
 
-/** The payload the handler gets: `author` set to the account's name. Throws IpcError('forbidden'). */
-export function authorizeTeamRequest(
-  channel: RequestChannel,
-  payload: unknown,
-  user: TeamUser,
-  router: Pick<TaskRouter, 'isAssigned'>,
-): unknown {
+/** Throws IpcError('forbidden') when the account's role may not call the channel. */
+export function admitTeamRequest(channel: RequestChannel, user: TeamUser): void {
   const rule = permissionOf(channel);
   if (!rule.roles.includes(user.role)) {
     throw new IpcError(
@@ -30,6 +25,17 @@ export function authorizeTeamRequest(
       channel,
     );
   }
+}
+
+/** The payload the handler gets: `author` set to the account's name. Throws IpcError('forbidden'). */
+export function authorizeTeamRequest(
+  channel: RequestChannel,
+  payload: unknown,
+  user: TeamUser,
+  router: Pick<TaskRouter, 'isAssigned'>,
+): unknown {
+  admitTeamRequest(channel, user);
+  const rule = permissionOf(channel);
   if (typeof payload !== 'object' || payload === null) return payload;
   const request = payload as Record<string, unknown>;
   const rewritten = 'author' in request ? { ...request, author: user.name } : request;

@@ -45,11 +45,12 @@ import {
   trainingStateResponse,
 } from '../files/trainingFiles';
 import { dispatchRequest, httpStatusFor, toErrorPayload, type RequestGuard } from '../ipc/dispatch';
-import { authorizeTeamRequest, filterTeamResponse } from '../ipc/teamGuard';
+import { admitTeamRequest, authorizeTeamRequest, filterTeamResponse } from '../ipc/teamGuard';
 import { createHandlers } from '../ipc/handlers';
 import { contentSecurityPolicy, securityHeaders } from '../security/csp';
 import { createServices, type Services } from '../services/services';
 import { LoginRateLimiter, type RateLimitOptions } from '../services/team/loginRateLimit';
+import type { ScryptParameters } from '../services/team/passwords';
 import { clearedSessionCookieHeader, sessionCookie, sessionCookieHeader } from '../services/team/sessions';
 import type { TeamUser } from '../../shared/ipc';
 
@@ -73,6 +74,8 @@ export interface ServeHostOptions {
   tls?: { cert: Buffer | string; key: Buffer | string };
   /** Mark the session cookie Secure without `tls`: a TLS-terminating reverse proxy is in front. */
   secureCookie?: boolean;
+  /** scrypt parameters for passwords set through this host (tests pass cheap ones). */
+  passwordHashing?: ScryptParameters;
   /** Team mode's login limits (tests pass small ones and a clock). */
   loginRateLimit?: RateLimitOptions;
 }
@@ -162,6 +165,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     resourcesDir,
     host: 'serve',
     maxTrainingFileBytes: options.maxTrainingFileBytes,
+    passwordHashing: options.passwordHashing,
   });
   for (const problem of services.startupProblems) console.warn(`[serve] ${problem}`);
   const handlers = createHandlers(services);
@@ -401,6 +405,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     }
     const guard: RequestGuard | undefined = user
       ? {
+          admit: (name) => admitTeamRequest(name, user),
           before: (name, parsed) => authorizeTeamRequest(name, parsed, user, services.team.router),
           after: (name, result) => filterTeamResponse(name, result, user),
         }

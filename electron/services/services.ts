@@ -16,6 +16,7 @@ import { JobRegistry, WriteQueue } from './jobs';
 import { ReviewService } from './review';
 import { SettingsService } from './settings';
 import { AccountStore } from './team/accounts';
+import type { ScryptParameters } from './team/passwords';
 import { SessionStore } from './team/sessions';
 import { TaskRouter } from './team/taskRouter';
 import { TrainingRunStore } from './trainingRuns';
@@ -29,6 +30,8 @@ export interface ServicesOptions {
   version?: string;
   /** Largest training file one upload may be (default MAX_TRAINING_FILE_BYTES; tests set a small one). */
   maxTrainingFileBytes?: number;
+  /** scrypt parameters for new team passwords (tests pass cheap ones; default passwords.ts's). */
+  passwordHashing?: ScryptParameters;
 }
 
 export interface Services {
@@ -119,7 +122,11 @@ async function buildServices(
     trainingRuns: new TrainingRunStore(options.dataDir, { maxFileBytes: options.maxTrainingFileBytes }),
     benchmarkData: new BenchmarkDataFiles(db, datasetStore, join(options.dataDir, 'cache', 'benchmark-data')),
     jobs,
-    team: { accounts: new AccountStore(db), sessions: new SessionStore(db), router: new TaskRouter(db) },
+    team: {
+      accounts: new AccountStore(db, { scrypt: options.passwordHashing }),
+      sessions: new SessionStore(db),
+      router: new TaskRouter(db),
+    },
     writes: new WriteQueue(),
     startupProblems,
     appInfo: () => ({

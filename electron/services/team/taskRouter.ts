@@ -23,6 +23,10 @@ export interface TaskRouterOptions {
 const editorsOf = `SELECT COUNT(DISTINCT h.author) FROM example_history h
   WHERE h.example_id = e.id AND h.author IS NOT NULL AND h.op NOT LIKE 'adjudicate%'`;
 
+// A lease still holds a place only until its annotator has edited the example (then they count as an editor).
+const leaseOpen = `NOT EXISTS (SELECT 1 FROM example_history h2 WHERE h2.example_id = l.example_id
+  AND h2.author = l.annotator AND h2.op NOT LIKE 'adjudicate%')`;
+
 export class TaskRouter {
   private readonly now: () => number;
   readonly leaseMs: number;
@@ -79,7 +83,7 @@ export class TaskRouter {
                AND NOT EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.author = ?
                                AND h.op NOT LIKE 'adjudicate%')
                AND (${editorsOf}) + (SELECT COUNT(*) FROM task_leases l WHERE l.example_id = e.id
-                                     AND l.annotator <> ? AND l.expires_at > ?) < ?
+                                     AND l.annotator <> ? AND l.expires_at > ? AND ${leaseOpen}) < ?
                ORDER BY e.id LIMIT 1`,
             )
             .get(datasetId, annotator, annotator, at, overlap) as { id: number } | undefined
@@ -139,8 +143,8 @@ export class TaskRouter {
       .all(datasetId) as unknown as { annotator: string; done: number }[];
     const leased = this.db
       .prepare(
-        `SELECT annotator, COUNT(*) AS leased FROM task_leases WHERE dataset_id = ? AND expires_at > ?
-         GROUP BY annotator`,
+        `SELECT l.annotator, COUNT(*) AS leased FROM task_leases l WHERE l.dataset_id = ? AND l.expires_at > ?
+         AND ${leaseOpen} GROUP BY l.annotator`,
       )
       .all(datasetId, this.now()) as unknown as { annotator: string; leased: number }[];
     const byName = new Map<string, AnnotatorProgress>();

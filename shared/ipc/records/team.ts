@@ -33,7 +33,7 @@ export interface AnnotatorProgress {
   annotator: string;
   /** Examples of the dataset this annotator edited. */
   done: number;
-  /** Examples leased to them right now. */
+  /** Examples leased to them right now and not done yet. */
   leased: number;
 }
 
