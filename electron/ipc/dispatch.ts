@@ -22,11 +22,20 @@ export function toErrorPayload(channel: string, error: unknown): IpcErrorPayload
   return { code: 'failed', message: `"${channel}" failed: ${message}`, channel };
 }
 
+/** A team server's check around the handler (teamGuard.ts): rewrites or refuses the request, filters the result. */
+export interface RequestGuard {
+  /** Before validation: a caller without the role learns nothing about the payload's shape. */
+  admit(channel: RequestChannel): void;
+  before(channel: RequestChannel, request: unknown): unknown;
+  after(channel: RequestChannel, result: unknown): unknown;
+}
+
 export async function dispatchRequest(
   handlers: Handlers,
   channel: string,
   payload: unknown,
   context: RequestContext = {},
+  guard?: RequestGuard,
 ): Promise<IpcResult> {
   try {
     if (!isRequestChannel(channel)) {
@@ -36,10 +45,12 @@ export async function dispatchRequest(
         channel,
       );
     }
-    const request = parseRequest(channel, payload);
+    guard?.admit(channel);
+    const parsed = parseRequest(channel, payload);
+    const request = guard ? guard.before(channel, parsed) : parsed;
     const handler = handlers[channel] as Handler<RequestChannel>;
     const result = await handler(request as never, context);
-    return { ok: true, result };
+    return { ok: true, result: guard ? guard.after(channel, result) : result };
   } catch (error) {
     const payloadOut = toErrorPayload(channel, error);
     if (payloadOut.code === 'failed') console.error(`[ipc] ${channel}:`, error);

@@ -4,12 +4,13 @@
  * and a unit test checks the same at run time.
  */
 import type { WebContents } from 'electron';
-import type { PickPathRequest, RequestChannel, RequestOf, ResponseOf } from '../../shared/ipc';
+import type { PickPathRequest, RequestChannel, RequestOf, ResponseOf, TeamUser } from '../../shared/ipc';
 import type { BenchmarkRunRecord } from '../../shared/benchmark/report';
 import { exportLibraryCheckpoint } from '../onnx/exportLibraryCheckpoint';
 import { saveReportFile } from '../services/benchmarkReports';
 import { ServiceError } from '../services/errors';
 import { ReadOnlyDatasets } from '../services/readOnlyDatasets';
+import { teamAgreement } from '../services/team/teamAgreement';
 import type { Services } from '../services/services';
 import { createGoldHandlers } from './goldHandlers';
 import { protectReadOnlyDatasets } from './readOnlyGuard';
@@ -18,6 +19,8 @@ import { protectReadOnlyDatasets } from './readOnlyGuard';
 export interface RequestContext {
   /** Electron: the web contents that sent it (already checked to show the app's page); absent in serve mode. */
   sender?: WebContents;
+  /** Team server: the logged-in account (the permission table was checked before the handler runs). */
+  user?: TeamUser;
 }
 
 export type Handler<C extends RequestChannel> = (
@@ -90,6 +93,7 @@ function createAllHandlers(
       services.writes.run(() => services.annotations.rejectModel(request)),
     'review.authors': ({ datasetId }) => services.review.authors(datasetId),
     'review.agreement': (pair) => services.review.agreement(pair),
+    'review.teamAgreement': ({ datasetId }) => teamAgreement(services.db, datasetId),
     'review.examples': (request) =>
       services.review.examples({ ...request, offset: request.offset ?? 0, limit: request.limit ?? 50 }),
     'review.adjudicate': (request) => services.writes.run(() => services.review.adjudicate(request)),
@@ -125,6 +129,24 @@ function createAllHandlers(
       if (!host.pickPath) throw new ServiceError('bad-request', noDialogsMessage);
       return { path: await host.pickPath(request, context) };
     },
+    // A single-user host has no login: its one person is the admin (team.session says team: false).
+    'team.session': (_request, context = {}) => ({
+      team: context.user !== undefined,
+      user: context.user ?? null,
+    }),
+    'team.users': () => services.team.accounts.list(),
+    'team.addUser': ({ name, role, password }) =>
+      services.writes.run(() => services.team.accounts.add(name, role, password)),
+    'team.removeUser': ({ name }) => services.writes.run(() => services.team.accounts.remove(name)),
+    'team.resetUser': ({ name, password, role }) =>
+      services.writes.run(() => services.team.accounts.reset(name, password, role)),
+    'team.setOverlap': ({ datasetId, overlap }) =>
+      services.writes.run(() => services.team.router.setOverlap(datasetId, overlap)),
+    'team.next': ({ datasetId, author }) =>
+      services.writes.run(() => services.team.router.next(datasetId, author)),
+    'team.release': ({ exampleId, author }) =>
+      services.writes.run(() => services.team.router.release(exampleId, author)),
+    'team.progress': ({ datasetId }) => services.team.router.progress(datasetId),
     'trainingRuns.save': ({ run }) => trainingRuns.save(run),
     'trainingRuns.list': () => trainingRuns.list(),
     'trainingRuns.get': ({ runId }) => trainingRuns.get(runId),

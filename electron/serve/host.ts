@@ -11,10 +11,18 @@
  *   PUT  /files/training/<runId>/output/<file>    one file of the finished HF folder
  *   GET  /files/datasets/<id>/benchmark.json   a dataset's benchmark data file (ETag: its SHA-256)
  *   WS   /events                 {channel, payload} messages for event channels
+ *
+ * Team mode (`team: true`, issue 17) replaces the token with accounts: POST /auth/login {name, password}
+ * sets an HttpOnly, SameSite=Strict session cookie (rate-limited per account and per address), POST
+ * /auth/logout ends it; the page and its assets load without one (the renderer shows its login form when
+ * team.session says so), while /api, /files and /events need a session, and every channel checks the role
+ * through shared/ipc/permissions.ts (ipc/teamGuard.ts). Only team mode may bind beyond loopback; TLS comes
+ * from `tls` or a reverse proxy in front.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -36,10 +44,15 @@ import {
   trainingFilesPrefix,
   trainingStateResponse,
 } from '../files/trainingFiles';
-import { dispatchRequest, httpStatusFor, toErrorPayload } from '../ipc/dispatch';
+import { dispatchRequest, httpStatusFor, toErrorPayload, type RequestGuard } from '../ipc/dispatch';
+import { admitTeamRequest, authorizeTeamRequest, filterTeamResponse } from '../ipc/teamGuard';
 import { createHandlers } from '../ipc/handlers';
 import { contentSecurityPolicy, securityHeaders } from '../security/csp';
 import { createServices, type Services } from '../services/services';
+import { LoginRateLimiter, type RateLimitOptions } from '../services/team/loginRateLimit';
+import type { ScryptParameters } from '../services/team/passwords';
+import { clearedSessionCookieHeader, sessionCookie, sessionCookieHeader } from '../services/team/sessions';
+import type { TeamUser } from '../../shared/ipc';
 
 export interface ServeHostOptions {
   dataDir: string;
@@ -53,6 +66,18 @@ export interface ServeHostOptions {
   resourcesDir?: string;
   /** Largest training file one PUT may carry (default MAX_TRAINING_FILE_BYTES; tests set a small one). */
   maxTrainingFileBytes?: number;
+  /** Team server: accounts and sessions instead of the token (see the header). Default false. */
+  team?: boolean;
+  /** Address to bind. Default 127.0.0.1; anything beyond loopback is refused unless `team`. */
+  bindAddress?: string;
+  /** PEM certificate and key: serve HTTPS (and wss://), with Secure cookies. */
+  tls?: { cert: Buffer | string; key: Buffer | string };
+  /** Mark the session cookie Secure without `tls`: a TLS-terminating reverse proxy is in front. */
+  secureCookie?: boolean;
+  /** scrypt parameters for passwords set through this host (tests pass cheap ones). */
+  passwordHashing?: ScryptParameters;
+  /** Team mode's login limits (tests pass small ones and a clock). */
+  loginRateLimit?: RateLimitOptions;
 }
 
 export interface ServeHost {
@@ -60,7 +85,7 @@ export interface ServeHost {
   origin: string;
   port: number;
   token: string;
-  /** What the listening socket is bound to (server.address()): always 127.0.0.1. */
+  /** What the listening socket is bound to (server.address()): 127.0.0.1 unless a team server binds elsewhere. */
   address: AddressInfo;
   /** The services behind the host (tests and in-process tools use them, e.g. to emit events). */
   services: Services;
@@ -70,6 +95,26 @@ export interface ServeHost {
 export const tokenCookie = 'nezha_token';
 const maxBodyBytes = 1024 * 1024;
 const loopback = '127.0.0.1';
+const loopbackAddresses = new Set(['127.0.0.1', '::1', 'localhost']);
+const maxLoginBodyBytes = 8 * 1024;
+
+/** Why a bind address is refused for this mode, or null when it may be used. */
+export function bindRefusal(address: string, team: boolean): string | null {
+  if (team || loopbackAddresses.has(address)) return null;
+  return (
+    `Binding to ${address} is refused without --team: a single-user server only listens on 127.0.0.1. ` +
+    'Start a team server (`serve --team`, with accounts from `user add`) to let other machines connect.'
+  );
+}
+
+/** The origin's host:port is the request's Host (scheme may differ behind a TLS-terminating proxy). */
+function sameHostOrigin(requestOrigin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(requestOrigin).host === host;
+  } catch {
+    return false;
+  }
+}
 
 /** The repo's resources/ folder, next to electron/ (dev and tests; the packaged app passes its own). */
 export function defaultResourcesDir(): string {
@@ -109,16 +154,26 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   const resourcesDir =
     options.resourcesDir !== undefined ? resolve(options.resourcesDir) : defaultResourcesDir();
   const token = options.token ?? randomBytes(32).toString('hex');
+  const team = options.team === true;
+  const bindAddress = options.bindAddress ?? loopback;
+  const refusal = bindRefusal(bindAddress, team);
+  if (refusal) throw new Error(refusal);
+  const scheme = options.tls ? 'https' : 'http';
+  const secureCookie = options.tls !== undefined || options.secureCookie === true;
   const services: Services = await createServices({
     dataDir: options.dataDir,
     resourcesDir,
     host: 'serve',
     maxTrainingFileBytes: options.maxTrainingFileBytes,
+    passwordHashing: options.passwordHashing,
   });
   for (const problem of services.startupProblems) console.warn(`[serve] ${problem}`);
   const handlers = createHandlers(services);
+  const logins = new LoginRateLimiter(options.loginRateLimit);
 
-  const server = createServer();
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key })
+    : createHttpServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
   // The port is known only after listen; headers and checks read these.
@@ -128,6 +183,13 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   // Only the exact origin the page was given: a page on localhost:PORT would fail the WebSocket Origin
   // check anyway, and refusing other Host names defeats DNS rebinding.
   const allowedHosts = () => new Set([`${loopback}:${port}`]);
+  // A team server answers under whatever name the team reaches it by (its address, a DNS name, a proxy's);
+  // the session cookie (SameSite=Strict) and the Origin check below take the token's place.
+  const hostAllowed = (host: string | undefined) => team || allowedHosts().has(host ?? '');
+  const originAllowed = (requestOrigin: string, host: string | undefined) =>
+    team ? sameHostOrigin(requestOrigin, host) : requestOrigin === origin;
+  const sessionUser = (request: IncomingMessage): TeamUser | null =>
+    services.team.sessions.lookup(cookieValue(request.headers.cookie, sessionCookie));
 
   function send(
     response: ServerResponse,
@@ -209,13 +271,101 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     createReadStream(file).pipe(response);
   }
 
-  async function handleApi(request: IncomingMessage, response: ServerResponse, channel: string) {
+  async function readJsonBody(
+    request: IncomingMessage,
+    response: ServerResponse,
+    limit: number,
+    channel: string,
+  ): Promise<{ payload: unknown } | null> {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of request) {
+      length += (chunk as Buffer).length;
+      if (length > limit) {
+        sendError(response, 413, 'bad-request', `Request body over ${limit} bytes`, channel);
+        return null;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (text.trim() === '') return { payload: undefined };
+    try {
+      return { payload: JSON.parse(text) };
+    } catch (error) {
+      sendError(
+        response,
+        400,
+        'bad-request',
+        `Body of ${request.url} is not JSON: ${(error as Error).message}`,
+        channel,
+      );
+      return null;
+    }
+  }
+
+  /** Team mode: POST /auth/login {name, password} and POST /auth/logout. */
+  async function handleAuth(request: IncomingMessage, response: ServerResponse, path: string) {
+    if (request.method !== 'POST') return sendError(response, 405, 'bad-request', `Use POST for ${path}`);
+    const requestOrigin = request.headers.origin;
+    if (requestOrigin !== undefined && !originAllowed(requestOrigin, request.headers.host))
+      return sendError(response, 403, 'forbidden', `Requests from ${requestOrigin} are not allowed`);
+    if (path === '/auth/logout') {
+      const presented = cookieValue(request.headers.cookie, sessionCookie);
+      if (presented) services.team.sessions.destroy(presented);
+      return sendJson(response, 200, { ok: true, result: { team: true, user: null } } satisfies IpcResult, {
+        'Set-Cookie': clearedSessionCookieHeader(secureCookie),
+      });
+    }
+    if (path !== '/auth/login') return sendError(response, 404, 'not-found', `No route ${path}`);
+    const body = await readJsonBody(request, response, maxLoginBodyBytes, 'auth.login');
+    if (!body) return;
+    const { name, password } = (body.payload ?? {}) as { name?: unknown; password?: unknown };
+    if (typeof name !== 'string' || typeof password !== 'string' || name.trim() === '')
+      return sendError(
+        response,
+        400,
+        'bad-request',
+        'Login needs {"name": "...", "password": "..."}',
+        'auth.login',
+      );
+    const address = request.socket.remoteAddress ?? 'unknown';
+    const wait = logins.retryAfterMs(name, address);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      const envelope: IpcResult = {
+        ok: false,
+        error: {
+          code: 'forbidden',
+          message: `Too many failed logins; try again in ${seconds} s.`,
+          channel: 'auth.login',
+        },
+      };
+      return sendJson(response, 429, envelope, { 'Retry-After': String(seconds) });
+    }
+    const user = await services.team.accounts.verify(name, password);
+    if (!user) {
+      logins.recordFailure(name, address);
+      return sendError(response, 401, 'forbidden', 'Wrong name or password.', 'auth.login');
+    }
+    logins.recordSuccess(name);
+    const session = services.team.sessions.create(user.id);
+    sendJson(response, 200, { ok: true, result: { team: true, user } } satisfies IpcResult, {
+      'Set-Cookie': sessionCookieHeader(session.token, services.team.sessions.ttlMs, secureCookie),
+    });
+  }
+
+  async function handleApi(
+    request: IncomingMessage,
+    response: ServerResponse,
+    channel: string,
+    user: TeamUser | null,
+  ) {
     if (request.method !== 'POST') {
       return sendError(response, 405, 'bad-request', `Use POST for /api/${channel}`, channel);
     }
     // Browsers send Origin on POST; a page elsewhere must not drive the API even if it guessed the port.
     const requestOrigin = request.headers.origin;
-    if (requestOrigin !== undefined && requestOrigin !== origin) {
+    if (requestOrigin !== undefined && !originAllowed(requestOrigin, request.headers.host)) {
       return sendError(response, 403, 'forbidden', `Requests from ${requestOrigin} are not allowed`, channel);
     }
     const chunks: Buffer[] = [];
@@ -241,7 +391,26 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         );
       }
     }
-    const result = await dispatchRequest(handlers, channel, payload);
+    if (team && !user) {
+      // The page asks this before anything else: "log in" is an answer, not an error.
+      if (channel === 'team.session')
+        return sendJson(response, 200, { ok: true, result: { team: true, user: null } } satisfies IpcResult);
+      return sendError(
+        response,
+        401,
+        'forbidden',
+        'Log in first: this team server needs a session.',
+        channel,
+      );
+    }
+    const guard: RequestGuard | undefined = user
+      ? {
+          admit: (name) => admitTeamRequest(name, user),
+          before: (name, parsed) => authorizeTeamRequest(name, parsed, user, services.team.router),
+          after: (name, result) => filterTeamResponse(name, result, user),
+        }
+      : undefined;
+    const result = await dispatchRequest(handlers, channel, payload, user ? { user } : {}, guard);
     sendJson(response, result.ok ? 200 : httpStatusFor(result.error.code), result);
   }
 
@@ -294,8 +463,16 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     if (method === 'PUT') {
       // As for /api/: a page elsewhere must not write here even if it guessed the port.
       const requestOrigin = request.headers.origin;
-      if (requestOrigin !== undefined && requestOrigin !== origin)
+      if (requestOrigin !== undefined && !originAllowed(requestOrigin, request.headers.host))
         return sendError(response, 403, 'forbidden', `Requests from ${requestOrigin} are not allowed`);
+      // Storing a training run writes the server's disk: the admin's, as trainingRuns.save is.
+      if (team && sessionUser(request)?.role !== 'admin')
+        return sendError(
+          response,
+          403,
+          'forbidden',
+          'Only an admin may upload training run files to a team server.',
+        );
       try {
         // Not destroyed when the store stops reading early (too large): the 413 must still reach the client.
         const body = request.iterator({ destroyOnReturn: false });
@@ -340,7 +517,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
       const url = new URL(request.url ?? '/', origin);
-      if (!allowedHosts().has(request.headers.host ?? '')) {
+      if (!hostAllowed(request.headers.host)) {
         return sendError(
           response,
           403,
@@ -348,6 +525,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
           `Host ${request.headers.host ?? '(none)'} is not this server; open ${origin}`,
         );
       }
+      if (team) return handleTeamRequest(request, response, url);
       const tokens = presentedTokens(request, url);
       if (!tokens.some((candidate) => sameToken(candidate, token))) {
         return sendError(
@@ -363,9 +541,37 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       const extra: Record<string, string> = sameToken(url.searchParams.get('token'), token)
         ? { 'Set-Cookie': `${tokenCookie}=${token}; HttpOnly; SameSite=Strict; Path=/` }
         : {};
+      return routeRequest(request, response, url, extra, null);
+    })().catch((error: unknown) => {
+      console.error('[serve] request failed:', error);
+      if (!response.headersSent)
+        sendError(response, 500, 'failed', `Internal error: ${(error as Error).message}`);
+      else response.destroy();
+    });
+  });
+
+  /** Team mode: the page loads without a session; /api, /files and /events need one. */
+  async function handleTeamRequest(request: IncomingMessage, response: ServerResponse, url: URL) {
+    const path = url.pathname;
+    if (path.startsWith('/auth/')) return handleAuth(request, response, path);
+    const user = sessionUser(request);
+    if (path.startsWith('/api/')) return routeRequest(request, response, url, {}, user);
+    if (!user && (path.startsWith('/files/') || path === '/events'))
+      return sendError(response, 401, 'forbidden', 'Log in first: this team server needs a session.');
+    return routeRequest(request, response, url, {}, user);
+  }
+
+  async function routeRequest(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    extra: Record<string, string>,
+    user: TeamUser | null,
+  ) {
+    {
       const path = url.pathname;
       if (path.startsWith('/api/'))
-        return handleApi(request, response, decodeURIComponent(path.slice('/api/'.length)));
+        return handleApi(request, response, decodeURIComponent(path.slice('/api/'.length)), user);
       if (path.startsWith('/files/checkpoints/'))
         return handleFile(request, response, path.slice('/files/checkpoints/'.length));
       if (path.startsWith(trainingFilesPrefix)) return handleTrainingFile(request, response, url);
@@ -380,13 +586,8 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         return serveFile(request, response, join(resourcesDir, 'icon.png'));
       }
       serveStatic(request, response, path, extra);
-    })().catch((error: unknown) => {
-      console.error('[serve] request failed:', error);
-      if (!response.headersSent)
-        sendError(response, 500, 'failed', `Internal error: ${(error as Error).message}`);
-      else response.destroy();
-    });
-  });
+    }
+  }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client that resets the connection mid-handshake must not raise an unhandled 'error' either.
@@ -396,9 +597,15 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     };
     const url = new URL(request.url ?? '/', origin);
     if (url.pathname !== '/events') return refuse(404, 'Not Found');
-    if (!allowedHosts().has(request.headers.host ?? '')) return refuse(403, 'Forbidden');
-    if (request.headers.origin !== origin) return refuse(403, 'Forbidden');
-    if (!presentedTokens(request, url).some((candidate) => sameToken(candidate, token)))
+    if (!hostAllowed(request.headers.host)) return refuse(403, 'Forbidden');
+    const wsOrigin = request.headers.origin;
+    if (wsOrigin === undefined || !originAllowed(wsOrigin, request.headers.host))
+      return refuse(403, 'Forbidden');
+    if (
+      team
+        ? !sessionUser(request)
+        : !presentedTokens(request, url).some((candidate) => sameToken(candidate, token))
+    )
       return refuse(401, 'Unauthorized');
     sockets.handleUpgrade(request, socket, head, (ws) => {
       // A malformed frame (over maxPayload, invalid UTF-8, unmasked, reserved opcode or RSV bits) makes
@@ -425,21 +632,23 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       rejectListen(
         error.code === 'EADDRINUSE'
           ? new Error(
-              `Port ${options.port} on ${loopback} is in use; pick another with --port or leave it out for a free one`,
+              `Port ${options.port} on ${bindAddress} is in use; pick another with --port or leave it out for a free one`,
               { cause: error },
             )
           : error,
       );
     });
-    server.listen(options.port ?? 0, loopback, () => resolveListen());
+    server.listen(options.port ?? 0, bindAddress, () => resolveListen());
   });
   port = (server.address() as AddressInfo).port;
-  origin = `http://${loopback}:${port}`;
-  headers = securityHeaders(contentSecurityPolicy({ connectSrc: [`ws://${loopback}:${port}`] }));
+  const urlHost = bindAddress === '0.0.0.0' || bindAddress === '::' ? loopback : bindAddress;
+  origin = `${scheme}://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${port}`;
+  // A team server's page may be reached under any of its names: 'self' covers ws(s):// of the same host.
+  headers = securityHeaders(contentSecurityPolicy({ connectSrc: team ? [] : [`ws://${loopback}:${port}`] }));
 
   let closed: Promise<void> | null = null;
   return {
-    url: `${origin}/?token=${token}`,
+    url: team ? `${origin}/` : `${origin}/?token=${token}`,
     origin,
     port,
     token,

@@ -15,6 +15,10 @@ import { EventBus } from './events';
 import { JobRegistry, WriteQueue } from './jobs';
 import { ReviewService } from './review';
 import { SettingsService } from './settings';
+import { AccountStore } from './team/accounts';
+import type { ScryptParameters } from './team/passwords';
+import { SessionStore } from './team/sessions';
+import { TaskRouter } from './team/taskRouter';
 import { TrainingRunStore } from './trainingRuns';
 
 export interface ServicesOptions {
@@ -26,6 +30,8 @@ export interface ServicesOptions {
   version?: string;
   /** Largest training file one upload may be (default MAX_TRAINING_FILE_BYTES; tests set a small one). */
   maxTrainingFileBytes?: number;
+  /** scrypt parameters for new team passwords (tests pass cheap ones; default passwords.ts's). */
+  passwordHashing?: ScryptParameters;
 }
 
 export interface Services {
@@ -46,6 +52,8 @@ export interface Services {
   /** Datasets as benchmark data files, hashed and cached under the data dir (served to the worker). */
   readonly benchmarkData: BenchmarkDataFiles;
   readonly jobs: JobRegistry;
+  /** The team layer (issue 17): accounts and sessions (used by a team server) and task routing. */
+  readonly team: { accounts: AccountStore; sessions: SessionStore; router: TaskRouter };
   /** Dataset-store writes go through this queue so they never meet an import's open transaction. */
   readonly writes: WriteQueue;
   appInfo(): AppInfo;
@@ -114,6 +122,11 @@ async function buildServices(
     trainingRuns: new TrainingRunStore(options.dataDir, { maxFileBytes: options.maxTrainingFileBytes }),
     benchmarkData: new BenchmarkDataFiles(db, datasetStore, join(options.dataDir, 'cache', 'benchmark-data')),
     jobs,
+    team: {
+      accounts: new AccountStore(db, { scrypt: options.passwordHashing }),
+      sessions: new SessionStore(db),
+      router: new TaskRouter(db),
+    },
     writes: new WriteQueue(),
     startupProblems,
     appInfo: () => ({

@@ -18,4 +18,5 @@ export const commandLoaders: Record<string, () => Promise<CommandModule>> = {
   export: () => import('./export'),
   'export-onnx': () => import('./exportOnnx'),
   dataset: () => import('./dataset'),
+  user: () => import('./user'),
 };

@@ -14,6 +14,7 @@ import { suggestionDecisionsMigration } from './005-suggestion-decisions';
 import { examplePredictedByMigration } from './006-example-predicted-by';
 import { labelHotkeysMigration } from './007-label-hotkeys';
 import { exampleTextIndexMigration } from './008-example-text-index';
+import { teamMigration } from './009-team';
 import type { Migration } from './migration';
 import { latestVersionOf, runMigrations } from './runner';
 
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   examplePredictedByMigration,
   labelHotkeysMigration,
   exampleTextIndexMigration,
+  teamMigration,
 ];
 
 /** The schema version a fully migrated database has. */

@@ -17,6 +17,7 @@ import { labelMappingsChannels } from './labelMappings';
 import { labelsChannels } from './labels';
 import { reviewChannels } from './review';
 import { settingsChannels } from './settings';
+import { teamChannels } from './team';
 import { trainingRunsChannels } from './trainingRuns';
 
 export const requestChannels = {
@@ -34,6 +35,7 @@ export const requestChannels = {
   ...dialogsChannels,
   ...annotateSessionChannels,
   ...labelMappingsChannels,
+  ...teamChannels,
 } as const;
 
 export type RequestChannel = keyof typeof requestChannels;

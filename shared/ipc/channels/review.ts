@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { labelNameSchema, spanRangeSchema, type ExampleView } from '../records/annotations';
 import type { ReviewAgreement, ReviewAuthor, ReviewPage } from '../records/review';
+import type { TeamAgreement } from '../records/team';
 import { annotatorNameSchema as authorSchema } from '../records/settings';
 import { idSchema } from './primitives';
 
@@ -18,6 +19,14 @@ export const reviewChannels = {
   'review.agreement': {
     request: reviewPairSchema,
     response: {} as ReviewAgreement,
+  },
+  /**
+   * Agreement of every annotator of the dataset (issue 17): span F1 and Cohen's kappa per pair, Fleiss'
+   * kappa over all, and who adjudicated what.
+   */
+  'review.teamAgreement': {
+    request: z.object({ datasetId: idSchema }).strict(),
+    response: {} as TeamAgreement,
   },
   /** Both versions side by side, a page at a time. */
   'review.examples': {
