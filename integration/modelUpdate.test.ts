@@ -14,15 +14,15 @@
  * NEZHA_UPDATE_LR (default: the automatic rate) size the cycle; the figures are
  * printed (`[update-cycle]`), which is how the README's learning curve was measured.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StoreApi } from 'zustand';
 import { startTfjsBackend } from '../electron/cli/nodeBackend';
 import { dispatchRequest } from '../electron/ipc/dispatch';
 import { createHandlers } from '../electron/ipc/handlers';
-import { startServeHost, type ServeHost } from '../electron/serve/host';
+import type { ServeHost } from '../electron/serve/host';
+import { startTestServeHost } from './testServeHost';
 import {
   checkpointFilePath,
   defaultSettings,
@@ -44,7 +44,6 @@ import { createTrainHandlers } from '../renderer/src/inference/worker/trainHandl
 import type { Toast } from '../renderer/src/state/toasts';
 import { createAnnotateStore, type AnnotateState } from '../renderer/src/views/annotate/store';
 
-const root = resolve(__dirname, '..');
 const doneCount = Number(process.env.NEZHA_UPDATE_EXAMPLES ?? 40);
 const maxSteps = Number(process.env.NEZHA_UPDATE_STEPS ?? 12);
 /** Unset: the update's automatic rate (3e-4 for the demo's size). */
@@ -74,15 +73,7 @@ async function allExamples(datasetId: string): Promise<ExampleView[]> {
 
 beforeAll(async () => {
   expect(await startTfjsBackend('wasm')).toBeNull();
-  dir = mkdtempSync(join(tmpdir(), 'nezha-model-update-'));
-  const rendererDir = join(dir, 'renderer');
-  mkdirSync(rendererDir, { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Nezha Studio</title>');
-  host = await startServeHost({
-    dataDir: join(dir, 'data'),
-    rendererDir,
-    resourcesDir: join(root, 'resources'),
-  });
+  ({ host, dir } = await startTestServeHost('nezha-model-update-'));
   const handlers = createHandlers(host.services);
   const transport: Transport = {
     request: (channel, payload) => dispatchRequest(handlers, channel, payload),

@@ -3,12 +3,12 @@
  * checks through the permission table, author from the session, the annotator's view of their own work,
  * the queue with overlap, the authenticated WebSocket, and refusing a non-loopback bind without --team.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServeHost, type ServeHost } from './host';
+import { startTestServeHost } from './testServeHost';
 
 let dir: string;
 let host: ServeHost;
@@ -16,18 +16,11 @@ let datasetId: string;
 const cheap = { N: 1024, r: 8, p: 1 };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'nezha-team-serve-'));
-  const rendererDir = join(dir, 'renderer');
-  mkdirSync(rendererDir, { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Nezha Studio</title>');
-  host = await startServeHost({
-    dataDir: join(dir, 'data'),
-    rendererDir,
-    resourcesDir: join(dir, 'no-resources'),
+  ({ host, dir } = await startTestServeHost('nezha-team-serve-', {
     team: true,
     passwordHashing: cheap,
     loginRateLimit: { perAccount: 3, perAddress: 50 },
-  });
+  }));
   const accounts = host.services.team.accounts;
   await accounts.add('root', 'admin', 'root password');
   await accounts.add('rita', 'reviewer', 'rita password');
@@ -68,7 +61,7 @@ async function call(cookie: string | null, channel: string, payload: unknown = {
   });
   return {
     status: response.status,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads many response shapes
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads many response shapes
     body: (await response.json()) as { ok: boolean; result?: any; error?: any },
   };
 }

@@ -1,41 +1,23 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseRequest } from '../../shared/ipc';
 import { createHandlers } from '../ipc/handlers';
-import { createServices, type Services } from './services';
+import type { Services } from './services';
+import { openTestCorpus, type TestCorpus } from './testing/testCorpus';
 
-let dir: string;
 let services: Services;
 let datasetId: string;
 let ids: number[];
+let testCorpus: TestCorpus;
 
 const corpus = ['张三在北京工作', '李四去上海', '王五和赵六在广州', '没有实体的句子'];
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'nezha-review-'));
-  services = await createServices({ dataDir: join(dir, 'data'), resourcesDir: null, host: 'serve' });
-  const file = join(dir, 'double.jsonl');
-  writeFileSync(file, corpus.map((text) => JSON.stringify({ text, spans: [] })).join('\n') + '\n');
-  datasetId = (await services.datasetStore.import({ path: file })).dataset.id;
-  services.datasetStore.updateLabels(datasetId, [{ name: 'PER' }, { name: 'LOC' }]);
-  ids = services.datasetStore
-    .listExamples({ datasetId, offset: 0, limit: 10 } as never)
-    .items.map((e) => e.id);
+  testCorpus = await openTestCorpus('nezha-review-', corpus);
+  ({ services, datasetId, ids } = testCorpus);
 });
-afterEach(() => {
-  services.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => testCorpus.close());
 
-function add(author: string, index: number, spans: [number, number, string][]) {
-  return services.annotations.apply({
-    exampleId: ids[index]!,
-    author,
-    ops: spans.map(([start, end, label]) => ({ op: 'add' as const, start, end, label })),
-  });
-}
+const add: TestCorpus['add'] = (...args) => testCorpus.add(...args);
 
 /** Alice and Bob annotate examples 0-2; Carol only example 3 (not compared with them). */
 function annotateTwice() {

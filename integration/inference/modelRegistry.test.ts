@@ -4,13 +4,13 @@
  * backend, run against HF's goldens, pipelines, cancellation and memory release. The handlers
  * are served over a MessageChannel, as the worker serves them over postMessage.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServeHost, type ServeHost } from '../../electron/serve/host';
+import type { ServeHost } from '../../electron/serve/host';
+import { startTestServeHost } from '../testServeHost';
 import { checkpointFilePath, type CheckpointRecord } from '../../shared/ipc';
 import {
   compareRunToGolden,
@@ -39,15 +39,7 @@ const golden = (name: string) =>
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  dir = mkdtempSync(join(tmpdir(), 'nezha-registry-'));
-  const rendererDir = join(dir, 'renderer');
-  mkdirSync(rendererDir, { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Nezha Studio</title>');
-  host = await startServeHost({
-    dataDir: join(dir, 'data'),
-    rendererDir,
-    resourcesDir: join(root, 'resources'),
-  });
+  ({ host, dir } = await startTestServeHost('nezha-registry-'));
   demo = host.services.checkpoints.list().find((c) => c.id === 'builtin-nezha-tiny-token-classification')!;
   base = await host.services.checkpoints.import(join(fixtures, 'base'), 'tiny base');
 });

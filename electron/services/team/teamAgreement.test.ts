@@ -1,41 +1,20 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../services';
+import type { Services } from '../services';
+import { openTestCorpus, type TestCorpus } from '../testing/testCorpus';
 import { teamAgreement } from './teamAgreement';
 
-let dir: string;
 let services: Services;
 let datasetId: string;
 let ids: number[];
+let testCorpus: TestCorpus;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'nezha-team-agreement-'));
-  services = await createServices({ dataDir: join(dir, 'data'), resourcesDir: null, host: 'serve' });
-  const file = join(dir, 'team.jsonl');
-  writeFileSync(
-    file,
-    ['张三在北京', '李四去上海'].map((text) => JSON.stringify({ text, spans: [] })).join('\n') + '\n',
-  );
-  datasetId = (await services.datasetStore.import({ path: file })).dataset.id;
-  services.datasetStore.updateLabels(datasetId, [{ name: 'PER' }, { name: 'LOC' }]);
-  ids = services.datasetStore
-    .listExamples({ datasetId, offset: 0, limit: 10 } as never)
-    .items.map((e) => e.id);
+  testCorpus = await openTestCorpus('nezha-team-agreement-', ['张三在北京', '李四去上海']);
+  ({ services, datasetId, ids } = testCorpus);
 });
-afterEach(() => {
-  services.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => testCorpus.close());
 
-function add(author: string, index: number, spans: [number, number, string][]) {
-  services.annotations.apply({
-    exampleId: ids[index]!,
-    author,
-    ops: spans.map(([start, end, label]) => ({ op: 'add' as const, start, end, label })),
-  });
-}
+const add: TestCorpus['add'] = (...args) => testCorpus.add(...args);
 
 describe('teamAgreement', () => {
   it('computes pairwise F1 / Cohen and Fleiss over three annotators as by hand', () => {
