@@ -20,6 +20,7 @@ import type {
 } from '../../shared/ipc';
 import { codePointLength } from '../../shared/datasets';
 import type { AnnotationService } from './annotations';
+import { annotatorEdit } from './annotations/history';
 import { ServiceError } from './errors';
 
 interface Pair {
@@ -177,9 +178,9 @@ export class ReviewService {
       `SELECT e.id, e.idx, e.text, e.revision FROM examples e
        WHERE e.dataset_id = ? AND e.id > ? ${onlyExampleId === undefined ? '' : 'AND e.id = ?'}
          AND EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.author = ?
-                     AND h.op NOT LIKE 'adjudicate%')
+                     AND ${annotatorEdit('h')})
          AND EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.author = ?
-                     AND h.op NOT LIKE 'adjudicate%')
+                     AND ${annotatorEdit('h')})
        ORDER BY e.id LIMIT ?`,
     );
     let after = 0;

@@ -4,7 +4,7 @@ import { codePointLength, OffsetMap } from '../../../shared/datasets';
 import { transaction } from '../database';
 import { ServiceError } from '../errors';
 import { decisionsOf, recordDecision, suggestionKey, type TouchedDecisions } from './decisions';
-import { finishEdit } from './history';
+import { ADJUDICATE_OP, finishEdit } from './history';
 import {
   checkLabel,
   exampleRow,
@@ -241,7 +241,8 @@ export function setGold(
       touched.set(created.id, null);
       summary.push(`gold ${span.label} [${span.start}, ${span.end})`);
     }
-    if (touched.size > 0) finishEdit(ctx, example, 'adjudicate', summary.join('; '), touched, request.author);
+    if (touched.size > 0)
+      finishEdit(ctx, example, ADJUDICATE_OP, summary.join('; '), touched, request.author);
     return readExampleView(ctx.db, example.id);
   });
 }

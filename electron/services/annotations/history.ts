@@ -30,6 +30,19 @@ interface HistoryState {
   decisions?: DecisionRow[];
 }
 
+/** The history op of a reviewer's adjudication into gold (edits.ts writes it). */
+export const ADJUDICATE_OP = 'adjudicate';
+
+/**
+ * SQL condition on the example_history row aliased `h`: an annotator's own edit. An adjudication is the
+ * reviewer's decision, not an annotation, so it does not make the reviewer one of the example's annotators
+ * (review's pairs, the team queue's overlap and progress, team agreement all count this way).
+ */
+export const annotatorEdit = (h: string): string => `${h}.op NOT LIKE '${ADJUDICATE_OP}%'`;
+
+/** SQL condition on the example_history row aliased `h`: an adjudication. */
+export const adjudication = (h: string): string => `${h}.op LIKE '${ADJUDICATE_OP}%'`;
+
 /**
  * undo: `author`'s latest applied entry goes back to its before state and becomes 'undone'; redo: their
  * most recently undone entry goes forward to its after state and becomes 'applied' again.

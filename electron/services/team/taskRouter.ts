@@ -8,6 +8,7 @@
  * "Edited" means a history entry by that author other than an adjudication (what review.ts compares).
  */
 import type { AnnotatorProgress, DatasetProgress, TeamTask } from '../../../shared/ipc';
+import { annotatorEdit } from '../annotations/history';
 import { transaction, type Database } from '../database';
 import { ServiceError } from '../errors';
 
@@ -21,11 +22,11 @@ export interface TaskRouterOptions {
 
 // Annotators who edited an example (adjudications do not count).
 const editorsOf = `SELECT COUNT(DISTINCT h.author) FROM example_history h
-  WHERE h.example_id = e.id AND h.author IS NOT NULL AND h.op NOT LIKE 'adjudicate%'`;
+  WHERE h.example_id = e.id AND h.author IS NOT NULL AND ${annotatorEdit('h')}`;
 
 // A lease still holds a place only until its annotator has edited the example (then they count as an editor).
 const leaseOpen = `NOT EXISTS (SELECT 1 FROM example_history h2 WHERE h2.example_id = l.example_id
-  AND h2.author = l.annotator AND h2.op NOT LIKE 'adjudicate%')`;
+  AND h2.author = l.annotator AND ${annotatorEdit('h2')})`;
 
 export class TaskRouter {
   private readonly now: () => number;
@@ -70,7 +71,7 @@ export class TaskRouter {
         .prepare(
           `SELECT l.example_id FROM task_leases l WHERE l.dataset_id = ? AND l.annotator = ? AND l.expires_at > ?
            AND NOT EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = l.example_id AND h.author = ?
-                           AND h.op NOT LIKE 'adjudicate%')
+                           AND ${annotatorEdit('h')})
            ORDER BY l.example_id LIMIT 1`,
         )
         .get(datasetId, annotator, at, annotator) as { example_id: number } | undefined;
@@ -81,7 +82,7 @@ export class TaskRouter {
             .prepare(
               `SELECT e.id FROM examples e WHERE e.dataset_id = ?
                AND NOT EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.author = ?
-                               AND h.op NOT LIKE 'adjudicate%')
+                               AND ${annotatorEdit('h')})
                AND (${editorsOf}) + (SELECT COUNT(*) FROM task_leases l WHERE l.example_id = e.id
                                      AND l.annotator <> ? AND l.expires_at > ? AND ${leaseOpen}) < ?
                ORDER BY e.id LIMIT 1`,
@@ -113,7 +114,7 @@ export class TaskRouter {
     const row = this.db
       .prepare(
         `SELECT 1 AS ok FROM task_leases WHERE example_id = ? AND annotator = ? AND expires_at > ?
-         UNION ALL SELECT 1 AS ok FROM example_history WHERE example_id = ? AND author = ? AND op NOT LIKE 'adjudicate%'`,
+         UNION ALL SELECT 1 AS ok FROM example_history WHERE example_id = ? AND author = ? AND ${annotatorEdit('example_history')}`,
       )
       .get(exampleId, annotator, this.now(), exampleId, annotator);
     return row !== undefined;
@@ -137,7 +138,7 @@ export class TaskRouter {
       .prepare(
         `SELECT h.author AS annotator, COUNT(DISTINCT h.example_id) AS done FROM example_history h
          JOIN examples e ON e.id = h.example_id
-         WHERE e.dataset_id = ? AND h.author IS NOT NULL AND h.op NOT LIKE 'adjudicate%'
+         WHERE e.dataset_id = ? AND h.author IS NOT NULL AND ${annotatorEdit('h')}
          GROUP BY h.author`,
       )
       .all(datasetId) as unknown as { annotator: string; done: number }[];

@@ -7,6 +7,7 @@
 import { AgreementAccumulator, type AgreementSpan } from '../../../shared/metrics/agreement';
 import { FleissAccumulator } from '../../../shared/metrics/fleissKappa';
 import { codePointLength } from '../../../shared/datasets';
+import { adjudication, annotatorEdit } from '../annotations/history';
 import type { AdjudicationDecision, PairAgreement, TeamAgreement } from '../../../shared/ipc';
 import type { Database } from '../database';
 import { ServiceError } from '../errors';
@@ -22,7 +23,7 @@ export function teamAgreement(db: Database, datasetId: string, pageSize = 500): 
   const pageStatement = db.prepare(
     `SELECT e.id, e.text FROM examples e WHERE e.dataset_id = ? AND e.id > ?
      AND (SELECT COUNT(DISTINCT h.author) FROM example_history h WHERE h.example_id = e.id
-          AND h.author IS NOT NULL AND h.op NOT LIKE 'adjudicate%') >= 2
+          AND h.author IS NOT NULL AND ${annotatorEdit('h')}) >= 2
      ORDER BY e.id LIMIT ?`,
   );
   let after = 0;
@@ -34,7 +35,7 @@ export function teamAgreement(db: Database, datasetId: string, pageSize = 500): 
     const editors = db
       .prepare(
         `SELECT DISTINCT example_id, author FROM example_history WHERE example_id IN (${marks})
-         AND author IS NOT NULL AND op NOT LIKE 'adjudicate%' ORDER BY example_id, author`,
+         AND author IS NOT NULL AND ${annotatorEdit('example_history')} ORDER BY example_id, author`,
       )
       .all(...ids) as unknown as { example_id: number; author: string }[];
     const spans = db
@@ -87,7 +88,7 @@ export function teamAgreement(db: Database, datasetId: string, pageSize = 500): 
     .prepare(
       `SELECT h.example_id AS "exampleId", e.idx AS "index", h.author, h.op, h.created_at AS at
        FROM example_history h JOIN examples e ON e.id = h.example_id
-       WHERE e.dataset_id = ? AND h.op LIKE 'adjudicate%' AND h.state = 'applied'
+       WHERE e.dataset_id = ? AND ${adjudication('h')} AND h.state = 'applied'
        ORDER BY h.id DESC LIMIT ?`,
     )
     .all(datasetId, maxDecisions) as unknown as AdjudicationDecision[];
