@@ -276,6 +276,8 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     response: ServerResponse,
     limit: number,
     channel: string,
+    /** The route the error names. */
+    route: string = request.url ?? '',
   ): Promise<{ payload: unknown } | null> {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -296,7 +298,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         response,
         400,
         'bad-request',
-        `Body of ${request.url} is not JSON: ${(error as Error).message}`,
+        `Body of ${route} is not JSON: ${(error as Error).message}`,
         channel,
       );
       return null;
@@ -368,29 +370,9 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     if (requestOrigin !== undefined && !originAllowed(requestOrigin, request.headers.host)) {
       return sendError(response, 403, 'forbidden', `Requests from ${requestOrigin} are not allowed`, channel);
     }
-    const chunks: Buffer[] = [];
-    let length = 0;
-    for await (const chunk of request) {
-      length += (chunk as Buffer).length;
-      if (length > maxBodyBytes)
-        return sendError(response, 413, 'bad-request', `Request body over ${maxBodyBytes} bytes`, channel);
-      chunks.push(chunk as Buffer);
-    }
-    const text = Buffer.concat(chunks).toString('utf8');
-    let payload: unknown = undefined;
-    if (text.trim() !== '') {
-      try {
-        payload = JSON.parse(text);
-      } catch (error) {
-        return sendError(
-          response,
-          400,
-          'bad-request',
-          `Body of /api/${channel} is not JSON: ${(error as Error).message}`,
-          channel,
-        );
-      }
-    }
+    const body = await readJsonBody(request, response, maxBodyBytes, channel, `/api/${channel}`);
+    if (!body) return;
+    const { payload } = body;
     if (team && !user) {
       // The page asks this before anything else: "log in" is an answer, not an error.
       if (channel === 'team.session')
