@@ -15,16 +15,8 @@ import { checkpointFilePath } from '../../shared/ipc';
 import { startServeHost } from '../../electron/serve/host';
 import type { NezhaDebugHook } from '../../renderer/src/inference/ui/client';
 import { median } from './child';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--enable-unsafe-webgpu',
-  // scripts/bench-gpu.sh adds the flags a real GPU needs (Vulkan, ANGLE on Vulkan); space-separated.
-  ...(process.env.NEZHA_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean),
-];
 /** Timed runs after a warm-up, bounded by this budget (at least one). */
 const BUDGET_MS = 6000;
 const MAX_RUNS = 5;
