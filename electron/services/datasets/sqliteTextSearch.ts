@@ -13,7 +13,7 @@
  * Counting the candidates stops at the limit, so the choice costs at most that many index entries.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { TextMatch } from './exampleFilter';
+import { scanTextSearch, type TextMatch } from './exampleFilter';
 
 export const candidateLimit = 4096;
 
@@ -23,8 +23,7 @@ function phraseOf(text: string): string {
 }
 
 export function sqliteTextMatch(db: DatabaseSync, text: string): TextMatch {
-  const scan: TextMatch = { clause: 'instr(e.text, ?) > 0', params: [text], selective: false };
-  if ([...text].length < 3) return scan;
+  if ([...text].length < 3) return scanTextSearch(text);
   const phrase = phraseOf(text);
   const candidates = (
     db
@@ -33,7 +32,7 @@ export function sqliteTextMatch(db: DatabaseSync, text: string): TextMatch {
       )
       .get(phrase, candidateLimit + 1) as { n: number }
   ).n;
-  if (candidates > candidateLimit) return scan;
+  if (candidates > candidateLimit) return scanTextSearch(text);
   return {
     clause: 'e.id IN (SELECT rowid FROM examples_text WHERE examples_text MATCH ?) AND instr(e.text, ?) > 0',
     params: [phrase, text],
