@@ -29,7 +29,7 @@ interface MemoryRun {
 }
 
 /** The port as the main side's run store implements it, in memory; `calls` records every method call. */
-function memoryRunStore(faults: { saveFailsAt?: number } = {}) {
+function memoryRunStore(faults: { saveFailsAt?: number; slowSaves?: boolean } = {}) {
   const runs = new Map<string, MemoryRun>();
   const calls: string[] = [];
   let saves = 0;
@@ -56,6 +56,7 @@ function memoryRunStore(faults: { saveFailsAt?: number } = {}) {
       return [...find(runId).predictions.values()].sort((a, b) => a.index - b.index);
     },
     async savePredictions(runId, predictions) {
+      if (faults.slowSaves) await new Promise((resolve) => setTimeout(resolve, 5));
       calls.push(`save ${predictions.map((p) => p.index).join(',')}`);
       saves += 1;
       if (saves === faults.saveFailsAt) throw new Error('disk full');
@@ -252,6 +253,24 @@ describe('runBenchmarkJob', () => {
     expect(store.runs()[0].status).toBe('cancelled');
     expect(store.runs()[0].error).toBeUndefined();
     expect(store.calls).toEqual(['open', 'save 0,1', 'stop cancelled']);
+  });
+
+  it('records a cancel only after the saves in flight have landed: a restart shows what was reported', async () => {
+    const store = memoryRunStore({ slowSaves: true });
+    const controller = new AbortController();
+    const outcome = await runBenchmarkJob(job, {
+      store: store.port,
+      predictor: scriptedPredictor({
+        ...script,
+        awaitSaves: false,
+        afterChunk: (n) => n === 2 && controller.abort(new Error('Cancelled.')),
+      }),
+      signal: controller.signal,
+      now,
+    });
+    expect(outcome).toEqual({ status: 'cancelled', runId: 'run-1' });
+    expect(store.calls).toEqual(['open', 'save 0,1', 'save 2,3', 'stop cancelled']);
+    expect(store.runs()[0].predictions.size).toBe(4);
   });
 
   it('honours a cancel that came while the model was loading, before predicting anything', async () => {

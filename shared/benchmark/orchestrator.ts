@@ -188,6 +188,8 @@ export async function runBenchmarkJob(
   const now = options.now ?? (() => new Date().toISOString());
   const score = options.score ?? scorePredictions;
   let runId: string | null = null;
+  // Chunks are stored in order, each after the previous one; the first failed save fails the run.
+  let saving: Promise<void> = Promise.resolve();
   try {
     if (job.plan.task !== job.open.task) {
       throw new Error(
@@ -208,8 +210,6 @@ export async function runBenchmarkJob(
     if (signal.aborted) throw cancelledError(signal);
 
     const startedAt = now();
-    // Chunks are stored in order, each after the previous one; the first failed save fails the run.
-    let saving: Promise<void> = Promise.resolve();
     let saveError: Error | null = null;
     const id = runId;
     const result = await predictor.predict({
@@ -249,6 +249,9 @@ export async function runBenchmarkJob(
   } catch (thrown) {
     const error = thrown instanceof Error ? thrown : new Error(String(thrown));
     const cancelled = signal.aborted;
+    // Predictions already made are kept: a stop is recorded after the saves in flight have landed, so
+    // the stored count a restart shows is the count the run had reported.
+    await saving;
     if (runId !== null) {
       // The outcome says what happened; a store that cannot even record the stop must not hide it.
       await store
