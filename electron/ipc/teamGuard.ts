@@ -38,7 +38,12 @@ export function authorizeTeamRequest(
   const rule = permissionOf(channel);
   if (typeof payload !== 'object' || payload === null) return payload;
   const request = payload as Record<string, unknown>;
-  const rewritten = 'author' in request ? { ...request, author: user.name } : request;
+  let rewritten = 'author' in request ? { ...request, author: user.name } : request;
+  // An annotator's list is their own queue: what it handed them and what they edited.
+  if (channel === 'examples.list' && user.role === 'annotator') {
+    const filter = (request.filter ?? {}) as Record<string, unknown>;
+    rewritten = { ...rewritten, filter: { ...filter, assignedTo: user.name } };
+  }
   if (rule.ownWork && user.role === 'annotator' && typeof request.exampleId === 'number') {
     if (!router.isAssigned(request.exampleId, user.name)) {
       throw new IpcError(

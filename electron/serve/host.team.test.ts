@@ -147,6 +147,10 @@ describe('team server', () => {
     const ids = (await call(alice, 'examples.list', { datasetId })).body.result.items.map(
       (e: { id: number }) => e.id,
     );
+    expect(ids).toHaveLength(2);
+    // An annotator's list is their own queue, whatever filter they send: carol was handed nothing.
+    const carolsList = await call(carol, 'examples.list', { datasetId, filter: { assignedTo: 'alice' } });
+    expect(carolsList.body.result).toMatchObject({ total: 0, items: [] });
     expect((await call(carol, 'examples.get', { exampleId: ids[0] })).status).toBe(403);
     const seenByAlice = (await call(alice, 'examples.get', { exampleId: ids[0] })).body.result;
     expect(seenByAlice.spans.map((s: { author: string }) => s.author)).toEqual(['alice']);

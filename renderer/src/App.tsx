@@ -1,11 +1,14 @@
 import { useEffect, type ComponentType } from 'react';
 import { ViewErrorBoundary } from './components/ErrorBoundary';
 import { Sidebar, viewLabels } from './components/Sidebar';
+import { LoginPage } from './components/LoginPage';
 import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
 import { useRouter, type ViewName } from './state/router';
-import { useRuntime } from './state/runtime';
+import { trackProgress, useRuntime } from './state/runtime';
 import { useServices } from './state/services';
+import { useToasts } from './state/toasts';
+import { SessionStore } from './state/session';
 import { resolveTheme, SettingsStore } from './state/settings';
 import { AnnotateView } from './views/AnnotateView';
 import { BenchmarkView } from './views/BenchmarkView';
@@ -42,8 +45,14 @@ function useTheme() {
 function useStartup() {
   const { api, inference } = useServices();
   const settings = SettingsStore.useApi();
+  const toast = useToasts((s) => s.push);
   useEffect(() => {
     let cancelled = false;
+    // Subscribed only now: on a team server the event socket needs the session.
+    const stopErrors = api.on('main.error', (event) =>
+      toast({ kind: 'error', title: event.message, detail: event.detail }),
+    );
+    const stopProgress = api.on('progress', trackProgress);
     void api.app
       .info()
       .then((appInfo) => !cancelled && useRuntime.setState({ appInfo }))
@@ -64,13 +73,41 @@ function useStartup() {
       });
     return () => {
       cancelled = true;
+      stopErrors();
+      stopProgress();
       stopBackend();
       stopCrash();
     };
-  }, [api, inference, settings]);
+  }, [api, inference, settings, toast]);
 }
 
+/**
+ * The app once the host says who is using it: on a team server nothing else starts (no settings, no
+ * worker, no view asking the host) until someone has signed in.
+ */
 export function App() {
+  const { status, error, check } = SessionStore.use();
+  useEffect(() => {
+    void check();
+  }, [check]);
+  if (status === 'checking') return <main className="login" aria-busy="true" />;
+  if (status === 'signed-out') return <LoginPage />;
+  if (status === 'unreachable')
+    return (
+      <main className="login">
+        <div className="login-card" role="alert">
+          <h1>Nezha Studio</h1>
+          <p>The host could not be reached: {error}</p>
+          <button type="button" onClick={() => void check()}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  return <Workbench />;
+}
+
+function Workbench() {
   useTheme();
   useStartup();
   const route = useRouter((s) => s.route);

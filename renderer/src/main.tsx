@@ -8,12 +8,14 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createApi } from './api/client';
 import { pickTransport } from './api/transports/pick';
+import { serveTeamAuth } from './api/transports/serve';
 import { createInferenceClient } from './inference/ui/client';
 import { startRouterSync } from './state/router';
-import { trackProgress, useRuntime } from './state/runtime';
+import { useRuntime } from './state/runtime';
 import type { AppServices } from './state/services';
 import { ServicesContext } from './state/services';
 import { createLibraryStore, LibraryStore } from './state/library';
+import { createSessionStore, SessionStore } from './state/session';
 import { createSettingsStore, SettingsStore } from './state/settings';
 import { useToasts } from './state/toasts';
 import type { ViewStoreDeps } from './state/viewStore';
@@ -32,17 +34,17 @@ const api = createApi(transport, {
     error.code !== 'cancelled' &&
     toast({ kind: 'error', title: `Request failed: ${error.channel}`, detail: error.message }),
 });
-api.on('main.error', (event) => toast({ kind: 'error', title: event.message, detail: event.detail }));
-api.on('progress', trackProgress);
 
 const services: AppServices = { api, inference: createInferenceClient(), hostKind: kind };
 const settingsStore = createSettingsStore(api);
+const sessionStore = createSessionStore(api, kind === 'serve' ? serveTeamAuth(window.location.origin) : null);
 /** What every view store is created with, once (DESIGN.md: no module-level state, no `api` per call). */
 const storeDeps: ViewStoreDeps = {
   api,
   inference: services.inference,
   settings: () => settingsStore.getState().settings,
   toast,
+  user: () => sessionStore.getState().user,
 };
 startRouterSync();
 
@@ -51,17 +53,19 @@ if (!root) throw new Error('index.html has no #root element: the renderer build 
 createRoot(root).render(
   <StrictMode>
     <ServicesContext.Provider value={services}>
-      <SettingsStore.Provider value={settingsStore}>
-        <LibraryStore.Provider value={createLibraryStore(api)}>
-          <AnnotateStore.Provider value={createAnnotateStore(storeDeps)}>
-            <BenchmarkStore.Provider value={createBenchmarkStore(storeDeps)}>
-              <TrainStore.Provider value={createTrainStore(storeDeps)}>
-                <App />
-              </TrainStore.Provider>
-            </BenchmarkStore.Provider>
-          </AnnotateStore.Provider>
-        </LibraryStore.Provider>
-      </SettingsStore.Provider>
+      <SessionStore.Provider value={sessionStore}>
+        <SettingsStore.Provider value={settingsStore}>
+          <LibraryStore.Provider value={createLibraryStore(api)}>
+            <AnnotateStore.Provider value={createAnnotateStore(storeDeps)}>
+              <BenchmarkStore.Provider value={createBenchmarkStore(storeDeps)}>
+                <TrainStore.Provider value={createTrainStore(storeDeps)}>
+                  <App />
+                </TrainStore.Provider>
+              </BenchmarkStore.Provider>
+            </AnnotateStore.Provider>
+          </LibraryStore.Provider>
+        </SettingsStore.Provider>
+      </SessionStore.Provider>
     </ServicesContext.Provider>
   </StrictMode>,
 );

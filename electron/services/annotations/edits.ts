@@ -258,6 +258,18 @@ export function setStatus(
         .prepare('UPDATE examples SET status = ?, revision = revision + 1, updated_at = ? WHERE id = ?')
         .run(request.status, ctx.now(), example.id);
     }
+    // Who finished it (migration 10): the team queue counts a "done" without spans as a finished annotation.
+    if (request.status === 'done')
+      ctx.db
+        .prepare(
+          `INSERT INTO example_submissions (example_id, author, submitted_at) VALUES (?, ?, ?)
+           ON CONFLICT (example_id, author) DO NOTHING`,
+        )
+        .run(example.id, request.author, ctx.now());
+    else
+      ctx.db
+        .prepare('DELETE FROM example_submissions WHERE example_id = ? AND author = ?')
+        .run(example.id, request.author);
     return readExampleView(ctx.db, example.id);
   });
 }

@@ -40,6 +40,22 @@ export const ADJUDICATE_OP = 'adjudicate';
  */
 export const annotatorEdit = (h: string): string => `${h}.op NOT LIKE '${ADJUDICATE_OP}%'`;
 
+/**
+ * SQL condition: the annotator `author` (an SQL expression) worked on the example `exampleId` (another): an
+ * edit of their own (annotatorEdit), or they marked it done (example_submissions, migration 10; a sentence
+ * with no entities is finished without any edit). What the team queue, its overlap and progress count.
+ */
+export const annotatorWorkedOn = (exampleId: string, author: string): string =>
+  `(EXISTS (SELECT 1 FROM example_history wh WHERE wh.example_id = ${exampleId} AND wh.author = ${author}
+     AND ${annotatorEdit('wh')})
+   OR EXISTS (SELECT 1 FROM example_submissions ws WHERE ws.example_id = ${exampleId} AND ws.author = ${author}))`;
+
+/** SQL: the annotators (distinct names, one column `author`) who worked on the example `exampleId`. */
+export const annotatorsOf = (exampleId: string): string =>
+  `SELECT wh.author FROM example_history wh WHERE wh.example_id = ${exampleId} AND wh.author IS NOT NULL
+     AND ${annotatorEdit('wh')}
+   UNION SELECT ws.author FROM example_submissions ws WHERE ws.example_id = ${exampleId}`;
+
 /** SQL condition on the example_history row aliased `h`: an adjudication. */
 export const adjudication = (h: string): string => `${h}.op LIKE '${ADJUDICATE_OP}%'`;
 

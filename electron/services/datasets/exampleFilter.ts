@@ -1,4 +1,5 @@
 import type { ExampleFilter } from '../../../shared/ipc';
+import { annotatorWorkedOn } from '../annotations/history';
 
 /**
  * A WHERE term on examples `e` that holds exactly when `e.text` contains a string, as the store's text
@@ -24,11 +25,12 @@ export const scanTextSearch: TextSearch = (text) => ({
   selective: false,
 });
 
-/** SQL WHERE clause and parameters for an example filter (examples aliased `e`). */
+/** SQL WHERE clause and parameters for an example filter (examples aliased `e`); `now` decides which leases run. */
 export function exampleFilterSql(
   datasetId: string,
   filter: ExampleFilter,
   textSearch: TextSearch = scanTextSearch,
+  now: number = Date.now(),
 ): { where: string; params: (string | number)[]; wholeDataset: boolean } {
   const text = filter.text ? textSearch(filter.text) : null;
   // A unary + keeps a column term from using an index (SQLite's documented way to steer the planner).
@@ -42,6 +44,12 @@ export function exampleFilterSql(
   if (filter.notPredictedBy) {
     clauses.push('(e.predicted_by IS NULL OR e.predicted_by != ?)');
     params.push(filter.notPredictedBy);
+  }
+  if (filter.assignedTo !== undefined) {
+    // What team/taskRouter.ts's isAssigned allows: a running lease, or an edit of their own.
+    clauses.push(`(e.id IN (SELECT l.example_id FROM task_leases l WHERE l.annotator = ? AND l.expires_at > ?)
+      OR ${annotatorWorkedOn('e.id', '?')})`);
+    params.push(filter.assignedTo, now, filter.assignedTo, filter.assignedTo);
   }
   if (text) {
     clauses.push(text.clause);

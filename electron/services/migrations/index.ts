@@ -15,6 +15,7 @@ import { examplePredictedByMigration } from './006-example-predicted-by';
 import { labelHotkeysMigration } from './007-label-hotkeys';
 import { exampleTextIndexMigration } from './008-example-text-index';
 import { teamMigration } from './009-team';
+import { exampleSubmissionsMigration } from './010-example-submissions';
 import type { Migration } from './migration';
 import { latestVersionOf, runMigrations } from './runner';
 
@@ -31,6 +32,7 @@ export const migrations: readonly Migration[] = [
   labelHotkeysMigration,
   exampleTextIndexMigration,
   teamMigration,
+  exampleSubmissionsMigration,
 ];
 
 /** The schema version a fully migrated database has. */

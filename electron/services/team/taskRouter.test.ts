@@ -47,6 +47,20 @@ describe('TaskRouter', () => {
     expect(router.isAssigned(ids[0]!, 'bob')).toBe(false);
   });
 
+  it('counts marking done without any span ("no entities") as a finished annotation', () => {
+    expect(router.next(datasetId, 'alice')?.exampleId).toBe(ids[0]);
+    services.annotations.setStatus({ exampleId: ids[0]!, status: 'done', author: 'alice' });
+    // The lease no longer holds her: the queue moves on, and her done example stays hers.
+    expect(router.next(datasetId, 'alice')?.exampleId).toBe(ids[1]);
+    expect(router.isAssigned(ids[0]!, 'alice')).toBe(true);
+    const progress = router.progress(datasetId);
+    expect(progress).toMatchObject({ complete: 1, annotations: 1 });
+    expect(progress.annotators).toEqual([{ annotator: 'alice', done: 1, leased: 1 }]);
+    // Taking "done" back makes it hers to finish again, not the team's.
+    services.annotations.setStatus({ exampleId: ids[0]!, status: 'in-progress', author: 'alice' });
+    expect(router.progress(datasetId).complete).toBe(0);
+  });
+
   it('gives an example back when its lease expires (injected clock)', () => {
     router.next(datasetId, 'alice');
     router.next(datasetId, 'bob');

@@ -5,10 +5,11 @@
  * annotators are never handed the same single-overlap example at once. A lease is an expiring lock: an
  * annotator who walks away gives the example back when it runs out.
  *
- * "Edited" means a history entry by that author other than an adjudication (what review.ts compares).
+ * "Worked on" means an edit by that author other than an adjudication (what review.ts compares), or that
+ * they marked the example done (a sentence with no entities is finished without any edit).
  */
 import type { AnnotatorProgress, DatasetProgress, TeamTask } from '../../../shared/ipc';
-import { annotatorEdit } from '../annotations/history';
+import { annotatorEdit, annotatorsOf, annotatorWorkedOn } from '../annotations/history';
 import { transaction, type Database } from '../database';
 import { ServiceError } from '../errors';
 
@@ -20,13 +21,11 @@ export interface TaskRouterOptions {
   leaseMs?: number;
 }
 
-// Annotators who edited an example (adjudications do not count).
-const editorsOf = `SELECT COUNT(DISTINCT h.author) FROM example_history h
-  WHERE h.example_id = e.id AND h.author IS NOT NULL AND ${annotatorEdit('h')}`;
+// Annotators who worked on an example (adjudications do not count).
+const editorsOf = `SELECT COUNT(*) FROM (${annotatorsOf('e.id')}) editors`;
 
-// A lease still holds a place only until its annotator has edited the example (then they count as an editor).
-const leaseOpen = `NOT EXISTS (SELECT 1 FROM example_history h2 WHERE h2.example_id = l.example_id
-  AND h2.author = l.annotator AND ${annotatorEdit('h2')})`;
+// A lease still holds a place only until its annotator has worked on the example (then they count as an editor).
+const leaseOpen = `NOT ${annotatorWorkedOn('l.example_id', 'l.annotator')}`;
 
 export class TaskRouter {
   private readonly now: () => number;
@@ -70,24 +69,22 @@ export class TaskRouter {
       const held = this.db
         .prepare(
           `SELECT l.example_id FROM task_leases l WHERE l.dataset_id = ? AND l.annotator = ? AND l.expires_at > ?
-           AND NOT EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = l.example_id AND h.author = ?
-                           AND ${annotatorEdit('h')})
+           AND ${leaseOpen}
            ORDER BY l.example_id LIMIT 1`,
         )
-        .get(datasetId, annotator, at, annotator) as { example_id: number } | undefined;
+        .get(datasetId, annotator, at) as { example_id: number } | undefined;
       const exampleId =
         held?.example_id ??
         (
           this.db
             .prepare(
               `SELECT e.id FROM examples e WHERE e.dataset_id = ?
-               AND NOT EXISTS (SELECT 1 FROM example_history h WHERE h.example_id = e.id AND h.author = ?
-                               AND ${annotatorEdit('h')})
+               AND NOT ${annotatorWorkedOn('e.id', '?')}
                AND (${editorsOf}) + (SELECT COUNT(*) FROM task_leases l WHERE l.example_id = e.id
                                      AND l.annotator <> ? AND l.expires_at > ? AND ${leaseOpen}) < ?
                ORDER BY e.id LIMIT 1`,
             )
-            .get(datasetId, annotator, annotator, at, overlap) as { id: number } | undefined
+            .get(datasetId, annotator, annotator, annotator, at, overlap) as { id: number } | undefined
         )?.id;
       if (exampleId === undefined) return null;
       const leaseExpiresAt = at + this.leaseMs;
@@ -114,9 +111,9 @@ export class TaskRouter {
     const row = this.db
       .prepare(
         `SELECT 1 AS ok FROM task_leases WHERE example_id = ? AND annotator = ? AND expires_at > ?
-         UNION ALL SELECT 1 AS ok FROM example_history WHERE example_id = ? AND author = ? AND ${annotatorEdit('example_history')}`,
+         UNION ALL SELECT 1 AS ok WHERE ${annotatorWorkedOn('?', '?')}`,
       )
-      .get(exampleId, annotator, this.now(), exampleId, annotator);
+      .get(exampleId, annotator, this.now(), exampleId, annotator, exampleId, annotator);
     return row !== undefined;
   }
 
@@ -136,12 +133,14 @@ export class TaskRouter {
     };
     const done = this.db
       .prepare(
-        `SELECT h.author AS annotator, COUNT(DISTINCT h.example_id) AS done FROM example_history h
-         JOIN examples e ON e.id = h.example_id
-         WHERE e.dataset_id = ? AND h.author IS NOT NULL AND ${annotatorEdit('h')}
-         GROUP BY h.author`,
+        `SELECT w.author AS annotator, COUNT(DISTINCT w.example_id) AS done FROM (
+           SELECT h.author, h.example_id FROM example_history h JOIN examples e ON e.id = h.example_id
+           WHERE e.dataset_id = ? AND h.author IS NOT NULL AND ${annotatorEdit('h')}
+           UNION SELECT s.author, s.example_id FROM example_submissions s JOIN examples e ON e.id = s.example_id
+           WHERE e.dataset_id = ?) w
+         GROUP BY w.author`,
       )
-      .all(datasetId) as unknown as { annotator: string; done: number }[];
+      .all(datasetId, datasetId) as unknown as { annotator: string; done: number }[];
     const leased = this.db
       .prepare(
         `SELECT l.annotator, COUNT(*) AS leased FROM task_leases l WHERE l.dataset_id = ? AND l.expires_at > ?

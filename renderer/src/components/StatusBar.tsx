@@ -1,6 +1,7 @@
 import { backendLabel } from '../inference/common/backendSelection';
 import { useRuntime } from '../state/runtime';
 import { useServices } from '../state/services';
+import { SessionStore } from '../state/session';
 
 const connectionText = {
   connecting: 'connecting…',
@@ -13,6 +14,7 @@ export function StatusBar() {
   const { hostKind } = useServices();
   const { appInfo, connection, backend, backendPending, backendError, jobs } = useRuntime();
   const job = jobs.at(-1);
+  const { user, logout } = SessionStore.use();
 
   let backendText: string;
   let backendTitle: string;
@@ -28,7 +30,7 @@ export function StatusBar() {
     backendTitle = 'The inference worker is choosing a tfjs backend';
   }
 
-  const host = hostKind === 'electron' ? 'Electron' : 'Browser (serve mode)';
+  const host = hostKind === 'electron' ? 'Electron' : user ? 'Team server' : 'Browser (serve mode)';
   const hostTitle =
     hostKind === 'serve'
       ? `Served by the local host on ${window.location.host}; events ${connection ? connectionText[connection] : 'not subscribed'}`
@@ -59,6 +61,18 @@ export function StatusBar() {
           {job.message ?? job.kind} {job.done}
           {job.total !== null && `/${job.total}`}
           {jobs.length > 1 && ` (+${jobs.length - 1} more)`}
+        </span>
+      )}
+      {user && (
+        <span className="status-item status-user" data-testid="status-user">
+          {user.name} · {user.role}
+          <button
+            type="button"
+            // Nothing of this account stays in memory: the page starts again at the sign-in.
+            onClick={() => void logout().then(() => window.location.reload())}
+          >
+            Sign out
+          </button>
         </span>
       )}
       <span className="status-item" title={hostTitle} data-testid="status-host">

@@ -11,7 +11,7 @@
  */
 import { createContext, createElement, useContext, type ReactNode } from 'react';
 import { useStore, type StoreApi } from 'zustand';
-import type { Settings } from '../../../shared/ipc';
+import type { Settings, TeamUser } from '../../../shared/ipc';
 import type { Api } from '../api/client';
 import type { InferenceClient } from '../inference/ui/client';
 import type { Toast } from './toasts';
@@ -23,6 +23,8 @@ export interface ViewStoreDeps {
   /** The current settings (read when needed: they change while the store lives). */
   settings: () => Settings;
   toast: (toast: Omit<Toast, 'id' | 'count'>) => void;
+  /** The account signed in to a team server (the author of every edit there); absent or null elsewhere. */
+  user?: () => TeamUser | null;
 }
 
 export interface ViewStore<S> {

@@ -9,6 +9,7 @@ import { useServices } from '../state/services';
 import { AnnotationText } from './annotate/AnnotationText';
 import { LabelMappingStep } from './annotate/LabelMappingStep';
 import { ExampleList } from './annotate/ExampleList';
+import { TeamQueueBar } from './annotate/TeamQueueBar';
 import { labelHotkeys } from './annotate/keyboard';
 import { KeyboardHelp } from './annotate/KeyboardHelp';
 import { LabelLegend, ModelPanel, ProgressPanel, SaveIndicator, SpanMenu } from './annotate/Panels';
@@ -270,6 +271,7 @@ function Workbench({ datasetId }: { datasetId: string }) {
             </span>
           </div>
 
+          <TeamQueueBar />
           <div className="annotate-body">
             <ExampleList />
 

@@ -131,6 +131,11 @@ export const exampleFilterSchema = z
     undone: z.boolean().optional(),
     /** Examples whose stored predictions do not come from this checkpoint (none yet, or another one's). */
     notPredictedBy: z.string().min(1).max(200).optional(),
+    /**
+     * A team annotator's own examples: those their queue leased to them (lease still running) and those they
+     * edited. A team server sets it to the account for every annotator's list.
+     */
+    assignedTo: z.string().min(1).max(200).optional(),
   })
   .strict();
 export type ExampleFilter = z.infer<typeof exampleFilterSchema>;

@@ -4,7 +4,7 @@
  * `{channel, payload}`. The page itself was opened at `/?token=T`, which set an HttpOnly cookie that
  * the browser now attaches to every request and to the socket handshake.
  */
-import type { EventChannel, Transport } from '../../../../shared/ipc';
+import type { EventChannel, IpcResult, TeamSessionInfo, TeamUser, Transport } from '../../../../shared/ipc';
 import { checkpointFilePath, trainingRunFilesPath } from '../../../../shared/ipc';
 
 /** The subset of the WebSocket API the transport uses (browser WebSocket, or `ws` in tests). */
@@ -158,4 +158,46 @@ export function stripTokenFromAddressBar(location: Location, history: History): 
   if (!url.searchParams.has('token')) return;
   url.searchParams.delete('token');
   history.replaceState(history.state, '', `${url.pathname}${url.search}${url.hash}`);
+}
+
+/** Signing in to a team server (serve --team): the session cookie is set and cleared by these routes. */
+export interface TeamAuth {
+  /** The account signed in; rejects with the server's reason (wrong password, too many tries). */
+  login(name: string, password: string): Promise<TeamUser>;
+  logout(): Promise<void>;
+}
+
+export function serveTeamAuth(
+  origin: string,
+  doFetch: typeof fetch = globalThis.fetch.bind(globalThis),
+): TeamAuth {
+  const base = origin.replace(/\/+$/, '');
+  async function post(path: string, body?: unknown): Promise<IpcResult<TeamSessionInfo>> {
+    const response = await doFetch(`${base}${path}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as IpcResult<TeamSessionInfo>;
+    } catch {
+      throw new Error(
+        `HTTP ${response.status} from ${path} is not JSON; is ${base} a Nezha Studio team server?`,
+      );
+    }
+  }
+  return {
+    async login(name, password) {
+      const result = await post('/auth/login', { name, password });
+      if (!result.ok) throw new Error(result.error.message);
+      if (!result.result.user) throw new Error('The server signed no one in.');
+      return result.result.user;
+    },
+    async logout() {
+      const result = await post('/auth/logout');
+      if (!result.ok) throw new Error(result.error.message);
+    },
+  };
 }

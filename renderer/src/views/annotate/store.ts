@@ -9,7 +9,7 @@
  * and the write queue they share (writes.ts), the model suggestions (model.ts), the background
  * pre-annotation of a whole dataset (preannotate.ts), updating that model from the done examples with its
  * learning curve (update.ts), the remembered place and "Annotate a copy" (session.ts), and the label
- * mapping step (labelMapping.ts).
+ * mapping step (labelMapping.ts), and the team queue on a team server (teamQueue.ts).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { defineViewStore, type ViewStoreDeps } from '../../state/viewStore';
@@ -19,6 +19,7 @@ import { createListSlice } from './state/list';
 import { createModelSlice } from './state/model';
 import { createPreannotateSlice } from './state/preannotate';
 import { createSessionSlice } from './state/session';
+import { createTeamQueueSlice } from './state/teamQueue';
 import type { AnnotateState } from './state/types';
 import { createUpdateSlice } from './state/update';
 import { createAnnotateCore } from './state/writes';
@@ -49,6 +50,7 @@ export function createAnnotateStore(deps: ViewStoreDeps): StoreApi<AnnotateState
       ...createUpdateSlice(core),
       ...createSessionSlice(core),
       ...createLabelMappingSlice(core),
+      ...createTeamQueueSlice(core),
     };
   });
 }

@@ -182,7 +182,10 @@ export function createEditSlice(core: AnnotateCore): EditSlice {
       if (!current) return;
       await get().acceptModel();
       await get().markDone();
-      if (get().save.state !== 'error') await get().step(1);
+      if (get().save.state === 'error') return;
+      // On a team server the end of one's list is where the queue hands out the next example.
+      if (core.teamUser() && get().position >= get().total - 1) await get().takeNext();
+      else await get().step(1);
     },
 
     async markDone() {

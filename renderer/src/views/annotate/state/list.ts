@@ -77,6 +77,7 @@ export function createListSlice(core: AnnotateCore): ListSlice {
         await get().loadSession();
         if (token !== openToken) return;
         get().rememberPlace(datasetId, null);
+        void get().refreshTeamProgress();
         const start = restoredPosition(get(), datasetId);
         await loadPage(examples.pageOf(start));
         if (token !== openToken) return;

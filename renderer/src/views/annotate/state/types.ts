@@ -14,6 +14,7 @@ import type {
 import type { LabelMapping } from '../../../../../shared/datasets';
 import type { PageCache } from '../pageCache';
 import type { PreannotateSlice } from './preannotate';
+import type { TeamQueueSlice } from './teamQueue';
 import type { CaretMove, TextSelection } from '../selection';
 import type { UpdateSlice } from './updateTypes';
 
@@ -176,7 +177,8 @@ export type AnnotateState = ListSlice &
   PreannotateSlice &
   UpdateSlice &
   SessionSlice &
-  LabelMappingSlice;
+  LabelMappingSlice &
+  TeamQueueSlice;
 
 /**
  * The version the given annotator edits: gold spans and their own annotator spans. Another author's

@@ -3,7 +3,7 @@
  * main side acknowledged every queued write) and adopting what the main side returned into the open
  * example, the list and the stats. Created once per store, so two stores never share a queue or a timer.
  */
-import type { ExampleView } from '../../../../../shared/ipc';
+import type { ExampleView, TeamUser } from '../../../../../shared/ipc';
 import type { ViewStoreDeps } from '../../../state/viewStore';
 import { ownVersion, type AnnotateState } from './types';
 
@@ -14,8 +14,13 @@ export interface AnnotateCore {
   deps: ViewStoreDeps;
   get(): AnnotateState;
   set(partial: Partial<AnnotateState>): void;
-  /** The author of every edit: the annotator name setting (read per edit: it can change in the header). */
+  /**
+   * The author of every edit: the signed-in account on a team server, else the annotator name setting (read
+   * per edit: it can change in the header).
+   */
   author(): string;
+  /** The signed-in account on a team server; null elsewhere. */
+  teamUser(): TeamUser | null;
   notify(title: string, detail?: string, kind?: 'error' | 'info'): void;
   /** The open example, or a toast saying to open one. */
   currentOrWarn(): ExampleView | null;
@@ -35,7 +40,8 @@ export function createAnnotateCore(
   /** Edits are written one after another, so each sees the revision the previous one produced. */
   let writeQueue: Promise<unknown> = Promise.resolve();
   let statsTimer: ReturnType<typeof setTimeout> | null = null;
-  const author = () => deps.settings().annotatorName;
+  const teamUser = () => deps.user?.() ?? null;
+  const author = () => teamUser()?.name ?? deps.settings().annotatorName;
 
   const refreshStats = () => {
     if (statsTimer) clearTimeout(statsTimer);
@@ -55,6 +61,7 @@ export function createAnnotateCore(
     get,
     set,
     author,
+    teamUser,
     notify: (title, detail, kind = 'error') => deps.toast({ kind, title, detail }),
     currentOrWarn() {
       const current = get().current;

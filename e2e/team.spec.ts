@@ -1,0 +1,124 @@
+/**
+ * A team server (serve --team) in the browser: the app shows its sign-in page and nothing else until an
+ * account signs in; a wrong password is refused with the server's reason; the session survives a reload,
+ * the status bar says who is signed in with which role, and signing out returns to the sign-in page. Two
+ * annotators in two browsers each take their own next example from the dataset's queue.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+import { startServeHost, type ServeHost } from '../electron/serve/host';
+import { expect, test } from './fixtures';
+
+let dir: string;
+let team: ServeHost;
+let datasetId: string;
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'nezha-e2e-team-'));
+  team = await startServeHost({
+    dataDir: join(dir, 'data'),
+    rendererDir: resolve('out/renderer'),
+    resourcesDir: resolve('resources'),
+    team: true,
+    // Cheap hashing: the test signs in many times; the server's default parameters are the real ones.
+    passwordHashing: { N: 1024, r: 8, p: 1 },
+  });
+  const accounts = team.services.team.accounts;
+  await accounts.add('root', 'admin', 'root password');
+  await accounts.add('alice', 'annotator', 'alice password');
+  await accounts.add('bob', 'annotator', 'bob password');
+  const file = join(dir, 'team.jsonl');
+  const texts = ['张三在北京工作', '李四去上海出差', '王五住在广州', '赵六来自深圳'];
+  writeFileSync(file, texts.map((text) => JSON.stringify({ text, spans: [] })).join('\n') + '\n');
+  datasetId = (await team.services.datasetStore.import({ path: file, name: 'Team corpus' })).dataset.id;
+  team.services.datasetStore.updateLabels(datasetId, [{ name: 'PER' }, { name: 'LOC' }]);
+});
+
+test.afterAll(async () => {
+  await team?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page, name: string, password = `${name} password`) {
+  const login = page.getByTestId('login-page');
+  await login.getByLabel('Name').fill(name);
+  await login.getByLabel('Password').fill(password);
+  await login.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('sign in to a team server: refused with the reason, then in with the role shown; the session survives a reload; sign out', async ({
+  page,
+  consoleErrors,
+}) => {
+  await page.goto(team.url);
+  await expect(page.getByTestId('login-page')).toBeVisible();
+  // Nothing of the app starts before someone signs in.
+  await expect(page.getByRole('navigation', { name: 'Views' })).toHaveCount(0);
+
+  await signIn(page, 'alice', 'not her password');
+  await expect(page.getByTestId('login-error')).toHaveText('Wrong name or password.');
+  // The browser logs the refused request itself (HTTP 401): that one is expected.
+  const refused = /status of 401/;
+  expect(consoleErrors.filter((error) => refused.test(error))).toHaveLength(1);
+  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((error) => !refused.test(error)));
+
+  await signIn(page, 'alice');
+  await expect(page.getByRole('navigation', { name: 'Views' })).toBeVisible();
+  await expect(page.getByTestId('status-user')).toContainText('alice · annotator');
+  await expect(page.getByTestId('status-host')).toHaveText('Team server');
+
+  await page.reload();
+  await expect(page.getByTestId('status-user')).toContainText('alice · annotator');
+
+  await page.getByTestId('status-user').getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByTestId('login-page')).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('login-page')).toBeVisible();
+});
+
+test('two annotators in two browsers: each takes their own next example from the queue, and the list holds only their own', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  const open = async (name: string) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
+    await page.goto(`${team.url}#/annotate/${encodeURIComponent(datasetId)}`);
+    await signIn(page, name);
+    await expect(page.getByTestId('team-queue')).toBeVisible();
+    return { context, page };
+  };
+  const alice = await open('alice');
+  const bob = await open('bob');
+  try {
+    // Nothing was handed to anyone yet: each list is empty.
+    for (const { page } of [alice, bob]) await expect(page.getByTestId('match-count')).toHaveText('0 examples');
+
+    const take = (page: Page) => page.getByRole('button', { name: 'Next from my queue' }).click();
+    await take(alice.page);
+    await expect(alice.page.getByTestId('example-position')).toHaveText('#1');
+    // Overlap 1: bob is handed the next example, never alice's.
+    await take(bob.page);
+    await expect(bob.page.getByTestId('example-position')).toHaveText('#2');
+    await expect(bob.page.getByTestId('match-count')).toHaveText('1 example');
+
+    // Alice checks hers ("no entities"): Accept & next marks it done and takes the next from the queue.
+    await alice.page.getByTestId('annotation-text').click();
+    await alice.page.keyboard.press('Enter');
+    await expect(alice.page.getByTestId('example-position')).toHaveText('#3');
+    await expect(alice.page.getByTestId('match-count')).toHaveText('2 examples');
+    await expect(alice.page.getByTestId('team-queue')).toContainText('alice: 1 done · 1 open');
+    await expect(alice.page.getByTestId('team-progress')).toContainText('1 of 4 examples complete');
+
+    await take(bob.page); // bob still holds #2: the queue hands it to him again
+    await expect(bob.page.getByTestId('example-position')).toHaveText('#2');
+  } finally {
+    await alice.context.close();
+    await bob.context.close();
+  }
+  expect(errors).toEqual([]);
+});
