@@ -190,7 +190,9 @@ export function createEditSlice(core: AnnotateCore): EditSlice {
 
     async markDone() {
       const current = core.currentOrWarn();
-      if (!current || current.status === 'done') return;
+      // On a team server "done" is also this account's submission (the queue counts it), even when another
+      // annotator of the example has already marked it done.
+      if (!current || (current.status === 'done' && !core.teamUser())) return;
       await core.write(() =>
         api.examples.setStatus({ exampleId: current.id, status: 'done', author: core.author() }),
       );
