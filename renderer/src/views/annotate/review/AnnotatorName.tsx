@@ -1,9 +1,24 @@
 import { useState } from 'react';
 import { annotatorNameSchema } from '../../../../../shared/ipc';
+import { SessionStore } from '../../../state/session';
 import { SettingsStore } from '../../../state/settings';
 
-/** The annotator name setting: the author of every edit; saved on Enter or when the field loses focus. */
+/**
+ * The annotator name setting: the author of every edit; saved on Enter or when the field loses focus. On a
+ * team server the signed-in account is the author (the server sets it on every edit), shown, not editable.
+ */
 export function AnnotatorName() {
+  const user = SessionStore.use((s) => s.user);
+  if (user)
+    return (
+      <span className="annotator-name" title="Every edit you make is saved under your account">
+        <span className="muted">Annotator</span> <strong data-testid="annotator-account">{user.name}</strong>
+      </span>
+    );
+  return <AnnotatorNameField />;
+}
+
+function AnnotatorNameField() {
   const saved = SettingsStore.use((s) => s.settings.annotatorName);
   const update = SettingsStore.use((s) => s.update);
   const [draft, setDraft] = useState<string | null>(null);
