@@ -125,6 +125,8 @@ test('overlap 2: two annotators label the same sentence, the reviewer sees their
     ] as const) {
       await who.page.getByRole('button', { name: 'Next from my queue' }).click();
       await expect(who.page.getByTestId('example-position')).toHaveText('#1');
+      // Each annotator sees the status of their own work: alice's "done" is not bob's.
+      await expect(who.page.getByTestId('example-status')).toHaveText('unannotated');
       await labelChars(who.page, 0, 1, 'PER');
       await labelChars(who.page, loc[0], loc[1], 'LOC');
       await who.page.keyboard.press('Enter');

@@ -73,9 +73,15 @@ function isExampleView(value: object): value is ExampleView {
 
 function ownView(example: ExampleView, name: string): ExampleView {
   const own = (span: AnnotationSpan) => span.source !== 'annotator' || span.author === name;
+  const spans = example.spans.filter(own);
+  // Their own status: done when they marked it done, whoever else did.
+  const mine = spans.some((span) => span.source === 'annotator');
+  const status = example.submittedBy?.includes(name) ? 'done' : mine ? 'in-progress' : 'unannotated';
   return {
     ...example,
-    spans: example.spans.filter(own),
+    status,
+    submittedBy: example.submittedBy?.filter((author) => author === name),
+    spans,
     modelSpans: example.modelSpans.map((span) => withOwnDecisions(span, name)),
     undoAuthors: example.undoAuthors?.filter((author) => author === name),
     redoAuthors: example.redoAuthors?.filter((author) => author === name),

@@ -44,6 +44,7 @@ export interface ExampleRow {
   /** JSON arrays of the authors with an edit to undo / redo (history is per author). */
   undo_authors_json: string;
   redo_authors_json: string;
+  submitted_authors_json: string;
 }
 
 /** A span as stored in a history entry (enough to restore it under the same id). */
@@ -56,7 +57,8 @@ export const exampleColumns = `e.id, e.dataset_id, e.idx, e.text, e.split, e.met
   (SELECT json_group_array(DISTINCT h.author) FROM example_history h
      WHERE h.example_id = e.id AND h.state = 'applied' AND h.author IS NOT NULL) AS undo_authors_json,
   (SELECT json_group_array(DISTINCT h.author) FROM example_history h
-     WHERE h.example_id = e.id AND h.state = 'undone' AND h.author IS NOT NULL) AS redo_authors_json`;
+     WHERE h.example_id = e.id AND h.state = 'undone' AND h.author IS NOT NULL) AS redo_authors_json,
+  (SELECT json_group_array(s.author) FROM example_submissions s WHERE s.example_id = e.id) AS submitted_authors_json`;
 
 export function byStart(
   a: { start: number; end: number; id: number },

@@ -70,6 +70,7 @@ export function toExampleViews(
       canRedo: row.can_redo === 1,
       undoAuthors: authors(row.undo_authors_json),
       redoAuthors: authors(row.redo_authors_json),
+      submittedBy: authors(row.submitted_authors_json),
     };
   });
 }

@@ -88,6 +88,11 @@ export interface ExampleView {
   /** The annotators with an edit to undo / redo here (undo and redo act on one's own edits only). */
   undoAuthors?: string[];
   redoAuthors?: string[];
+  /**
+   * Who marked the example done (each annotator's own "done"; `status` is the example's one value). A team
+   * server shows an annotator the status of their own work from it.
+   */
+  submittedBy?: string[];
 }
 
 export interface ExamplePage {
