@@ -227,3 +227,42 @@ test('two annotators in two browsers: each takes their own next example from the
   }
   expect(errors).toEqual([]);
 });
+
+test('the admin manages accounts and routing in the Team view; an annotator has no Team view', async ({
+  browser,
+}) => {
+  const root = await signedIn(browser, 'root', '#/team');
+  try {
+    const view = root.page.getByTestId('view-team');
+    const accounts = view.getByTestId('team-accounts');
+    await expect(accounts).toContainText('alice');
+    await view.getByLabel('New account name').fill('dave');
+    await view.getByLabel('New account role').selectOption('annotator');
+    await view.getByLabel('New account password').fill('dave password');
+    await view.getByRole('button', { name: 'Add account' }).click();
+    await expect(view.getByRole('status')).toHaveText('Added dave (annotator).');
+    await expect(accounts.locator('tr', { hasText: 'dave' })).toContainText('annotator');
+    // The signed-in admin cannot remove their own account.
+    await expect(
+      accounts.locator('tr', { hasText: 'root' }).getByRole('button', { name: 'Remove' }),
+    ).toBeDisabled();
+
+    const routing = view.getByTestId('team-routing');
+    const overlap = routing.getByLabel('Annotators per example of Team corpus');
+    await overlap.fill('3');
+    await overlap.blur();
+    await expect(routing.locator('tr', { hasText: 'Team corpus' })).toContainText('of 4');
+    await expect.poll(() => team.services.team.router.overlap(datasetId)).toBe(3);
+    team.services.team.router.setOverlap(datasetId, 1);
+  } finally {
+    await root.context.close();
+  }
+  expect(root.errors).toEqual([]);
+
+  const dave = await signedIn(browser, 'dave', '#/annotate');
+  try {
+    await expect(dave.page.getByRole('navigation', { name: 'Views' }).getByText('Team')).toHaveCount(0);
+  } finally {
+    await dave.context.close();
+  }
+});

@@ -15,6 +15,7 @@ import { BenchmarkView } from './views/BenchmarkView';
 import { CheckpointsView } from './views/CheckpointsView';
 import { DatasetsView } from './views/DatasetsView';
 import { PlaygroundView } from './views/PlaygroundView';
+import { TeamView } from './views/TeamView';
 import { TrainView } from './views/train/TrainView';
 
 const views: Record<ViewName, ComponentType> = {
@@ -24,6 +25,7 @@ const views: Record<ViewName, ComponentType> = {
   train: TrainView,
   benchmark: BenchmarkView,
   playground: PlaygroundView,
+  team: TeamView,
 };
 
 function useTheme() {

@@ -13,8 +13,10 @@ import {
   MoonIcon,
   PlaygroundIcon,
   SunIcon,
+  TeamIcon,
   TrainIcon,
 } from './icons';
+import { SessionStore } from '../state/session';
 
 export const viewLabels: Record<ViewName, string> = {
   checkpoints: 'Checkpoints',
@@ -23,6 +25,7 @@ export const viewLabels: Record<ViewName, string> = {
   train: 'Train',
   benchmark: 'Benchmark',
   playground: 'Playground',
+  team: 'Team',
 };
 
 const navItems: { view: ViewName; icon: ReactNode }[] = [
@@ -32,6 +35,7 @@ const navItems: { view: ViewName; icon: ReactNode }[] = [
   { view: 'train', icon: <TrainIcon /> },
   { view: 'benchmark', icon: <BenchmarkIcon /> },
   { view: 'playground', icon: <PlaygroundIcon /> },
+  { view: 'team', icon: <TeamIcon /> },
 ];
 
 const themeOptions: { value: Settings['theme']; label: string; icon: ReactNode }[] = [
@@ -53,6 +57,11 @@ export function Sidebar() {
   const navigate = useRouter((s) => s.navigate);
   const settings = SettingsStore.use((s) => s.settings);
   const update = SettingsStore.use((s) => s.update);
+  const user = SessionStore.use((s) => s.user);
+  // Accounts and routing exist only on a team server, for the roles that manage them.
+  const items = navItems.filter(
+    (item) => item.view !== 'team' || (user !== null && user.role !== 'annotator'),
+  );
 
   const setTheme = (theme: Settings['theme']) => void update({ theme }).catch(() => {});
   const setBackend = (backend: Settings['backend']) =>
@@ -76,7 +85,7 @@ export function Sidebar() {
       </div>
       <nav aria-label="Views">
         <ul className="nav">
-          {navItems.map((item) => (
+          {items.map((item) => (
             <li key={item.view}>
               <a
                 href={`#/${item.view}`}

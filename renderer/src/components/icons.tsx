@@ -55,6 +55,14 @@ export const PlaygroundIcon = () => (
     <path d="M8 9h8M8 12h5" />
   </Icon>
 );
+export const TeamIcon = () => (
+  <Icon>
+    <circle cx="9" cy="8" r="3" />
+    <path d="M3 20c0-3.3 2.7-6 6-6s6 2.7 6 6" />
+    <circle cx="17" cy="9" r="2.5" />
+    <path d="M16 14.2c2.9.4 5 2.8 5 5.8" />
+  </Icon>
+);
 export const SunIcon = () => (
   <Icon>
     <circle cx="12" cy="12" r="4" />

@@ -5,7 +5,16 @@
  */
 import { create } from 'zustand';
 
-export const viewNames = ['checkpoints', 'datasets', 'annotate', 'train', 'benchmark', 'playground'] as const;
+export const viewNames = [
+  'checkpoints',
+  'datasets',
+  'annotate',
+  'train',
+  'benchmark',
+  'playground',
+  // Only on a team server, for its admins and reviewers (views/TeamView.tsx).
+  'team',
+] as const;
 export type ViewName = (typeof viewNames)[number];
 
 export interface Route {
