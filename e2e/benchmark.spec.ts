@@ -108,6 +108,10 @@ test('benchmark 2 checkpoints × 2 NER datasets: refusals, progress, cancel, res
   await expect(page.getByTestId('status-backend')).toContainText(/WASM|WebGPU|CPU/);
   const view = page.getByTestId('view-benchmark');
   const setup = view.getByRole('region', { name: 'Run setup' });
+  // First start offers the builtin trained models × the builtin gold sets; this test sets up its own run.
+  const offered = setup.getByRole('checkbox', { checked: true });
+  await expect(offered.nth(1)).toBeVisible();
+  while ((await offered.count()) > 0) await offered.first().uncheck();
   for (const name of [
     'tiny NER A',
     'tiny NER B (rotated head)',
@@ -171,13 +175,6 @@ test('benchmark 2 checkpoints × 2 NER datasets: refusals, progress, cancel, res
   await expect(grid.locator('[data-status="refused"]')).toHaveCount(2);
   await expect(view.getByTestId('throughput-table').locator('tbody tr')).toHaveCount(4);
   await expect(view.locator('.recharts-surface').first()).toBeVisible();
-  if (process.env.NEZHA_SCREENSHOT) {
-    // The view scrolls inside the app shell: bring the comparison to the top for the screenshot.
-    await view
-      .getByRole('region', { name: 'Comparison' })
-      .evaluate((element) => element.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: 'resources/screenshot-benchmark-grid.png' });
-  }
 
   // Details of the resumed cell: the stored predictions were skipped, not recomputed.
   await grid
@@ -195,12 +192,6 @@ test('benchmark 2 checkpoints × 2 NER datasets: refusals, progress, cancel, res
   await expect(details.getByTestId('disagreement-count')).toContainText(
     /\d+ of 24 examples predicted differently/,
   );
-  if (process.env.NEZHA_SCREENSHOT) {
-    await page.setViewportSize({ width: 1280, height: 1500 });
-    await details.evaluate((element) => element.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: 'resources/screenshot-benchmark-details.png' });
-    await page.setViewportSize({ width: 1280, height: 800 });
-  }
 
   // Export the Markdown report: the paper-like table with intervals, both checkpoints and datasets.
   const comparison = view.getByRole('region', { name: 'Comparison' });

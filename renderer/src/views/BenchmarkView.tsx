@@ -29,11 +29,16 @@ export function BenchmarkView() {
   const state = BenchmarkStore.use();
   const { selectedCheckpoints, selectedDatasets, cells, running, options, detailsKey } = state;
   const { checkSelection, startRun, cancelRun, toggleSelection, setRunOptions, setMessage } = state;
+  const { offerFirstStartExample } = state;
 
   useEffect(() => {
     void refreshCheckpoints();
     void refreshDatasets();
   }, [api, refreshCheckpoints, refreshDatasets]);
+
+  useEffect(() => {
+    offerFirstStartExample({ checkpoints, datasets });
+  }, [checkpoints, datasets, offerFirstStartExample]);
 
   const chosenCheckpoints = useMemo(
     () => checkpoints.filter((c) => selectedCheckpoints.includes(c.id)),

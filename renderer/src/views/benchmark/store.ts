@@ -34,6 +34,7 @@ import { backendLabel, type BackendStatus } from '../../inference/common/backend
 import type { InspectedCheckpointInfo } from '../../inference/common/protocol/benchmark';
 import { loadRequestFor } from '../../inference/ui/models';
 import { defineViewStore, type ViewStoreDeps } from '../../state/viewStore';
+import { firstStartExample } from './firstStartExample';
 import { apiRunStore, benchmarkHolder, workerPredictor, workerScorer } from './runAdapters';
 
 /** What each benchmark's dataset kind is shown as: the label of the task it scores. */
@@ -107,6 +108,8 @@ export interface BenchmarkLibrary {
 export interface BenchmarkState {
   selectedCheckpoints: string[];
   selectedDatasets: string[];
+  /** No selection was ever kept: the view offers the first-start example once the library is listed. */
+  firstStart: boolean;
   options: RunOptions;
   inspections: Record<string, InspectedCheckpointInfo | { error: string }>;
   datasets: Record<string, LoadedDataset | { error: string }>;
@@ -123,6 +126,8 @@ export interface BenchmarkState {
   message: string | null;
 
   toggleSelection(kind: 'checkpoint' | 'dataset', id: string): void;
+  /** On first start, selects the builtin trained models × the builtin gold sets (firstStartExample). */
+  offerFirstStartExample(library: BenchmarkLibrary): void;
   setRunOptions(patch: Partial<RunOptions>): void;
   /**
    * Reads what the head check needs for every selected checkpoint and dataset, then decides every pair:
@@ -146,13 +151,19 @@ const SELECTION_KEY = 'nezha.benchmark.selection';
 type Selection = Pick<BenchmarkState, 'selectedCheckpoints' | 'selectedDatasets' | 'options'>;
 
 /** The selection is kept across restarts so an interrupted run can be resumed as it was set up. */
-function restoredSelection(): Selection {
-  const empty: Selection = { selectedCheckpoints: [], selectedDatasets: [], options: DEFAULT_RUN_OPTIONS };
+function restoredSelection(): Selection & Pick<BenchmarkState, 'firstStart'> {
+  const empty = {
+    selectedCheckpoints: [],
+    selectedDatasets: [],
+    options: DEFAULT_RUN_OPTIONS,
+    firstStart: false,
+  };
   try {
     const raw = localStorage.getItem(SELECTION_KEY);
-    if (!raw) return empty;
+    if (!raw) return { ...empty, firstStart: true };
     const saved = JSON.parse(raw) as Partial<Selection>;
     return {
+      firstStart: false,
       selectedCheckpoints: Array.isArray(saved.selectedCheckpoints) ? saved.selectedCheckpoints : [],
       selectedDatasets: Array.isArray(saved.selectedDatasets) ? saved.selectedDatasets : [],
       options: { ...DEFAULT_RUN_OPTIONS, ...(saved.options ?? {}) },
@@ -523,6 +534,11 @@ export function createBenchmarkStore(deps: ViewStoreDeps): StoreApi<BenchmarkSta
         const field = kind === 'checkpoint' ? 'selectedCheckpoints' : 'selectedDatasets';
         const current = get()[field];
         set({ [field]: current.includes(id) ? current.filter((x) => x !== id) : [...current, id] });
+        saveSelection(get());
+      },
+      offerFirstStartExample(library) {
+        if (!get().firstStart || library.checkpoints.length === 0 || library.datasets.length === 0) return;
+        set({ ...firstStartExample(library), firstStart: false });
         saveSelection(get());
       },
       setRunOptions(patch) {
