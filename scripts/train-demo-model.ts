@@ -1,47 +1,95 @@
 /**
- * Trains the embedded demo model: a small NEZHA token-classification model, from scratch, on the
- * People's Daily NER dev split (fixtures/datasets/peoples_daily_ner/example.dev), with
- * shared/training, and writes it to resources/checkpoints/nezha-demo-ner/ as an HF folder with
- * its training record (settings, time, steps, held-out entity F1, loss and dev curves).
+ * Trains the builtin models, from scratch or from the builtin masked-LM, with shared/training on WASM, and
+ * writes each as an HF folder with its training record (settings, machine, time, loss and dev curves,
+ * held-out figures) under resources/checkpoints/:
  *
- *   npx tsx scripts/train-demo-model.ts [--out DIR] [--max-steps N] [--backend wasm|cpu]
+ *   npx tsx scripts/train-demo-model.ts --model ner        [--data ../shared/datasets] [options]
+ *   npx tsx scripts/train-demo-model.ts --model mlm        --data ../shared/datasets [options]
+ *   npx tsx scripts/train-demo-model.ts --model sentiment  --data ../shared/datasets [--init DIR] [options]
  *
- * Split (seeded): 15% held out for the reported entity F1 (and written as the builtin sample corpora,
- * resources/datasets), 5% dev for choosing the best checkpoint, 80% training. The defaults are the
- * shipped model: full bert-base-chinese vocab (21128), hidden 64, 2 layers, 4 heads, dropout 0.3,
- * AdamW lr 5e-3 with 6% warmup, 1500 steps of 16 sentences cut at 128 tokens, best dev step kept
- * (25 minutes on WASM on a shared 2-core box; training_record.json holds the figures and curves).
- * Tried on the way (held-out entity F1 at the training cut): 48-token cut, dropout 0.1, lr 3e-3,
- * 538 steps 0.272; lr 5e-3, 1500 steps 0.407; + dropout 0.2 0.428, 0.3 0.432; 128-token cut with
- * dropout 0.2 0.509 (dev 0.472), 0.3 0.496 (dev 0.501, shipped: chosen on dev).
+ * - ner → nezha-demo-ner (NezhaForTokenClassification, PER/LOC/ORG): People's Daily NER dev (15% held out,
+ *   written as the builtin sample corpora, resources/datasets) plus, with --data, the MSRA SIGHAN-2006 test
+ *   file and CLUENER dev mapped to PER/LOC/ORG (10% of each held out). A dev slice of each picks the best step.
+ * - mlm → nezha-demo-mlm (NezhaForMaskedLM): whole word masking (jieba) over every Chinese text in --data except
+ *   what any builtin model reports on.
+ * - sentiment → nezha-demo-sentiment (NezhaForSequenceClassification): ChnSentiCorp's test split (10% dev for
+ *   the best step), reported on its dev split; --init starts from a checkpoint folder (the builtin MLM).
+ *
+ * The defaults are the shipped models' settings (the NER model also needs --data ../shared/datasets).
+ * Options: --out DIR, --max-steps N or --budget-minutes M (time 8 steps, take what fits), --batch-size,
+ * --lr, --dropout, --hidden, --layers, --heads, --max-length, --seed, --eval-every N, --backend wasm|cpu, --minutes (safety
+ * stop), --heldout-out FILE (NER: the whole held-out slice in char-per-line, for `eval`'s bootstrap CI).
+ * The shipped models' exact commands are in their training_record.json ("command"); the figures of each
+ * attempt on the way are in resources/checkpoints/README.md.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
+import { fsCheckpointSource } from '../electron/services/fsCheckpointSource';
+import { loadCheckpointFolder } from '../shared/checkpoint/folder';
+import type { StateDict } from '../shared/checkpoint/types';
 import { exportNer } from '../shared/datasets';
-import { importDataset } from '../shared/datasets/importDataset';
 import type { NerExample } from '../shared/datasets/types';
 import { NezhaConfig } from '../shared/nezha/config';
 import { BertTokenizer } from '../shared/tokenizer';
 import {
   buildTrainingJob,
+  classificationFeatures,
   DEFAULT_TRAINING_SETTINGS,
   evaluateFeatures,
-  splitTrainDev,
+  loadJiebaSegmenter,
   tokenClassificationFeatures,
   train,
   trainedFolderFiles,
   trainingRecord,
+  type JobInput,
+  type TrainingJob,
+  type TrainingRecords,
   type TrainingSettings,
 } from '../shared/training';
 import { registerTfjsGradientsForNode, useNodeBackend } from '../electron/cli/commands/train';
+import { nerSources, pretrainingDocuments, sentimentSource, type Source } from './demoModels/corpora';
+
+type ModelName = 'ner' | 'mlm' | 'sentiment';
+
+/** What differs between the builtin models when an option is not given. */
+const DEFAULTS = {
+  ner: {
+    out: 'resources/checkpoints/nezha-demo-ner',
+    'max-steps': '1400',
+    lr: '1.5e-3',
+    dropout: '0.2',
+    hidden: '128',
+    layers: '4',
+    heads: '4',
+  },
+  mlm: {
+    out: 'resources/checkpoints/nezha-demo-mlm',
+    'max-steps': '600',
+    lr: '1e-3',
+    dropout: '0.1',
+    hidden: '128',
+    layers: '4',
+    heads: '4',
+  },
+  sentiment: {
+    out: 'resources/checkpoints/nezha-demo-sentiment',
+    'max-steps': '400',
+    lr: '5e-4',
+    dropout: '0.1',
+    hidden: '128',
+    layers: '4',
+    heads: '4',
+  },
+} satisfies Record<ModelName, Record<string, string>>;
 
 const { values } = parseArgs({
   options: {
-    out: { type: 'string', default: 'resources/checkpoints/nezha-demo-ner' },
-    'max-steps': { type: 'string', default: '1500' },
+    model: { type: 'string', default: 'ner' },
+    out: { type: 'string' },
+    'max-steps': { type: 'string' },
     'batch-size': { type: 'string', default: '16' },
     backend: { type: 'string', default: 'wasm' },
     seed: { type: 'string', default: '7' },
@@ -49,32 +97,45 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '60' },
     // Instead of --max-steps: time 8 steps first and take as many steps as fit this budget.
     'budget-minutes': { type: 'string' },
-    hidden: { type: 'string', default: '64' },
-    layers: { type: 'string', default: '2' },
-    lr: { type: 'string', default: '5e-3' },
-    dropout: { type: 'string', default: '0.3' },
+    hidden: { type: 'string' },
+    layers: { type: 'string' },
+    heads: { type: 'string' },
+    lr: { type: 'string' },
+    dropout: { type: 'string' },
     'max-length': { type: 'string', default: '128' },
-    // The builtin sample corpora (resources/datasets): the held-out sentences, which the model never saw.
+    // Dev evaluations (the best one is kept) every N optimizer steps.
+    'eval-every': { type: 'string', default: '50' },
+    // The shared datasets folder (../shared/datasets in the development checkout).
+    data: { type: 'string' },
+    // A checkpoint folder to start from (its encoder; the head is new when the task's head differs).
+    init: { type: 'string' },
+    // The builtin sample corpora (resources/datasets): the People's Daily held-out sentences.
     'samples-out': { type: 'string', default: 'resources/datasets' },
     'samples-only': { type: 'boolean', default: false },
+    'heldout-out': { type: 'string' },
   },
 });
 
-const hidden = Number(values.hidden);
+const modelName = values.model as ModelName;
+if (!(modelName in DEFAULTS)) throw new Error(`--model ${values.model}: expected ner, mlm or sentiment`);
+const option = (name: keyof (typeof DEFAULTS)['ner']): string => values[name] ?? DEFAULTS[modelName][name];
+const hidden = Number(option('hidden'));
+const dropout = Number(option('dropout'));
 const MODEL_CONFIG = {
   vocab_size: 21128,
   hidden_size: hidden,
-  num_hidden_layers: Number(values.layers),
-  num_attention_heads: 4,
+  num_hidden_layers: Number(option('layers')),
+  num_attention_heads: Number(option('heads')),
   intermediate_size: 4 * hidden,
   max_position_embeddings: 512,
   max_relative_position: 64,
   type_vocab_size: 2,
-  hidden_dropout_prob: Number(values.dropout),
-  attention_probs_dropout_prob: Number(values.dropout),
+  hidden_dropout_prob: dropout,
+  attention_probs_dropout_prob: dropout,
   initializer_range: 0.02,
 };
 const MAX_LENGTH = Number(values['max-length']);
+const seed = Number(values.seed);
 
 /**
  * The held-out sentences as the app's builtin datasets: with their gold entities in People's
@@ -87,41 +148,189 @@ async function writeSampleCorpora(heldOut: NerExample[], dir: string): Promise<v
   await writeFile(join(dir, 'peoples-daily-sample.jsonl'), exportNer(textOnly, 'jsonl-spans'));
 }
 
+/** One model's data and how its held-out figures are measured once it is trained. */
+interface Recipe {
+  data: TrainingRecords;
+  dev: TrainingRecords['records'];
+  sources: Source<unknown>[];
+  segmenter?: JobInput['segmenter'];
+  heldOut(job: TrainingJob): Record<string, unknown>;
+}
+
+function describe(sources: readonly Source<unknown>[]) {
+  return sources.map((s) => ({
+    name: s.name,
+    file: s.file,
+    train: s.train.length,
+    dev: s.dev.length,
+    heldOut: s.heldOut.length,
+  }));
+}
+
+function requireData(): string {
+  if (values.data === undefined)
+    throw new Error(`--model ${modelName} needs --data (the shared datasets folder)`);
+  return values.data;
+}
+
+async function nerRecipe(tokenizer: BertTokenizer): Promise<Recipe> {
+  const sources = await nerSources(values.data, seed, MAX_LENGTH - 2);
+  await writeSampleCorpora(sources[0].heldOut, values['samples-out'] as string);
+  const heldOut = sources.flatMap((s) => s.heldOut);
+  if (values['heldout-out'] !== undefined)
+    await writeFile(values['heldout-out'], exportNer(heldOut, 'char-per-line'));
+  return {
+    data: { task: 'token-classification', records: sources.flatMap((s) => s.train) },
+    dev: sources.flatMap((s) => s.dev),
+    sources,
+    heldOut: (job) => {
+      const at = (maxLength: number, records: NerExample[] = heldOut) =>
+        evaluateFeatures(
+          job.model,
+          tokenClassificationFeatures(records, tokenizer, job.config.label2id, maxLength),
+          {
+            task: 'token-classification',
+            id2label: job.config.id2label,
+            batchSize: 32,
+            padId: tokenizer.padId,
+          },
+        ).metrics;
+      // At the training cut (the first MAX_LENGTH tokens of each sentence), and on whole sentences as
+      // the Annotate view runs the model (relative positions carry it past the training length).
+      return {
+        heldOutMetrics: at(MAX_LENGTH),
+        heldOutWholeSentences: at(512),
+        heldOutBySource: Object.fromEntries(sources.map((s) => [s.name, at(512, s.heldOut)])),
+      };
+    },
+  };
+}
+
+async function sentimentRecipe(tokenizer: BertTokenizer): Promise<Recipe> {
+  const source = await sentimentSource(requireData(), seed);
+  return {
+    data: { task: 'text-classification', records: source.train },
+    dev: source.dev,
+    sources: [source],
+    heldOut: (job) => ({
+      heldOutMetrics: evaluateFeatures(
+        job.model,
+        classificationFeatures(source.heldOut, tokenizer, job.config.label2id, MAX_LENGTH),
+        { task: 'text-classification', id2label: job.config.id2label, batchSize: 32, padId: tokenizer.padId },
+      ).metrics,
+    }),
+  };
+}
+
+async function mlmRecipe(): Promise<Recipe> {
+  const data = requireData();
+  const ner = await nerSources(data, seed, MAX_LENGTH - 2);
+  const sentiment = await sentimentSource(data, seed);
+  const { documents, files } = await pretrainingDocuments(data, ner, sentiment);
+  const source = splitSourceOfDocuments(documents, files);
+  return {
+    data: { task: 'masked-lm', records: source.train },
+    dev: source.dev,
+    sources: [source],
+    segmenter: await loadJiebaSegmenter(),
+    // The dev masked-LM loss is the held-out figure: every text any model reports on was left out.
+    heldOut: () => ({}),
+  };
+}
+
+function splitSourceOfDocuments(documents: string[], files: string[]): Source<string> {
+  const devCount = Math.max(1, Math.round(documents.length * 0.01));
+  return {
+    name: 'Chinese text of the shared datasets (whole word masking)',
+    file: files.join('; '),
+    // Documents are in file order; the dev slice is every 100th, so it spans every source.
+    train: documents.filter((_, i) => i % 100 !== 0 || i / 100 >= devCount),
+    dev: documents.filter((_, i) => i % 100 === 0 && i / 100 < devCount),
+    heldOut: [],
+  };
+}
+
+/**
+ * Where training starts: fresh weights shaped by the options, or --init's checkpoint with its own shape
+ * (hidden size, layers, heads, vocab; the dropout options still apply).
+ */
+async function initialWeights(): Promise<{
+  stateDict: StateDict | null;
+  from: string | null;
+  /** The init checkpoint's own training record (the run this one continues), when it has one. */
+  previous: unknown;
+  modelConfig: Record<string, unknown>;
+}> {
+  if (values.init === undefined)
+    return { stateDict: null, from: null, previous: null, modelConfig: MODEL_CONFIG };
+  const loaded = await loadCheckpointFolder(fsCheckpointSource(values.init));
+  const shape = loaded.config as Record<string, unknown>;
+  const keys = [
+    'vocab_size',
+    'hidden_size',
+    'num_hidden_layers',
+    'num_attention_heads',
+    'intermediate_size',
+    'max_position_embeddings',
+    'max_relative_position',
+    'type_vocab_size',
+    'initializer_range',
+    // The head's labels, so a head for the same labels is kept (not re-initialised).
+    'id2label',
+    'label2id',
+  ];
+  const previous = await readFile(join(values.init, 'training_record.json'), 'utf8')
+    .then((text) => JSON.parse(text) as unknown)
+    .catch(() => null);
+  return {
+    stateDict: loaded.stateDict,
+    from: values.init,
+    previous,
+    modelConfig: {
+      ...MODEL_CONFIG,
+      ...Object.fromEntries(keys.filter((k) => k in shape).map((k) => [k, shape[k]])),
+    },
+  };
+}
+
 async function main(): Promise<void> {
   await registerTfjsGradientsForNode();
   await useNodeBackend(values.backend as string);
   const vocabText = await readFile('fixtures/vocab/bert-base-chinese-vocab.txt', 'utf8');
   const tokenizer = BertTokenizer.fromFiles({ vocabText });
-  const corpusFile = 'fixtures/datasets/peoples_daily_ner/example.dev';
-  const imported = importDataset(new Uint8Array(await readFile(corpusFile)), { file: corpusFile });
-  const all = imported.records as NerExample[];
-  const seed = Number(values.seed);
-  const { train: rest, dev: heldOut } = splitTrainDev(all, 0.15, seed);
-  const { train: trainRecords, dev: devRecords } = splitTrainDev(rest, 0.06, seed + 1);
-  await writeSampleCorpora(heldOut, values['samples-out'] as string);
+  const recipe =
+    modelName === 'ner'
+      ? await nerRecipe(tokenizer)
+      : modelName === 'sentiment'
+        ? await sentimentRecipe(tokenizer)
+        : await mlmRecipe();
   if (values['samples-only']) return;
+  for (const s of describe(recipe.sources))
+    console.log(`${s.name}: ${s.train} train / ${s.dev} dev / ${s.heldOut} held out`);
+  const init = await initialWeights();
   const settings: TrainingSettings = {
     ...DEFAULT_TRAINING_SETTINGS,
-    task: 'token-classification',
-    maxSteps: Number(values['max-steps']),
+    task: recipe.data.task,
+    maxSteps: Number(option('max-steps')),
     batchSize: Number(values['batch-size']),
-    learningRate: Number(values.lr),
+    learningRate: Number(option('lr')),
     warmupRatio: 0.06,
     weightDecay: 0.01,
     seed,
-    evalEverySteps: 50,
+    evalEverySteps: Number(values['eval-every']),
     earlyStoppingPatience: 0,
   };
   const makeJob = () =>
     buildTrainingJob({
-      data: { task: 'token-classification', records: trainRecords },
-      dev: devRecords,
+      data: recipe.data,
+      dev: recipe.dev,
       devFraction: 0,
-      config: new NezhaConfig(MODEL_CONFIG),
-      stateDict: null,
+      config: new NezhaConfig(init.modelConfig as never),
+      stateDict: init.stateDict,
       tokenizer,
       settings,
       maxLength: MAX_LENGTH,
+      segmenter: recipe.segmenter,
     });
   if (values['budget-minutes'] !== undefined) {
     // Calibration on a throwaway model: seconds per step, plus one dev evaluation per 50 steps.
@@ -144,9 +353,8 @@ async function main(): Promise<void> {
     console.log(`calibration: ${perStep.toFixed(3)} s/step incl. evals → ${settings.maxSteps} steps`);
   }
   const job = makeJob();
-  console.log(
-    `${job.trainRecords} train / ${job.devRecords} dev / ${heldOut.length} held-out sentences; backend ${tf.getBackend()}`,
-  );
+  console.log(`${job.trainRecords} train / ${job.devRecords} dev records; backend ${tf.getBackend()}`);
+  if (job.missingKeys.length > 0) console.log(`newly initialised: ${job.missingKeys.join(', ')}`);
   const stop = { aborted: false, reason: 'cancel' as unknown };
   const timer = setTimeout(() => (stop.aborted = true), Number(values.minutes) * 60_000);
   const result = await train({
@@ -165,38 +373,23 @@ async function main(): Promise<void> {
     },
   });
   clearTimeout(timer);
-  const heldOutAt = (maxLength: number) =>
-    evaluateFeatures(
-      job.model,
-      tokenClassificationFeatures(heldOut, tokenizer, job.config.label2id, maxLength),
-      {
-        task: 'token-classification',
-        id2label: job.config.id2label,
-        batchSize: 32,
-        padId: tokenizer.padId,
-      },
-    ).metrics;
-  // At the training cut (the first MAX_LENGTH tokens of each sentence), and on whole sentences as
-  // the Annotate view runs the model (relative positions carry it past the training length).
-  const heldOutMetrics = heldOutAt(MAX_LENGTH);
-  const heldOutWholeSentences = heldOutAt(512);
-  console.log(
-    `held-out: ${JSON.stringify(heldOutMetrics)}; whole sentences: ${JSON.stringify(heldOutWholeSentences)}`,
-  );
+  const heldOut = recipe.heldOut(job);
+  console.log(`held-out: ${JSON.stringify(heldOut)}`);
   const record = trainingRecord(job, result, {
     script: 'scripts/train-demo-model.ts',
     command: `npx tsx scripts/train-demo-model.ts ${process.argv.slice(2).join(' ')}`.trim(),
-    corpus: `${corpusFile} (People's Daily NER dev split, ${all.length} sentences)`,
-    split: { seed, train: trainRecords.length, dev: devRecords.length, heldOut: heldOut.length },
-    modelConfig: MODEL_CONFIG,
+    corpus: recipe.sources.map((s) => `${s.file} (${s.name})`).join('; '),
+    initialisedFrom: init.from,
+    previousRun: init.previous,
+    split: { seed, train: job.trainRecords, dev: job.devRecords, bySource: describe(recipe.sources) },
+    modelConfig: init.modelConfig,
     maxLength: MAX_LENGTH,
-    heldOutMetrics,
-    heldOutWholeSentences,
+    ...heldOut,
     machine: `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, shared), ${process.platform} ${process.arch}, Node ${process.version}`,
     trainedAt: new Date().toISOString(),
   });
   const files = await trainedFolderFiles(job.model, vocabText, record, 512);
-  const out = values.out as string;
+  const out = option('out');
   await mkdir(out, { recursive: true });
   for (const [name, bytes] of files) await writeFile(join(out, name), bytes);
   console.log(`wrote ${out} (${[...files.values()].reduce((n, b) => n + b.length, 0)} bytes)`);

@@ -28,9 +28,10 @@ describe('builtin datasets', () => {
     const s = await start();
     expect(s.startupProblems).toEqual([]);
     const builtins = s.datasetStore.list().filter((d) => d.builtin);
-    expect(builtins.map((d) => [d.id, d.task, d.exampleCount])).toEqual([
-      ['builtin-peoples-daily-heldout.txt', 'ner', 348],
-      ['builtin-peoples-daily-sample.jsonl', 'ner', 348],
+    expect(builtins.map((d) => [d.id, d.task, d.exampleCount, d.readOnly])).toEqual([
+      ['builtin-chnsenticorp-dev.tsv', 'classification', 1200, true],
+      ['builtin-peoples-daily-heldout.txt', 'ner', 348, true],
+      ['builtin-peoples-daily-sample.jsonl', 'ner', 348, false],
     ]);
     // The sample has text only; the held-out set carries gold PER/LOC/ORG spans.
     expect(
