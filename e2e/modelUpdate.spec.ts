@@ -64,7 +64,7 @@ test('update the model: fine-tune the demo on the done sentences, v1 suggests, t
 
   // The new version is the model in the loop, named after its base, the dataset and the examples.
   const picked = picker.locator('option:checked');
-  await expect(picked).toContainText("NEZHA demo NER (People's Daily, trained in-app) · v1 (Sample: People");
+  await expect(picked).toContainText("NEZHA demo NER (People's Daily, MSRA, CLUENER; trained in-app) · v1 (Sample: People");
   await expect(picked).toContainText('done)');
   await expect(picker).not.toHaveValue(demo!);
 

@@ -185,7 +185,7 @@ it('updates the model from the done examples: a new library version, suggestions
   expect(library).toHaveLength(libraryBefore.length + 1);
   const v1 = library.find((c) => !libraryBefore.some((b) => b.id === c.id))!;
   expect(v1.name).toBe(
-    `NEZHA demo NER (People's Daily, trained in-app) · v1 (Sample: People's Daily news to annotate (348 sentences, unannotated), ${update.trainExamples} done)`,
+    `NEZHA demo NER (People's Daily, MSRA, CLUENER; trained in-app) · v1 (Sample: People's Daily news to annotate (348 sentences, unannotated), ${update.trainExamples} done)`,
   );
   expect(v1.architecture).toBe('NezhaForTokenClassification');
   expect(update.result?.id).toBe(v1.id);

@@ -40,7 +40,7 @@ describe('builtin checkpoints', () => {
     const [first] = services.checkpoints.list();
     expect(first).toMatchObject({
       id: 'builtin-nezha-demo-ner',
-      name: "NEZHA demo NER (People's Daily, trained in-app)",
+      name: "NEZHA demo NER (People's Daily, MSRA, CLUENER; trained in-app)",
       builtin: true,
       architecture: 'NezhaForTokenClassification',
       labels: ['O', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG', 'B-PER', 'I-PER'],
