@@ -7,7 +7,10 @@ import { AnnotateStore } from './store';
  */
 export function TeamQueueBar() {
   const user = SessionStore.use((s) => s.user);
-  const { teamProgress, queue, takeNext, datasetId } = AnnotateStore.use();
+  const teamProgress = AnnotateStore.use((s) => s.teamProgress);
+  const queue = AnnotateStore.use((s) => s.queue);
+  const takeNext = AnnotateStore.use((s) => s.takeNext);
+  const datasetId = AnnotateStore.use((s) => s.datasetId);
   if (!user || !datasetId) return null;
   const mine = teamProgress?.annotators.find((a) => a.annotator === user.name);
   return (
