@@ -186,18 +186,9 @@ test('two annotators in two browsers: each takes their own next example from the
   browser,
 }) => {
   test.setTimeout(120_000);
-  const errors: string[] = [];
-  const open = async (name: string) => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
-    await page.goto(`${team.url}#/annotate/${encodeURIComponent(datasetId)}`);
-    await signIn(page, name);
-    await expect(page.getByTestId('team-queue')).toBeVisible();
-    return { context, page };
-  };
-  const alice = await open('alice');
-  const bob = await open('bob');
+  const hash = `#/annotate/${encodeURIComponent(datasetId)}`;
+  const alice = await signedIn(browser, 'alice', hash);
+  const bob = await signedIn(browser, 'bob', hash);
   try {
     // Nothing was handed to anyone yet: each list is empty.
     for (const { page } of [alice, bob])
@@ -225,7 +216,7 @@ test('two annotators in two browsers: each takes their own next example from the
     await alice.context.close();
     await bob.context.close();
   }
-  expect(errors).toEqual([]);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
 
 test('the admin manages accounts and routing in the Team view; an annotator has no Team view', async ({
